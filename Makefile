@@ -1,0 +1,109 @@
+# execmon: see README.md. `make V=1` shows the full commands.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BUILD     ?= build
+
+CC        ?= gcc
+CLANG     ?= clang
+BPFTOOL   ?= bpftool
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+
+ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+		-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
+
+CFLAGS    ?= -O2 -g
+WARNINGS  := -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter
+CPPFLAGS  += -I$(BUILD) -Ibpf -Itracer -DEXECMON_VERSION='"$(VERSION)"' -D_GNU_SOURCE
+LDLIBS    += -lbpf -lelf -lz
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf -Wall -Wno-unused-function
+
+# The tracer proper, and what the unit tests link against (everything but main).
+TRACER_SRCS := $(wildcard tracer/*.c)
+LIB_SRCS    := $(filter-out tracer/main.c,$(TRACER_SRCS))
+TRACER_OBJS := $(TRACER_SRCS:tracer/%.c=$(BUILD)/%.o)
+LIB_OBJS    := $(LIB_SRCS:tracer/%.c=$(BUILD)/%.o)
+UNIT_SRCS   := $(wildcard tests/unit/*.c)
+UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-5s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.PHONY: all clean deps run test unit-tests install uninstall bench
+
+all: $(BUILD)/execmon
+
+$(BUILD):
+	$(Q)mkdir -p $(BUILD) $(BUILD)/tests
+
+$(BUILD)/vmlinux.h: | $(BUILD)
+	$(call msg,GEN,$@)
+	$(Q)if [ ! -r $(VMLINUX_BTF) ]; then \
+		echo "execmon: $(VMLINUX_BTF) is missing: this kernel has no BTF (CONFIG_DEBUG_INFO_BTF=y is needed)" >&2; exit 1; fi
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+
+$(BUILD)/execmon.bpf.o: bpf/execmon.bpf.c bpf/execmon.h $(BUILD)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+
+$(BUILD)/execmon.skel.h: $(BUILD)/execmon.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name execmon_bpf > $@
+
+# The skeleton must exist before any tracer object is compiled.
+$(BUILD)/%.o: tracer/%.c $(BUILD)/execmon.skel.h | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/execmon: $(TRACER_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# Unit tests: no root needed; built with the sanitizers.
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_SRCS) tests/unit/unit.h | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit -O1 -g $(WARNINGS) $(SAN_FLAGS) $< $(LIB_SRCS) $(LDLIBS) -o $@
+
+unit-tests: $(UNIT_BINS)
+
+# Debian packages needed to build, run and test; installed only when missing.
+DEPS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config \
+	python3 jq man-db bash-completion util-linux procps passwd
+
+deps:
+	$(Q)missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "  DEPS  installing:" $$missing; \
+		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; exec $$SUDO ./$(BUILD)/execmon $(ARGS)
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all unit-tests
+	$(Q)BUILD=$(BUILD) tests/run
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(BUILD) bench/run $(BENCH_ARGS)
+
+clean:
+	$(call msg,CLEAN,$(BUILD))
+	$(Q)rm -rf $(BUILD)
+
+-include $(TRACER_OBJS:.o=.d)

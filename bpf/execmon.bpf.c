@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * execmon's kernel side: one program on the raw tracepoint
+ * sched_process_exec. It runs after the new program image is in place, so
+ * it sees every successful exec whatever the syscall (execve, execveat,
+ * fexecve, binfmt_misc) and reads the argv the new process really got.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "execmon.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Filters, fixed before load: the verifier sees them as constants and drops
+ * the code of the filters that are off. */
+const volatile __u32 filter_pids[FILTER_PIDS_MAX] = {};
+const volatile __u32 filter_pid_cnt = 0;
+const volatile char filter_comm[COMM_LEN] = {};
+const volatile bool filter_comm_on = false;
+
+/* One slot holds the event as it is serialized, the other is scratch room
+ * where the path is assembled backwards, leaf to root. Both live in a per-CPU
+ * array because the BPF stack is 512 bytes. */
+#define HEAP_SLOT_SIZE	(sizeof(struct event) + EXE_MAX + ARGV_MAX)
+#define SLOT_EVENT	0
+#define SLOT_PATH	1
+
+struct heap_slot {
+	char bytes[HEAP_SLOT_SIZE];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct heap_slot);
+} heap SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} events SEC(".maps");
+
+static __always_inline struct event *event_slot(void)
+{
+	__u32 key = SLOT_EVENT;
+
+	return bpf_map_lookup_elem(&heap, &key);
+}
+
+static __always_inline char *path_scratch(void)
+{
+	__u32 key = SLOT_PATH;
+
+	return bpf_map_lookup_elem(&heap, &key);
+}
+
+static __always_inline bool comm_matches(const char *comm)
+{
+	for (int i = 0; i < COMM_LEN; i++) {
+		if (comm[i] != filter_comm[i])
+			return false;
+		if (!comm[i])
+			return true;
+	}
+	return true;
+}
+
+static __always_inline bool pid_matches(__u32 pid)
+{
+	for (int i = 0; i < FILTER_PIDS_MAX; i++) {
+		if (i >= filter_pid_cnt)
+			return false;
+		if (filter_pids[i] == pid)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * d_path() for the executed file, which BPF cannot call from a tracepoint:
+ * walk the dentries up to the root of their mount, hop to the mount point in
+ * the parent mount, and repeat until the root of the mount namespace.
+ * The path is written backwards so that it ends at scratch[EXE_MAX].
+ * Components that do not fit are still counted in full_len so that
+ * userspace can say how much was cut.
+ */
+struct path_walk {
+	__u64 dentry;		/* kernel pointers, kept as numbers: a global */
+	__u64 mnt;		/* function's arguments cannot hold them */
+	__u64 mnt_root;
+	__u32 pos;		/* where the path starts in the scratch slot */
+	__u32 full_len;
+	__u32 flags;
+	__u32 pad;
+};
+
+/*
+ * One step of the walk. It is a global function so that the verifier checks
+ * it once rather than once per iteration of the caller's loop, which would
+ * not fit in its budget at PATH_DEPTH_MAX. Returns 1 when the walk is over.
+ */
+__noinline int path_step(struct path_walk *w)
+{
+	char *scratch = path_scratch();
+
+	if (!w || !scratch)
+		return 1;
+
+	struct dentry *dentry = (struct dentry *)w->dentry;
+	struct mount *mnt = (struct mount *)w->mnt;
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+
+	if (w->dentry == w->mnt_root || dentry == parent) {
+		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+
+		/* The root of the namespace, or a file on an internal mount
+		 * (memfd, pipe) that is not attached anywhere. */
+		if (w->dentry != w->mnt_root || mnt == mnt_parent)
+			return 1;
+		w->dentry = (__u64)BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = (__u64)mnt_parent;
+		w->mnt_root = (__u64)BPF_CORE_READ(mnt_parent, mnt.mnt_root);
+		return 0;
+	}
+
+	struct qstr name = BPF_CORE_READ(dentry, d_name);
+	__u32 len = name.len, pos = w->pos;
+
+	if (len > NAME_MAX_LEN)
+		len = NAME_MAX_LEN;
+	w->full_len += len + 1;
+	w->dentry = (__u64)parent;
+	if ((w->flags & EV_EXE_TRUNCATED) || pos > EXE_MAX || len + 1 > pos) {
+		w->flags |= EV_EXE_TRUNCATED;
+		return 0;
+	}
+	pos -= len;
+	/* pos < EXE_MAX here; the masks only show it to the verifier */
+	if (bpf_probe_read_kernel(scratch + (pos & (EXE_MAX - 1)), len & NAME_MAX_LEN, name.name))
+		w->flags |= EV_EXE_FAULT;
+	pos--;
+	scratch[pos & (EXE_MAX - 1)] = '/';
+	w->pos = pos;
+	return 0;
+}
+
+/* Returns where the path starts in the scratch slot. */
+static __always_inline __u32 resolve_path(struct file *file, __u32 *full_len, __u32 *flags)
+{
+	struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
+	struct path_walk w = {
+		.dentry = (__u64)BPF_CORE_READ(file, f_path.dentry),
+		.mnt = (__u64)container_of(vfsmnt, struct mount, mnt),
+		.mnt_root = (__u64)BPF_CORE_READ(vfsmnt, mnt_root),
+		.pos = EXE_MAX,
+	};
+	int i;
+
+	for (i = 0; i < PATH_DEPTH_MAX; i++)
+		if (path_step(&w))
+			break;
+	if (i == PATH_DEPTH_MAX)
+		w.flags |= EV_EXE_DEPTH | EV_EXE_TRUNCATED;
+	if (w.pos == EXE_MAX) {
+		/* the root directory itself */
+		char *scratch = path_scratch();
+
+		if (scratch)
+			scratch[EXE_MAX - 1] = '/';
+		w.pos = EXE_MAX - 1;
+		w.full_len = 1;
+	}
+	*full_len = w.full_len;
+	*flags |= w.flags;
+	return w.pos;
+}
+
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 pid = pid_tgid >> 32;
+	char comm[COMM_LEN];
+
+	if (filter_pid_cnt && !pid_matches(pid))
+		return 0;
+	bpf_get_current_comm(comm, sizeof(comm));
+	if (filter_comm_on && !comm_matches(comm))
+		return 0;
+
+	struct event *ev = event_slot();
+	char *scratch = path_scratch();
+
+	if (!ev || !scratch)
+		return 0;
+
+	__u64 uid_gid = bpf_get_current_uid_gid();
+
+	ev->version = EXECMON_ABI_VERSION;
+	ev->hdr_len = sizeof(*ev);
+	ev->flags = 0;
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->pid = pid;
+	ev->old_pid = old_pid;
+	ev->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	ev->uid = (__u32)uid_gid;
+	ev->gid = uid_gid >> 32;
+	ev->pad = 0;
+	__builtin_memcpy(ev->comm, comm, sizeof(comm));
+
+	__u32 flags = 0, full = 0;
+	__u32 pos = resolve_path(BPF_CORE_READ(bprm, file), &full, &flags);
+	__u32 exe_len = EXE_MAX - pos;
+
+	if (exe_len > EXE_MAX)
+		exe_len = 0;
+	barrier_var(exe_len);
+	if (bpf_probe_read_kernel(ev->data, exe_len & (2 * EXE_MAX - 1),
+				  scratch + (pos & (EXE_MAX - 1))))
+		flags |= EV_EXE_FAULT;
+	ev->exe_len = exe_len;
+	ev->exe_full_len = full;
+
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	unsigned long arg_start = BPF_CORE_READ(mm, arg_start);
+	unsigned long arg_end = BPF_CORE_READ(mm, arg_end);
+	__u64 argv_full = arg_end > arg_start ? arg_end - arg_start : 0;
+	__u32 argv_len = argv_full > ARGV_MAX ? ARGV_MAX : argv_full;
+
+	if (argv_full > ARGV_MAX)
+		flags |= EV_ARGV_TRUNCATED;
+	barrier_var(argv_len);
+	if (argv_len > ARGV_MAX)
+		argv_len = ARGV_MAX;
+	if (bpf_probe_read_user(ev->data + (exe_len & (2 * EXE_MAX - 1)),
+				argv_len, (void *)arg_start)) {
+		flags |= EV_ARGV_FAULT;
+		argv_len = 0;
+	}
+	ev->argv_len = argv_len;
+	ev->argv_full_len = argv_full > 0xffffffffULL ? 0xffffffffU : argv_full;
+	ev->flags = flags;
+
+	__u64 size = sizeof(*ev) + exe_len + argv_len;
+
+	barrier_var(size);
+	if (size > HEAP_SLOT_SIZE)
+		size = HEAP_SLOT_SIZE;
+	bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, ev, size);
+	return 0;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The event ABI shared by the BPF program and the tracer: sizes, flags and
+ * the record header. Fixed-width fields only and no includes, so that both
+ * the BPF side (vmlinux.h) and userspace (linux/types.h) can use it.
+ */
+#ifndef EXECMON_H
+#define EXECMON_H
+
+#define EXECMON_ABI_VERSION	1
+
+#define COMM_LEN		16
+/* The resolved path of the executed file: d_path's limit. */
+#define EXE_MAX			4096
+/* Bytes of argv sent per exec; anything beyond is cut and marked. */
+#define ARGV_MAX		16384
+/* Longest single path component (NAME_MAX). */
+#define NAME_MAX_LEN		255
+/* Directories walked from the executed file up to the root. */
+#define PATH_DEPTH_MAX		512
+
+/* Filter table sizes (set before load, as read-only data). */
+#define FILTER_PIDS_MAX		64
+
+/* event.flags */
+#define EV_EXE_TRUNCATED	(1u << 0) /* exe holds the leaf end of a longer path */
+#define EV_EXE_DEPTH		(1u << 1) /* path deeper than PATH_DEPTH_MAX: exe_full_len is a lower bound */
+#define EV_ARGV_TRUNCATED	(1u << 2) /* argv holds the first ARGV_MAX bytes of argv_full_len */
+#define EV_ARGV_FAULT		(1u << 3) /* argv could not be read from the new process */
+#define EV_EXE_FAULT		(1u << 4) /* the executed file's path could not be read */
+
+/*
+ * One exec. The record sent to userspace is this header followed by
+ * exe_len bytes of path (no NUL) and argv_len bytes of argv (NUL-separated,
+ * as in /proc/PID/cmdline); nothing more.
+ */
+struct event {
+	__u16 version;		/* EXECMON_ABI_VERSION */
+	__u16 hdr_len;		/* sizeof(struct event) */
+	__u32 flags;		/* EV_* */
+	__u64 ts_ns;		/* CLOCK_MONOTONIC at the exec */
+	__u32 pid;		/* tgid after the exec */
+	__u32 old_pid;		/* thread id that called exec */
+	__u32 ppid;		/* tgid of real_parent */
+	__u32 uid;
+	__u32 gid;
+	__u32 exe_len;		/* path bytes that follow */
+	__u32 exe_full_len;	/* length of the whole path */
+	__u32 argv_len;		/* argv bytes that follow the path */
+	__u32 argv_full_len;	/* arg_end - arg_start */
+	__u32 pad;
+	char comm[COMM_LEN];
+	char data[];
+};
+
+#endif /* EXECMON_H */

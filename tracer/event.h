@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Decoding one perf record into an exec, checking every length first. */
+#ifndef EXECMON_EVENT_H
+#define EXECMON_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "execmon.h"
+
+enum decode_status {
+	DECODE_OK = 0,
+	DECODE_SHORT,		/* shorter than the header it claims */
+	DECODE_VERSION,		/* an ABI version this tracer does not know */
+	DECODE_LENGTHS,		/* path or argv lengths point past the end */
+};
+
+/* A decoded exec. hdr is an aligned copy; exe and argv point into the
+ * record, which must outlive this. */
+struct exec_record {
+	struct event hdr;
+	const char *exe;
+	size_t exe_len;
+	const char *argv;
+	size_t argv_len;
+};
+
+enum decode_status decode_event(const void *data, size_t size, struct exec_record *rec);
+const char *decode_strerror(enum decode_status st);
+
+/* Reads the timestamp of a record for ordering; false if too short. */
+bool event_peek_ts(const void *data, size_t size, __u64 *ts);
+
+/* Walks argv: each call yields one argument (without its NUL). A last
+ * argument without its NUL (a cut argv) is yielded too. */
+struct argv_iter {
+	const char *p, *end;
+};
+
+static inline void argv_iter_init(struct argv_iter *it, const char *argv, size_t len)
+{
+	it->p = argv;
+	it->end = argv + len;
+}
+
+bool argv_next(struct argv_iter *it, const char **arg, size_t *len);
+
+/* Bytes of argv that were not captured. */
+static inline __u64 argv_cut_bytes(const struct exec_record *rec)
+{
+	return rec->hdr.argv_full_len > rec->argv_len ?
+	       rec->hdr.argv_full_len - rec->argv_len : 0;
+}
+
+static inline __u64 exe_cut_bytes(const struct exec_record *rec)
+{
+	return rec->hdr.exe_full_len > rec->exe_len ?
+	       rec->hdr.exe_full_len - rec->exe_len : 0;
+}
+
+#endif

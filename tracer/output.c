@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <pwd.h>
+#include <string.h>
+#include <time.h>
+#include "output.h"
+#include "quote.h"
+
+struct field_desc {
+	const char *name;
+	const char *header;
+	int width;		/* columns, ARGS excepted */
+	bool right;		/* numbers are right-aligned */
+};
+
+static const struct field_desc fields[FIELD_COUNT] = {
+	[FIELD_TIME]      = { "time",      "TIME",     8,  false },
+	[FIELD_TIMESTAMP] = { "timestamp", "TIME(s)",  9,  true },
+	[FIELD_PID]       = { "pid",       "PID",      7,  true },
+	[FIELD_PPID]      = { "ppid",      "PPID",     7,  true },
+	[FIELD_UID]       = { "uid",       "UID",      6,  true },
+	[FIELD_USER]      = { "user",      "USER",     8,  false },
+	[FIELD_COMM]      = { "comm",      "COMM",     16, false },
+	[FIELD_EXE]       = { "exe",       "EXEC",     24, false },
+	[FIELD_ARGS]      = { "args",      "ARGS",     0,  false },
+};
+
+void output_init(struct output *o, FILE *out)
+{
+	memset(o, 0, sizeof(*o));
+	o->out = out;
+	o->header = true;
+}
+
+void output_free(struct output *o)
+{
+	sbuf_free(&o->line);
+}
+
+const char *field_names(void)
+{
+	return "time,timestamp,pid,ppid,uid,user,comm,exe,args";
+}
+
+const char *output_add_fields(struct output *o, char *list)
+{
+	char *save = NULL;
+
+	for (char *name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		int f;
+
+		for (f = 0; f < FIELD_COUNT; f++)
+			if (!strcmp(name, fields[f].name))
+				break;
+		if (f == FIELD_COUNT)
+			return name;
+		if (o->nfields < FIELD_COUNT)
+			o->fields[o->nfields++] = f;
+	}
+	return NULL;
+}
+
+/* Pads the cell that began at `start` to the field's width, then a space. */
+static void end_cell(struct sbuf *b, size_t start, const struct field_desc *d, bool last)
+{
+	size_t w = b->len - start;
+
+	if (last)
+		return;
+	if (w < (size_t)d->width) {
+		size_t pad = d->width - w;
+
+		if (d->right) {
+			sbuf_pad(b, pad);
+			memmove(b->p + start + pad, b->p + start, w);
+			memset(b->p + start, ' ', pad);
+		} else {
+			sbuf_pad(b, pad);
+		}
+	}
+	sbuf_putc(b, ' ');
+}
+
+void output_header(struct output *o)
+{
+	struct sbuf *b = &o->line;
+
+	b->len = 0;
+	for (int i = 0; i < o->nfields; i++) {
+		const struct field_desc *d = &fields[o->fields[i]];
+		size_t start = b->len;
+
+		sbuf_puts(b, d->header);
+		end_cell(b, start, d, i == o->nfields - 1);
+	}
+	sbuf_putc(b, '\n');
+	fwrite(b->p, 1, b->len, o->out);
+}
+
+static void put_user(struct sbuf *b, __u32 uid)
+{
+	/* The last few lookups are kept: NSS is slow and execs come in runs. */
+	static struct { __u32 uid; char name[33]; bool valid; } cache[8];
+	static unsigned int next;
+	struct passwd *pw;
+
+	for (unsigned int i = 0; i < 8; i++) {
+		if (cache[i].valid && cache[i].uid == uid) {
+			shell_quote(b, cache[i].name, strlen(cache[i].name));
+			return;
+		}
+	}
+	pw = getpwuid(uid);
+	if (!pw || strlen(pw->pw_name) >= sizeof(cache[0].name)) {
+		sbuf_printf(b, "%u", uid);
+		return;
+	}
+	next = (next + 1) % 8;
+	cache[next].uid = uid;
+	cache[next].valid = true;
+	strcpy(cache[next].name, pw->pw_name);
+	shell_quote(b, pw->pw_name, strlen(pw->pw_name));
+}
+
+static void put_args(struct sbuf *b, const struct exec_record *rec)
+{
+	struct argv_iter it;
+	const char *arg;
+	size_t len;
+	bool first = true;
+	__u64 cut = argv_cut_bytes(rec);
+
+	argv_iter_init(&it, rec->argv, rec->argv_len);
+	while (argv_next(&it, &arg, &len)) {
+		if (!first)
+			sbuf_putc(b, ' ');
+		shell_quote(b, arg, len);
+		first = false;
+	}
+	/* '[' is never left bare by the quoting, so this cannot be an argument */
+	if (cut)
+		sbuf_printf(b, "%s[+%llu bytes cut]", first ? "" : " ", (unsigned long long)cut);
+	else if (rec->hdr.flags & EV_ARGV_FAULT)
+		sbuf_printf(b, "%s[argv unreadable]", first ? "" : " ");
+}
+
+static void put_exe(struct sbuf *b, const struct exec_record *rec)
+{
+	__u64 cut = exe_cut_bytes(rec);
+
+	if (rec->hdr.flags & EV_EXE_TRUNCATED)
+		sbuf_printf(b, cut ? "[+%llu bytes cut]" : "[cut]", (unsigned long long)cut);
+	if (rec->exe_len)
+		shell_quote(b, rec->exe, rec->exe_len);
+	else
+		sbuf_putc(b, '?');
+}
+
+static void put_field(struct output *o, enum field f, const struct exec_record *rec)
+{
+	struct sbuf *b = &o->line;
+	const struct event *e = &rec->hdr;
+
+	switch (f) {
+	case FIELD_TIME: {
+		time_t secs = (time_t)((__s64)e->ts_ns + o->mono_to_real_ns) / 1000000000;
+		struct tm tm;
+		char s[16];
+
+		localtime_r(&secs, &tm);
+		strftime(s, sizeof(s), "%H:%M:%S", &tm);
+		sbuf_puts(b, s);
+		break;
+	}
+	case FIELD_TIMESTAMP:
+		sbuf_printf(b, "%.3f", e->ts_ns >= o->start_ns ?
+			    (double)(e->ts_ns - o->start_ns) / 1e9 : 0.0);
+		break;
+	case FIELD_PID:
+		sbuf_printf(b, "%u", e->pid);
+		break;
+	case FIELD_PPID:
+		sbuf_printf(b, "%u", e->ppid);
+		break;
+	case FIELD_UID:
+		sbuf_printf(b, "%u", e->uid);
+		break;
+	case FIELD_USER:
+		put_user(b, e->uid);
+		break;
+	case FIELD_COMM:
+		shell_quote(b, e->comm, strnlen(e->comm, sizeof(e->comm)));
+		break;
+	case FIELD_EXE:
+		put_exe(b, rec);
+		break;
+	case FIELD_ARGS:
+		put_args(b, rec);
+		break;
+	case FIELD_COUNT:
+		break;
+	}
+}
+
+void output_format(struct output *o, const struct exec_record *rec)
+{
+	struct sbuf *b = &o->line;
+
+	b->len = 0;
+	for (int i = 0; i < o->nfields; i++) {
+		size_t start = b->len;
+
+		put_field(o, o->fields[i], rec);
+		end_cell(b, start, &fields[o->fields[i]], i == o->nfields - 1);
+	}
+	sbuf_putc(b, '\n');
+}
+
+void output_event(struct output *o, const struct exec_record *rec)
+{
+	output_format(o, rec);
+	fwrite(o->line.p, 1, o->line.len, o->out);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Turning decoded execs into table lines. */
+#ifndef EXECMON_OUTPUT_H
+#define EXECMON_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "event.h"
+#include "sbuf.h"
+
+enum field {
+	FIELD_TIME,		/* HH:MM:SS, local */
+	FIELD_TIMESTAMP,	/* seconds since execmon started */
+	FIELD_PID,
+	FIELD_PPID,
+	FIELD_UID,
+	FIELD_USER,
+	FIELD_COMM,
+	FIELD_EXE,
+	FIELD_ARGS,
+	FIELD_COUNT
+};
+
+struct output {
+	FILE *out;
+	enum field fields[FIELD_COUNT];
+	int nfields;
+	bool header;
+	__u64 start_ns;		/* CLOCK_MONOTONIC when tracing started */
+	__s64 mono_to_real_ns;	/* add to a CLOCK_MONOTONIC time for wall clock */
+	struct sbuf line;
+};
+
+/* Default columns: PID EXEC ARGS. */
+void output_init(struct output *o, FILE *out);
+void output_free(struct output *o);
+
+/* Adds the fields named in a comma-separated list (time, pid, ...);
+ * returns the first unknown name, or NULL. */
+const char *output_add_fields(struct output *o, char *list);
+const char *field_names(void);
+
+void output_header(struct output *o);
+/* Formats one exec into o->line (which is cleared first) and writes it. */
+void output_format(struct output *o, const struct exec_record *rec);
+void output_event(struct output *o, const struct exec_record *rec);
+
+#endif

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Reading the per-CPU perf buffers in exec order. The kernel writes each
+ * CPU's events in its own ring; the reader merges the rings by timestamp,
+ * holding back the newest few milliseconds so that an event still being
+ * written on another CPU is not overtaken. Records are handed out in place
+ * (copied only when they wrap around the end of a ring).
+ */
+#ifndef EXECMON_READER_H
+#define EXECMON_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+struct reader;
+
+struct reader_ops {
+	/* One sample, in timestamp order across CPUs. */
+	void (*event)(void *ctx, int cpu, const void *data, size_t size);
+	/* The kernel dropped `lost` records on `cpu`: its ring was full. */
+	void (*lost)(void *ctx, int cpu, __u64 lost);
+	void *ctx;
+};
+
+/* Opens a ring of `pages` pages (a power of two) on every online CPU and
+ * stores it in the perf event array map_fd. Returns NULL with errno set. */
+struct reader *reader_new(int map_fd, size_t pages, __u64 holdback_ns,
+			  const struct reader_ops *ops);
+void reader_free(struct reader *r);
+
+/* The fd to wait on: readable when a ring has passed its watermark. */
+int reader_epoll_fd(const struct reader *r);
+
+/* Delivers, in order, every record older than now_ns - holdback (all of
+ * them when `all`), or until *stop becomes true. Returns the milliseconds
+ * until the oldest held record is due, or -1 when none is held. */
+int reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop);
+
+#endif
