@@ -41,8 +41,8 @@ endif
 
 all: $(BUILD)/execmon
 
-$(BUILD):
-	$(Q)mkdir -p $(BUILD) $(BUILD)/tests
+$(BUILD) $(BUILD)/tests:
+	$(Q)mkdir -p $@
 
 $(BUILD)/vmlinux.h: | $(BUILD)
 	$(call msg,GEN,$@)
@@ -70,7 +70,7 @@ $(BUILD)/execmon: $(TRACER_OBJS)
 
 # Unit tests: no root needed; built with the sanitizers.
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_SRCS) tests/unit/unit.h | $(BUILD)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_SRCS) $(wildcard tracer/*.h) tests/unit/unit.h | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit -O1 -g $(WARNINGS) $(SAN_FLAGS) $< $(LIB_SRCS) $(LDLIBS) -o $@
 

@@ -36,26 +36,26 @@ struct {
 	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, struct heap_slot);
-} heap SEC(".maps");
+} execmon_heap SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, sizeof(__u32));
-} events SEC(".maps");
+} execmon_events SEC(".maps");
 
 static __always_inline struct event *event_slot(void)
 {
 	__u32 key = SLOT_EVENT;
 
-	return bpf_map_lookup_elem(&heap, &key);
+	return bpf_map_lookup_elem(&execmon_heap, &key);
 }
 
 static __always_inline char *path_scratch(void)
 {
 	__u32 key = SLOT_PATH;
 
-	return bpf_map_lookup_elem(&heap, &key);
+	return bpf_map_lookup_elem(&execmon_heap, &key);
 }
 
 static __always_inline bool comm_matches(const char *comm)
@@ -180,7 +180,7 @@ static __always_inline __u32 resolve_path(struct file *file, __u32 *full_len, __
 }
 
 SEC("raw_tp/sched_process_exec")
-int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
+int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -251,6 +251,6 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	barrier_var(size);
 	if (size > HEAP_SLOT_SIZE)
 		size = HEAP_SLOT_SIZE;
-	bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, ev, size);
+	bpf_perf_event_output(ctx, &execmon_events, BPF_F_CURRENT_CPU, ev, size);
 	return 0;
 }

@@ -274,7 +274,7 @@ int main(int argc, char **argv)
 
 	struct reader_ops ops = { .event = on_event, .lost = on_lost, .ctx = &t };
 
-	reader = reader_new(bpf_map__fd(skel->maps.events), RING_PAGES, HOLDBACK_NS, &ops);
+	reader = reader_new(bpf_map__fd(skel->maps.execmon_events), RING_PAGES, HOLDBACK_NS, &ops);
 	if (!reader) {
 		p_err("can't open the perf buffers: %s", strerror(errno));
 		status = 1;

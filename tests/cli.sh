@@ -1,0 +1,55 @@
+# Option parsing and start-up errors: no privileges needed.
+SUITE=cli
+. "$(dirname "$0")/lib.sh"
+
+# bad_value NAME ARGS... WANT: execmon exits non-zero, prints nothing on
+# stdout, and its error names WANT.
+bad_value() {
+	local name=$1 want=${*: -1} out err rc
+	set -- "${@:2:$#-2}"
+	out=$("$EXECMON" "$@" 2>"$TMP/err")
+	rc=$?
+	err=$(cat "$TMP/err")
+	if [ $rc -ne 0 ] && [ -z "$out" ] && grep -qF -- "$want" <<<"$err"; then
+		pass "$name"
+	else
+		fail "$name" "status $rc, stdout [$out], stderr [$err]"
+	fi
+}
+
+bad_value "non-numeric pid" --pid abc "'abc'"
+bad_value "pid zero" -p 0 "'0'"
+bad_value "negative pid" -p -5 "'-5'"
+bad_value "pid out of range" --pid 99999999999 "'99999999999'"
+bad_value "pid with trailing junk" --pid 12x "'12x'"
+bad_value "empty pid" --pid= "''"
+bad_value "comm too long" --comm 0123456789abcdef "'0123456789abcdef'"
+bad_value "empty comm" --comm= "''"
+bad_value "two different comms" -c a -c b "'b'"
+bad_value "unknown option" --frobnicate "frobnicate"
+bad_value "stray argument" stray "'stray'"
+bad_value "missing option value" --pid "requires an argument"
+
+out=$("$EXECMON" --help)
+check "--help lists the options" grep -q -- '--pid=PID' <<<"$out"
+"$EXECMON" --help >/dev/null
+check "--help exits 0" test $? -eq 0
+out=$("$EXECMON" --version)
+check "--version names execmon and libbpf" grep -qE '^execmon [0-9.]+ .*libbpf [0-9]+\.[0-9]+' <<<"$out"
+out=$("$EXECMON" --usage)
+check "--usage shows the short form" grep -q 'Usage: execmon' <<<"$out"
+
+# Without privileges: one clear line, non-zero, nothing traced.
+if is_root; then
+	unpriv=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
+else
+	unpriv=()
+fi
+out=$("${unpriv[@]}" "$EXECMON" 2>"$TMP/err")
+rc=$?
+if [ $rc -ne 0 ] && [ -z "$out" ] && grep -q 'needs root, or the capabilities CAP_BPF and CAP_PERFMON' "$TMP/err" &&
+	[ "$(wc -l <"$TMP/err")" -eq 1 ]; then
+	pass "unprivileged start explains what is needed"
+else
+	fail "unprivileged start explains what is needed" "status $rc, stderr [$(cat "$TMP/err")]"
+fi

@@ -1,0 +1,87 @@
+# Helpers for the shell tests; sourced, not run. Each check prints one line
+# starting with PASS, FAIL or SKIP, which tests/run counts.
+# shellcheck shell=bash
+
+: "${EXECMON:?run the tests through tests/run}"
+TMP=$(mktemp -d /tmp/execmon-test.XXXXXX)
+TRACER_PID=
+cleanup() {
+	[ -n "$TRACER_PID" ] && kill -KILL "$TRACER_PID" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+pass() { echo "PASS $SUITE: $1"; }
+fail() { echo "FAIL $SUITE: $1${2:+: $2}"; }
+skip() { echo "SKIP $SUITE: $1${2:+ ($2)}"; }
+
+# check NAME COND...: passes when the command succeeds.
+check() {
+	local name=$1
+	shift
+	if "$@"; then pass "$name"; else fail "$name"; fi
+}
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# The table line execmon prints for an exec (default columns).
+line() { printf '%7s %-24s %s' "$1" "$2" "$3"; }
+
+# start_tracer OUT [OPTIONS...]: starts execmon writing to OUT and waits
+# until it is tracing (its header is written after the program attached).
+start_tracer() {
+	local out=$1
+	shift
+	"$EXECMON" "$@" >"$out" 2>"$out.err" &
+	TRACER_PID=$!
+	for _ in $(seq 100); do
+		[ -s "$out" ] && return 0
+		kill -0 "$TRACER_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "execmon did not start: $(cat "$out.err")" >&2
+	return 1
+}
+
+stop_tracer() {
+	[ -n "$TRACER_PID" ] || return 0
+	kill -INT "$TRACER_PID" 2>/dev/null
+	wait "$TRACER_PID"
+	local rc=$?
+	TRACER_PID=
+	return $rc
+}
+
+# wait_for FILE PATTERN: waits up to 5 s for a line matching the grep
+# pattern to appear in FILE.
+wait_for() {
+	for _ in $(seq 100); do
+		grep -q -- "$2" "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# has_line FILE LINE: FILE holds exactly this line.
+has_line() { grep -qxF -- "$2" "$1"; }
+
+# bpf_ids PID: "prog ID" and "map ID" lines for the BPF objects PID holds.
+bpf_ids() {
+	cat /proc/"$1"/fdinfo/* 2>/dev/null | sed -n 's/^\(prog\|map\)_id:[[:space:]]*/\1 /p' | sort -u
+}
+
+# bpf_ids_gone IDS: none of those objects exists any more. The kernel frees
+# them after an RCU grace period, so give it a few seconds.
+bpf_ids_gone() {
+	local kind id left
+	for _ in $(seq 50); do
+		left=0
+		while read -r kind id; do
+			[ -n "$id" ] || continue
+			bpftool "$kind" show id "$id" >/dev/null 2>&1 && left=1
+		done <<<"$1"
+		[ $left = 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
