@@ -15,15 +15,19 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Filters, fixed before load: the verifier sees them as constants and drops
  * the code of the filters that are off. */
-const volatile __u32 filter_pids[FILTER_PIDS_MAX] = {};
+const volatile __u32 filter_pids[FILTER_IDS_MAX] = {};
 const volatile __u32 filter_pid_cnt = 0;
+const volatile __u32 filter_ppids[FILTER_IDS_MAX] = {};
+const volatile __u32 filter_ppid_cnt = 0;
+const volatile __u32 filter_uids[FILTER_IDS_MAX] = {};
+const volatile __u32 filter_uid_cnt = 0;
 const volatile char filter_comm[COMM_LEN] = {};
 const volatile bool filter_comm_on = false;
 
 /* One slot holds the event as it is serialized, the other is scratch room
  * where the path is assembled backwards, leaf to root. Both live in a per-CPU
  * array because the BPF stack is 512 bytes. */
-#define HEAP_SLOT_SIZE	(sizeof(struct event) + EXE_MAX + ARGV_MAX)
+#define HEAP_SLOT_SIZE	(sizeof(struct event) + EXE_MAX + ARGV_MAX + SCRIPT_MAX)
 #define SLOT_EVENT	0
 #define SLOT_PATH	1
 
@@ -69,12 +73,12 @@ static __always_inline bool comm_matches(const char *comm)
 	return true;
 }
 
-static __always_inline bool pid_matches(__u32 pid)
+static __always_inline bool id_in(const volatile __u32 *set, __u32 cnt, __u32 id)
 {
-	for (int i = 0; i < FILTER_PIDS_MAX; i++) {
-		if (i >= filter_pid_cnt)
+	for (int i = 0; i < FILTER_IDS_MAX; i++) {
+		if (i >= cnt)
 			return false;
-		if (filter_pids[i] == pid)
+		if (set[i] == id)
 			return true;
 	}
 	return false;
@@ -183,11 +187,18 @@ SEC("raw_tp/sched_process_exec")
 int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 pid = pid_tgid >> 32;
+	__u32 pid = bpf_get_current_pid_tgid() >> 32;
+	__u64 uid_gid = bpf_get_current_uid_gid();
+	__u32 ppid = BPF_CORE_READ(task, real_parent, tgid);
 	char comm[COMM_LEN];
 
-	if (filter_pid_cnt && !pid_matches(pid))
+	/* Filters first, so that an exec filtered out costs next to nothing;
+	 * the verifier removes the tests of filters that are off. */
+	if (filter_pid_cnt && !id_in(filter_pids, filter_pid_cnt, pid))
+		return 0;
+	if (filter_ppid_cnt && !id_in(filter_ppids, filter_ppid_cnt, ppid))
+		return 0;
+	if (filter_uid_cnt && !id_in(filter_uids, filter_uid_cnt, (__u32)uid_gid))
 		return 0;
 	bpf_get_current_comm(comm, sizeof(comm));
 	if (filter_comm_on && !comm_matches(comm))
@@ -199,18 +210,15 @@ int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
 	if (!ev || !scratch)
 		return 0;
 
-	__u64 uid_gid = bpf_get_current_uid_gid();
-
 	ev->version = EXECMON_ABI_VERSION;
 	ev->hdr_len = sizeof(*ev);
 	ev->flags = 0;
 	ev->ts_ns = bpf_ktime_get_ns();
 	ev->pid = pid;
 	ev->old_pid = old_pid;
-	ev->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	ev->ppid = ppid;
 	ev->uid = (__u32)uid_gid;
 	ev->gid = uid_gid >> 32;
-	ev->pad = 0;
 	__builtin_memcpy(ev->comm, comm, sizeof(comm));
 
 	__u32 flags = 0, full = 0;
@@ -244,9 +252,27 @@ int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
 	}
 	ev->argv_len = argv_len;
 	ev->argv_full_len = argv_full > 0xffffffffULL ? 0xffffffffU : argv_full;
+
+	/* A #! script (or binfmt_misc) replaced the name that was asked for
+	 * with its interpreter's; keep the name that was asked for. */
+	const char *filename = BPF_CORE_READ(bprm, filename);
+	__u32 script_len = 0;
+
+	if (filename != BPF_CORE_READ(bprm, interp)) {
+		__u32 off = exe_len + argv_len;
+		long n;
+
+		barrier_var(off);
+		if (off > EXE_MAX + ARGV_MAX)
+			off = EXE_MAX + ARGV_MAX;
+		n = bpf_probe_read_kernel_str(ev->data + off, SCRIPT_MAX, filename);
+		script_len = n > 0 ? n - 1 : 0;	/* without its NUL */
+		flags |= EV_SCRIPT;
+	}
+	ev->script_len = script_len;
 	ev->flags = flags;
 
-	__u64 size = sizeof(*ev) + exe_len + argv_len;
+	__u64 size = sizeof(*ev) + exe_len + argv_len + script_len;
 
 	barrier_var(size);
 	if (size > HEAP_SLOT_SIZE)

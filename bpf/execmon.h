@@ -14,13 +14,15 @@
 #define EXE_MAX			4096
 /* Bytes of argv sent per exec; anything beyond is cut and marked. */
 #define ARGV_MAX		16384
+/* The name a #! script was asked for by, as given to exec. */
+#define SCRIPT_MAX		4096
 /* Longest single path component (NAME_MAX). */
 #define NAME_MAX_LEN		255
 /* Directories walked from the executed file up to the root. */
 #define PATH_DEPTH_MAX		512
 
 /* Filter table sizes (set before load, as read-only data). */
-#define FILTER_PIDS_MAX		64
+#define FILTER_IDS_MAX		64	/* values per kind: --pid, --ppid, --uid */
 
 /* event.flags */
 #define EV_EXE_TRUNCATED	(1u << 0) /* exe holds the leaf end of a longer path */
@@ -28,11 +30,13 @@
 #define EV_ARGV_TRUNCATED	(1u << 2) /* argv holds the first ARGV_MAX bytes of argv_full_len */
 #define EV_ARGV_FAULT		(1u << 3) /* argv could not be read from the new process */
 #define EV_EXE_FAULT		(1u << 4) /* the executed file's path could not be read */
+#define EV_SCRIPT		(1u << 5) /* a #! script: exe is its interpreter */
 
 /*
  * One exec. The record sent to userspace is this header followed by
- * exe_len bytes of path (no NUL) and argv_len bytes of argv (NUL-separated,
- * as in /proc/PID/cmdline); nothing more.
+ * exe_len bytes of path (no NUL), argv_len bytes of argv (NUL-separated,
+ * as in /proc/PID/cmdline) and script_len bytes of script name (no NUL);
+ * nothing more.
  */
 struct event {
 	__u16 version;		/* EXECMON_ABI_VERSION */
@@ -48,7 +52,7 @@ struct event {
 	__u32 exe_full_len;	/* length of the whole path */
 	__u32 argv_len;		/* argv bytes that follow the path */
 	__u32 argv_full_len;	/* arg_end - arg_start */
-	__u32 pad;
+	__u32 script_len;	/* script name bytes that follow argv */
 	char comm[COMM_LEN];
 	char data[];
 };

@@ -6,6 +6,7 @@
 TMP=$(mktemp -d /tmp/execmon-test.XXXXXX)
 TRACER_PID=
 cleanup() {
+	[ -n "${KEEP_TMP:-}" ] && return
 	[ -n "$TRACER_PID" ] && kill -KILL "$TRACER_PID" 2>/dev/null
 	rm -rf "$TMP"
 }
@@ -28,14 +29,15 @@ is_root() { [ "$(id -u)" = 0 ]; }
 line() { printf '%7s %-24s %s' "$1" "$2" "$3"; }
 
 # start_tracer OUT [OPTIONS...]: starts execmon writing to OUT and waits
-# until it is tracing (its header is written after the program attached).
+# until it is tracing: it attaches once its buffers are ready, and holds a
+# BPF link from then on.
 start_tracer() {
 	local out=$1
 	shift
 	"$EXECMON" "$@" >"$out" 2>"$out.err" &
 	TRACER_PID=$!
-	for _ in $(seq 100); do
-		[ -s "$out" ] && return 0
+	for _ in $(seq 200); do
+		ls -l /proc/"$TRACER_PID"/fd 2>/dev/null | grep -q 'anon_inode:bpf_link' && return 0
 		kill -0 "$TRACER_PID" 2>/dev/null || break
 		sleep 0.05
 	done

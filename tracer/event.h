@@ -23,6 +23,8 @@ struct exec_record {
 	size_t exe_len;
 	const char *argv;
 	size_t argv_len;
+	const char *script;	/* the name a #! script was run by, if EV_SCRIPT */
+	size_t script_len;
 };
 
 enum decode_status decode_event(const void *data, size_t size, struct exec_record *rec);

@@ -4,6 +4,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,15 +24,18 @@
 #define HOLDBACK_NS	(10 * 1000000ULL)	/* see reader.h */
 #define IDLE_POLL_MS	40	/* with HOLDBACK_NS, a lone exec shows within 50 ms */
 
+#define DEFAULT_FIELDS	"pid,exe,args"
+
 static struct env {
 	bool verbose;
-	__u32 pids[FILTER_PIDS_MAX];
-	int npids;
+	bool json;
+	bool no_header;
+	bool time, timestamp, print_uid;	/* shortcuts for --fields */
+	char fields[256];			/* --fields lists, joined */
+	__u32 pids[FILTER_IDS_MAX], ppids[FILTER_IDS_MAX], uids[FILTER_IDS_MAX];
+	int npids, nppids, nuids;
 	const char *comm;
 } env;
-
-const char *argp_program_version = "execmon " EXECMON_VERSION;
-const char *argp_program_bug_address = NULL;
 
 static const char doc[] =
 "Trace every program that starts: the binary that really ran and its exact arguments.\n"
@@ -39,19 +43,38 @@ static const char doc[] =
 "USAGE: execmon [OPTIONS]\n"
 "\n"
 "EXAMPLES:\n"
-"  execmon                 trace all execs\n"
-"  execmon -p 1234         execs by process 1234\n"
-"  execmon -c curl         execs whose new name is curl\n"
-"  execmon | grep ssh      output reaches a pipe at once\n"
+"  execmon                  trace all execs\n"
+"  execmon -p 1234          execs by process 1234\n"
+"  execmon -P 1234          execs by children of process 1234\n"
+"  execmon -c curl          execs whose new name is curl\n"
+"  execmon -u www-data      execs by user www-data\n"
+"  execmon -T -U            with TIME and UID columns\n"
+"  execmon -o time,user,exe,args\n"
+"  execmon --json | jq .args\n"
+"  execmon | grep ssh       output reaches a pipe at once\n"
 "\n"
-"Arguments are printed as shell words: bare, 'single-quoted', or $'escaped'\n"
-"for control bytes and invalid UTF-8, so that every exec is one line.";
+"Filters of different kinds must all match; a filter given more than once\n"
+"matches any of its values. Arguments are printed as shell words: bare,\n"
+"'single-quoted', or $'escaped' for control bytes and invalid UTF-8, so that\n"
+"every exec is one line.\v"
+"Fields for --fields: time, timestamp, pid, ppid, uid, user, comm, exe, args.";
 
 static const struct argp_option options[] = {
-	{ "pid", 'p', "PID", 0, "Only execs by process PID (repeatable)", 0 },
-	{ "comm", 'c', "NAME", 0, "Only execs whose new process name is NAME (1 to 15 bytes)", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 0 },
-	{ "version", 'V', NULL, 0, "Print the version and the libbpf version, then exit", 0 },
+	{ NULL, 0, NULL, 0, "Filters (in the kernel):", 1 },
+	{ "pid", 'p', "PID", 0, "Only execs by process PID (repeatable)", 1 },
+	{ "ppid", 'P', "PID", 0, "Only execs whose parent is process PID (repeatable)", 1 },
+	{ "uid", 'u', "UID|USER", 0, "Only execs by this user (repeatable)", 1 },
+	{ "comm", 'c', "NAME", 0, "Only execs whose new process name is NAME (1 to 15 bytes)", 1 },
+	{ NULL, 0, NULL, 0, "Output:", 2 },
+	{ "json", 'j', NULL, 0, "One JSON object per exec per line", 2 },
+	{ "fields", 'o', "LIST", 0, "Table columns, comma-separated (see below); ARGS stays last", 2 },
+	{ "no-header", 'H', NULL, 0, "Do not print the table's header line", 2 },
+	{ "time", 'T', NULL, 0, "Add a TIME column (HH:MM:SS), as -o time", 2 },
+	{ "timestamp", 't', NULL, 0, "Add seconds since execmon started, as -o timestamp", 2 },
+	{ "print-uid", 'U', NULL, 0, "Add a UID column, as -o uid", 2 },
+	{ NULL, 0, NULL, 0, "Other:", 3 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 3 },
+	{ "version", 'V', NULL, 0, "Print the version and the libbpf version, then exit", 3 },
 	{},
 };
 
@@ -82,13 +105,55 @@ static long parse_num(struct argp_state *state, const char *what, const char *ar
 	return v;
 }
 
+static void add_id(struct argp_state *state, __u32 *set, int *n, const char *opt, __u32 id)
+{
+	if (*n == FILTER_IDS_MAX)
+		argp_error(state, "too many %s values: at most %d", opt, FILTER_IDS_MAX);
+	set[(*n)++] = id;
+}
+
+static __u32 parse_user(struct argp_state *state, const char *arg)
+{
+	struct passwd *pw;
+
+	if (*arg >= '0' && *arg <= '9')
+		return parse_num(state, "UID", arg, 0, 4294967294L);
+	pw = *arg ? getpwnam(arg) : NULL;
+	if (!pw)
+		argp_error(state, "unknown user '%s': not a number nor a name in the user database", arg);
+	return pw->pw_uid;
+}
+
+static void add_fields(struct argp_state *state, const char *arg)
+{
+	struct output check;
+	char list[sizeof(env.fields)];
+	const char *bad;
+	size_t used = strlen(env.fields);
+
+	if (!*arg || strlen(arg) + used + 2 > sizeof(env.fields))
+		argp_error(state, "invalid field list '%s': %s", arg,
+			   *arg ? "too long" : "it is empty");
+	snprintf(list, sizeof(list), "%s", arg);
+	output_init(&check, NULL);
+	bad = output_add_fields(&check, list);
+	if (bad || strstr(arg, ",,") || arg[strlen(arg) - 1] == ',' || *arg == ',')
+		argp_error(state, "unknown field '%s' in '%s': the fields are %s",
+			   bad ? bad : "", arg, field_names());
+	snprintf(env.fields + used, sizeof(env.fields) - used, "%s%s", used ? "," : "", arg);
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
 	case 'p':
-		if (env.npids == FILTER_PIDS_MAX)
-			argp_error(state, "too many --pid values: at most %d", FILTER_PIDS_MAX);
-		env.pids[env.npids++] = parse_num(state, "PID", arg, 1, PID_MAX_LIMIT);
+		add_id(state, env.pids, &env.npids, "--pid", parse_num(state, "PID", arg, 1, PID_MAX_LIMIT));
+		break;
+	case 'P':
+		add_id(state, env.ppids, &env.nppids, "--ppid", parse_num(state, "PID", arg, 1, PID_MAX_LIMIT));
+		break;
+	case 'u':
+		add_id(state, env.uids, &env.nuids, "--uid", parse_user(state, arg));
 		break;
 	case 'c':
 		if (!*arg || strlen(arg) >= COMM_LEN)
@@ -98,6 +163,24 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--comm given twice ('%s' and '%s'): only one name can be matched",
 				   env.comm, arg);
 		env.comm = arg;
+		break;
+	case 'j':
+		env.json = true;
+		break;
+	case 'o':
+		add_fields(state, arg);
+		break;
+	case 'H':
+		env.no_header = true;
+		break;
+	case 'T':
+		env.time = true;
+		break;
+	case 't':
+		env.timestamp = true;
+		break;
+	case 'U':
+		env.print_uid = true;
 		break;
 	case 'v':
 		env.verbose = true;
@@ -110,10 +193,30 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
+	case ARGP_KEY_END:
+		if (env.json && (env.fields[0] || env.time || env.timestamp || env.print_uid))
+			argp_error(state, "--fields, --time, --timestamp and --print-uid choose table "
+				   "columns; --json always carries every field");
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
+}
+
+/* The table's columns: the shortcuts first, then --fields or the default. */
+static void setup_output(struct output *o)
+{
+	char list[sizeof(env.fields) + 32];
+
+	output_init(o, stdout);
+	o->json = env.json;
+	o->header = !env.no_header;
+	snprintf(list, sizeof(list), "%s%s%s%s", env.time ? "time," : "",
+		 env.timestamp ? "timestamp," : "", env.print_uid ? "uid," : "",
+		 env.fields[0] ? env.fields : DEFAULT_FIELDS);
+	output_add_fields(o, list);
+	output_finish_fields(o);
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
@@ -243,13 +346,9 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	output_init(&t.out, stdout);
+	setup_output(&t.out);
 	t.lost = t.malformed = 0;
 	t.wrote = false;
-	t.out.nfields = 3;
-	t.out.fields[0] = FIELD_PID;
-	t.out.fields[1] = FIELD_EXE;
-	t.out.fields[2] = FIELD_ARGS;
 
 	skel = execmon_bpf__open();
 	if (!skel) {
@@ -257,9 +356,12 @@ int main(int argc, char **argv)
 		status = 1;
 		goto cleanup;
 	}
-	for (int i = 0; i < env.npids; i++)
-		skel->rodata->filter_pids[i] = env.pids[i];
+	memcpy((void *)skel->rodata->filter_pids, env.pids, sizeof(env.pids));
 	skel->rodata->filter_pid_cnt = env.npids;
+	memcpy((void *)skel->rodata->filter_ppids, env.ppids, sizeof(env.ppids));
+	skel->rodata->filter_ppid_cnt = env.nppids;
+	memcpy((void *)skel->rodata->filter_uids, env.uids, sizeof(env.uids));
+	skel->rodata->filter_uid_cnt = env.nuids;
 	if (env.comm) {
 		strncpy((char *)skel->rodata->filter_comm, env.comm, COMM_LEN - 1);
 		skel->rodata->filter_comm_on = true;
@@ -290,10 +392,8 @@ int main(int argc, char **argv)
 	t.out.start_ns = clock_ns(CLOCK_MONOTONIC);
 	t.out.mono_to_real_ns = (__s64)clock_ns(CLOCK_REALTIME) - (__s64)t.out.start_ns;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	if (t.out.header) {
-		output_header(&t.out);
-		t.wrote = true;
-	}
+	output_header(&t.out);
+	t.wrote = true;
 	if (!flush_output(&t, &status))
 		goto cleanup;
 

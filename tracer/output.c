@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 #include "output.h"
+#include "json.h"
 #include "quote.h"
 
 struct field_desc {
@@ -41,6 +42,14 @@ const char *field_names(void)
 	return "time,timestamp,pid,ppid,uid,user,comm,exe,args";
 }
 
+static void add_field(struct output *o, enum field f)
+{
+	for (int i = 0; i < o->nfields; i++)
+		if (o->fields[i] == f)
+			return;
+	o->fields[o->nfields++] = f;
+}
+
 const char *output_add_fields(struct output *o, char *list)
 {
 	char *save = NULL;
@@ -53,10 +62,23 @@ const char *output_add_fields(struct output *o, char *list)
 				break;
 		if (f == FIELD_COUNT)
 			return name;
-		if (o->nfields < FIELD_COUNT)
-			o->fields[o->nfields++] = f;
+		add_field(o, f);
 	}
 	return NULL;
+}
+
+void output_finish_fields(struct output *o)
+{
+	int i;
+
+	/* ARGS holds spaces: anything after it could not be told apart */
+	for (i = 0; i < o->nfields; i++)
+		if (o->fields[i] == FIELD_ARGS)
+			break;
+	if (i < o->nfields) {
+		memmove(&o->fields[i], &o->fields[i + 1], (o->nfields - i - 1) * sizeof(o->fields[0]));
+		o->fields[o->nfields - 1] = FIELD_ARGS;
+	}
 }
 
 /* Pads the cell that began at `start` to the field's width, then a space. */
@@ -84,6 +106,8 @@ void output_header(struct output *o)
 {
 	struct sbuf *b = &o->line;
 
+	if (o->json || !o->header)
+		return;
 	b->len = 0;
 	for (int i = 0; i < o->nfields; i++) {
 		const struct field_desc *d = &fields[o->fields[i]];
@@ -96,29 +120,34 @@ void output_header(struct output *o)
 	fwrite(b->p, 1, b->len, o->out);
 }
 
-static void put_user(struct sbuf *b, __u32 uid)
+const char *user_name(__u32 uid)
 {
 	/* The last few lookups are kept: NSS is slow and execs come in runs. */
 	static struct { __u32 uid; char name[33]; bool valid; } cache[8];
 	static unsigned int next;
 	struct passwd *pw;
 
-	for (unsigned int i = 0; i < 8; i++) {
-		if (cache[i].valid && cache[i].uid == uid) {
-			shell_quote(b, cache[i].name, strlen(cache[i].name));
-			return;
-		}
-	}
+	for (unsigned int i = 0; i < 8; i++)
+		if (cache[i].valid && cache[i].uid == uid)
+			return cache[i].name[0] ? cache[i].name : NULL;
 	pw = getpwuid(uid);
-	if (!pw || strlen(pw->pw_name) >= sizeof(cache[0].name)) {
-		sbuf_printf(b, "%u", uid);
-		return;
-	}
 	next = (next + 1) % 8;
 	cache[next].uid = uid;
 	cache[next].valid = true;
-	strcpy(cache[next].name, pw->pw_name);
-	shell_quote(b, pw->pw_name, strlen(pw->pw_name));
+	cache[next].name[0] = '\0';
+	if (pw && strlen(pw->pw_name) < sizeof(cache[next].name))
+		strcpy(cache[next].name, pw->pw_name);
+	return cache[next].name[0] ? cache[next].name : NULL;
+}
+
+static void put_user(struct sbuf *b, __u32 uid)
+{
+	const char *name = user_name(uid);
+
+	if (name)
+		shell_quote(b, name, strlen(name));
+	else
+		sbuf_printf(b, "%u", uid);
 }
 
 static void put_args(struct sbuf *b, const struct exec_record *rec)
@@ -206,6 +235,10 @@ void output_format(struct output *o, const struct exec_record *rec)
 	struct sbuf *b = &o->line;
 
 	b->len = 0;
+	if (o->json) {
+		json_format(o, rec);
+		return;
+	}
 	for (int i = 0; i < o->nfields; i++) {
 		size_t start = b->len;
 

@@ -25,22 +25,27 @@ struct output {
 	FILE *out;
 	enum field fields[FIELD_COUNT];
 	int nfields;
-	bool header;
+	bool header;		/* the table's header line */
+	bool json;		/* one JSON object per line instead of the table */
 	__u64 start_ns;		/* CLOCK_MONOTONIC when tracing started */
 	__s64 mono_to_real_ns;	/* add to a CLOCK_MONOTONIC time for wall clock */
 	struct sbuf line;
 };
 
-/* Default columns: PID EXEC ARGS. */
 void output_init(struct output *o, FILE *out);
 void output_free(struct output *o);
 
-/* Adds the fields named in a comma-separated list (time, pid, ...);
- * returns the first unknown name, or NULL. */
+/* Adds the fields named in a comma-separated list (time, pid, ...), once
+ * each; returns the first unknown name, or NULL. */
 const char *output_add_fields(struct output *o, char *list);
+/* Once all are added: ARGS moves to the end. */
+void output_finish_fields(struct output *o);
 const char *field_names(void);
 
+/* The table's header line, when there is one. */
 void output_header(struct output *o);
+/* A user's name, from a small cache; NULL when the uid has none. */
+const char *user_name(__u32 uid);
 /* Formats one exec into o->line (which is cleared first) and writes it. */
 void output_format(struct output *o, const struct exec_record *rec);
 void output_event(struct output *o, const struct exec_record *rec);

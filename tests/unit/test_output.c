@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The table and JSON formatters on synthetic execs. */
+#include <stdlib.h>
+#include "json.h"
+#include "output.h"
+#include "unit.h"
+
+static unsigned char buf[sizeof(struct event) + 256];
+static struct exec_record rec;
+
+static void make(const char *exe, const char *argv, size_t argv_n, __u32 argv_full,
+		 const char *script, __u32 flags)
+{
+	struct event e = {
+		.version = EXECMON_ABI_VERSION, .hdr_len = sizeof(struct event),
+		.pid = 4242, .ppid = 1, .uid = 0, .flags = flags,
+		.ts_ns = 2500000000ULL,
+		.exe_len = strlen(exe), .exe_full_len = strlen(exe),
+		.argv_len = argv_n, .argv_full_len = argv_full ? argv_full : argv_n,
+		.script_len = script ? strlen(script) : 0,
+	};
+	size_t n;
+
+	memcpy(e.comm, "my prog", 8);
+	memcpy(buf, &e, sizeof(e));
+	n = sizeof(e);
+	memcpy(buf + n, exe, e.exe_len);
+	n += e.exe_len;
+	memcpy(buf + n, argv, argv_n);
+	n += argv_n;
+	if (script)
+		memcpy(buf + n, script, e.script_len);
+	n += e.script_len;
+	if (decode_event(buf, n, &rec) != DECODE_OK)
+		abort();
+}
+
+static void fields(struct output *o, const char *list)
+{
+	char l[128];
+
+	output_init(o, NULL);
+	snprintf(l, sizeof(l), "%s", list);
+	if (output_add_fields(o, l))
+		abort();
+	output_finish_fields(o);
+	o->start_ns = 1000000000ULL;
+	o->mono_to_real_ns = 0;
+}
+
+#define HAS(s) (memmem(o.line.p, o.line.len, s, strlen(s)) != NULL)
+#define LINE(name, want) CHECK_STR(name, o.line.p, o.line.len, want)
+
+int main(void)
+{
+	struct output o;
+	char bad[] = "pid,nope";
+
+	setenv("TZ", "UTC", 1);
+	make("/usr/bin/true", "true\0a b\0", 9, 0, NULL, 0);
+
+	fields(&o, "pid,exe,args");
+	output_format(&o, &rec);
+	LINE("table: default columns", "   4242 /usr/bin/true            true 'a b'\n");
+	o.line.len = 0;
+	o.out = fmemopen(NULL, 4096, "w");
+	output_header(&o);
+	fclose(o.out);
+	LINE("table: header", "    PID EXEC                     ARGS\n");
+	output_free(&o);
+
+	fields(&o, "args,time,timestamp,ppid,uid,user,comm");
+	output_format(&o, &rec);
+	LINE("table: every field, args moved last",
+	     "00:00:02     1.500       1      0 root     'my prog'        true 'a b'\n");
+	output_free(&o);
+
+	output_init(&o, NULL);
+	CHECK("fields: unknown name reported", output_add_fields(&o, bad) && !strcmp(bad + 4, "nope"));
+
+	make("/usr/bin/true", "true\0xxxx", 9, 100, NULL, EV_ARGV_TRUNCATED);
+	fields(&o, "pid,exe,args");
+	output_format(&o, &rec);
+	LINE("table: cut argv", "   4242 /usr/bin/true            true xxxx [+91 bytes cut]\n");
+
+	make("/usr/bin/true", "", 0, 0, NULL, 0);
+	output_format(&o, &rec);
+	LINE("table: empty argv", "   4242 /usr/bin/true            \n");
+
+	make("/tmp/a\nb", "x\0", 2, 0, NULL, 0);
+	output_format(&o, &rec);
+	LINE("table: exe with a newline", "   4242 $'/tmp/a\\nb'             x\n");
+	output_free(&o);
+
+	make("/usr/bin/true", "true\0a\"\\\t\n\xff\0", 12, 0, NULL, 0);
+	output_init(&o, NULL);
+	o.json = true;
+	output_format(&o, &rec);
+	LINE("json: escapes and invalid bytes",
+	     "{\"time\":\"1970-01-01T00:00:02.500000000Z\",\"mono_ns\":2500000000,\"pid\":4242,"
+	     "\"ppid\":1,\"uid\":0,\"gid\":0,\"user\":\"root\",\"comm\":\"my prog\","
+	     "\"exe\":\"/usr/bin/true\",\"args\":[\"true\",\"a\\\"\\\\\\t\\n\xef\xbf\xbd\"],"
+	     "\"exe_truncated\":0,\"args_truncated\":0,\"interpreter\":null,\"script\":null,"
+	     "\"args_b64\":[\"dHJ1ZQ==\",\"YSJcCQr/\"]}\n");
+
+	make("/usr/bin/dash", "/bin/sh\0./s.sh\0", 15, 0, "./s.sh", EV_SCRIPT);
+	output_format(&o, &rec);
+	CHECK("json: script and interpreter",
+	      HAS("\"interpreter\":\"/usr/bin/dash\",\"script\":\"./s.sh\"}"));
+
+	make("/usr/bin/true", "\x1b\0\xe2\x80\xa8\0", 5, 0, NULL, 0);
+	output_format(&o, &rec);
+	CHECK("json: control and line separator escaped",
+	      HAS("\"args\":[\"\\u001b\",\"\\u2028\"]") && !HAS("args_b64"));
+	output_free(&o);
+	UNIT_EXIT();
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <string.h>
+#include <time.h>
+#include "json.h"
+#include "quote.h"
+
+bool json_string(struct sbuf *b, const char *str, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str;
+	bool exact = true;
+	unsigned int cp;
+
+	sbuf_putc(b, '"');
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_decode(s + i, n - i, &cp);
+
+		if (!len) {
+			sbuf_add(b, "\xef\xbf\xbd", 3);	/* U+FFFD */
+			exact = false;
+			i++;
+			continue;
+		}
+		switch (cp) {
+		case '"': sbuf_add(b, "\\\"", 2); break;
+		case '\\': sbuf_add(b, "\\\\", 2); break;
+		case '\n': sbuf_add(b, "\\n", 2); break;
+		case '\t': sbuf_add(b, "\\t", 2); break;
+		case '\r': sbuf_add(b, "\\r", 2); break;
+		/* valid JSON raw, but not in JavaScript source */
+		case 0x2028: sbuf_add(b, "\\u2028", 6); break;
+		case 0x2029: sbuf_add(b, "\\u2029", 6); break;
+		default:
+			if (cp < 0x20 || cp == 0x7f) {
+				char esc[6] = { '\\', 'u', '0', '0', hex[cp >> 4], hex[cp & 15] };
+
+				sbuf_add(b, esc, sizeof(esc));
+			} else {
+				sbuf_add(b, s + i, len);
+			}
+		}
+		i += len;
+	}
+	sbuf_putc(b, '"');
+	return exact;
+}
+
+void base64(struct sbuf *b, const unsigned char *s, size_t n)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+	sbuf_putc(b, '"');
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned int v = s[i] << 16;
+		char out[4];
+
+		if (i + 1 < n)
+			v |= s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= s[i + 2];
+		out[0] = tab[(v >> 18) & 63];
+		out[1] = tab[(v >> 12) & 63];
+		out[2] = i + 1 < n ? tab[(v >> 6) & 63] : '=';
+		out[3] = i + 2 < n ? tab[v & 63] : '=';
+		sbuf_add(b, out, 4);
+	}
+	sbuf_putc(b, '"');
+}
+
+/* RFC 3339 in UTC, with nanoseconds. */
+static void put_time(struct sbuf *b, __s64 real_ns)
+{
+	time_t secs = real_ns / 1000000000;
+	struct tm tm;
+	char s[32];
+
+	gmtime_r(&secs, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
+	sbuf_printf(b, "\"%s.%09lldZ\"", s, (long long)(real_ns % 1000000000));
+}
+
+static bool put_args(struct sbuf *b, const struct exec_record *rec)
+{
+	struct argv_iter it;
+	const char *arg;
+	size_t len;
+	bool exact = true, first = true;
+
+	sbuf_putc(b, '[');
+	argv_iter_init(&it, rec->argv, rec->argv_len);
+	while (argv_next(&it, &arg, &len)) {
+		if (!first)
+			sbuf_putc(b, ',');
+		exact &= json_string(b, arg, len);
+		first = false;
+	}
+	sbuf_putc(b, ']');
+	return exact;
+}
+
+static void put_args_b64(struct sbuf *b, const struct exec_record *rec)
+{
+	struct argv_iter it;
+	const char *arg;
+	size_t len;
+	bool first = true;
+
+	sbuf_puts(b, ",\"args_b64\":[");
+	argv_iter_init(&it, rec->argv, rec->argv_len);
+	while (argv_next(&it, &arg, &len)) {
+		if (!first)
+			sbuf_putc(b, ',');
+		base64(b, (const unsigned char *)arg, len);
+		first = false;
+	}
+	sbuf_putc(b, ']');
+}
+
+void json_format(struct output *o, const struct exec_record *rec)
+{
+	const struct event *e = &rec->hdr;
+	struct sbuf *b = &o->line;
+	const char *user = user_name(e->uid);
+	bool exe_exact, args_exact, script_exact = true;
+
+	sbuf_puts(b, "{\"time\":");
+	put_time(b, (__s64)e->ts_ns + o->mono_to_real_ns);
+	sbuf_printf(b, ",\"mono_ns\":%llu,\"pid\":%u,\"ppid\":%u,\"uid\":%u,\"gid\":%u,\"user\":",
+		    (unsigned long long)e->ts_ns, e->pid, e->ppid, e->uid, e->gid);
+	if (user)
+		json_string(b, user, strlen(user));
+	else
+		sbuf_puts(b, "null");
+	sbuf_puts(b, ",\"comm\":");
+	json_string(b, e->comm, strnlen(e->comm, sizeof(e->comm)));
+	sbuf_puts(b, ",\"exe\":");
+	exe_exact = json_string(b, rec->exe, rec->exe_len);
+	sbuf_puts(b, ",\"args\":");
+	args_exact = put_args(b, rec);
+	sbuf_printf(b, ",\"exe_truncated\":%llu,\"args_truncated\":%llu",
+		    (unsigned long long)((e->flags & EV_EXE_TRUNCATED) ? exe_cut_bytes(rec) : 0),
+		    (unsigned long long)argv_cut_bytes(rec));
+	if (e->flags & EV_SCRIPT) {
+		sbuf_puts(b, ",\"interpreter\":");
+		json_string(b, rec->exe, rec->exe_len);
+		sbuf_puts(b, ",\"script\":");
+		script_exact = json_string(b, rec->script, rec->script_len);
+	} else {
+		sbuf_puts(b, ",\"interpreter\":null,\"script\":null");
+	}
+	/* the exact bytes, when the strings above had to replace some */
+	if (!exe_exact) {
+		sbuf_puts(b, ",\"exe_b64\":");
+		base64(b, (const unsigned char *)rec->exe, rec->exe_len);
+	}
+	if (!args_exact)
+		put_args_b64(b, rec);
+	if (!script_exact) {
+		sbuf_puts(b, ",\"script_b64\":");
+		base64(b, (const unsigned char *)rec->script, rec->script_len);
+	}
+	sbuf_puts(b, "}\n");
+}
