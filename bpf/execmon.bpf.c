@@ -24,6 +24,16 @@ const volatile __u32 filter_uid_cnt = 0;
 const volatile char filter_comm[COMM_LEN] = {};
 const volatile bool filter_comm_on = false;
 
+/* Written by userspace while running: the pid of execmon's start-up marker,
+ * which is sent whatever the filters say. */
+__u32 self_check_pid = 0;
+struct counters counters[COUNTER_SLOTS] = {};
+
+static __always_inline struct counters *cpu_counters(void)
+{
+	return &counters[bpf_get_smp_processor_id() & (COUNTER_SLOTS - 1)];
+}
+
 /* One slot holds the event as it is serialized, the other is scratch room
  * where the path is assembled backwards, leaf to root. Both live in a per-CPU
  * array because the BPF stack is 512 bytes. */
@@ -190,20 +200,29 @@ int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
 	__u32 pid = bpf_get_current_pid_tgid() >> 32;
 	__u64 uid_gid = bpf_get_current_uid_gid();
 	__u32 ppid = BPF_CORE_READ(task, real_parent, tgid);
+	struct counters *cnt = cpu_counters();
 	char comm[COMM_LEN];
+	__u32 flags = 0;
 
+	__sync_fetch_and_add(&cnt->seen, 1);
+	if (pid == self_check_pid) {
+		flags = EV_SELF_CHECK;
+		bpf_get_current_comm(comm, sizeof(comm));
+		goto emit;
+	}
 	/* Filters first, so that an exec filtered out costs next to nothing;
 	 * the verifier removes the tests of filters that are off. */
 	if (filter_pid_cnt && !id_in(filter_pids, filter_pid_cnt, pid))
-		return 0;
+		goto filtered;
 	if (filter_ppid_cnt && !id_in(filter_ppids, filter_ppid_cnt, ppid))
-		return 0;
+		goto filtered;
 	if (filter_uid_cnt && !id_in(filter_uids, filter_uid_cnt, (__u32)uid_gid))
-		return 0;
+		goto filtered;
 	bpf_get_current_comm(comm, sizeof(comm));
 	if (filter_comm_on && !comm_matches(comm))
-		return 0;
+		goto filtered;
 
+emit:;
 	struct event *ev = event_slot();
 	char *scratch = path_scratch();
 
@@ -221,7 +240,7 @@ int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
 	ev->gid = uid_gid >> 32;
 	__builtin_memcpy(ev->comm, comm, sizeof(comm));
 
-	__u32 flags = 0, full = 0;
+	__u32 full = 0;
 	__u32 pos = resolve_path(BPF_CORE_READ(bprm, file), &full, &flags);
 	__u32 exe_len = EXE_MAX - pos;
 
@@ -277,6 +296,12 @@ int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
 	barrier_var(size);
 	if (size > HEAP_SLOT_SIZE)
 		size = HEAP_SLOT_SIZE;
-	bpf_perf_event_output(ctx, &execmon_events, BPF_F_CURRENT_CPU, ev, size);
+	if (bpf_perf_event_output(ctx, &execmon_events, BPF_F_CURRENT_CPU, ev, size))
+		__sync_fetch_and_add(&cnt->emit_failed, 1);
+	else
+		__sync_fetch_and_add(&cnt->emitted, 1);
+	return 0;
+filtered:
+	__sync_fetch_and_add(&cnt->filtered, 1);
 	return 0;
 }

@@ -24,6 +24,9 @@
 /* Filter table sizes (set before load, as read-only data). */
 #define FILTER_IDS_MAX		64	/* values per kind: --pid, --ppid, --uid */
 
+/* Counter slots, one per CPU (CPUs beyond share); see struct counters. */
+#define COUNTER_SLOTS		256
+
 /* event.flags */
 #define EV_EXE_TRUNCATED	(1u << 0) /* exe holds the leaf end of a longer path */
 #define EV_EXE_DEPTH		(1u << 1) /* path deeper than PATH_DEPTH_MAX: exe_full_len is a lower bound */
@@ -31,6 +34,7 @@
 #define EV_ARGV_FAULT		(1u << 3) /* argv could not be read from the new process */
 #define EV_EXE_FAULT		(1u << 4) /* the executed file's path could not be read */
 #define EV_SCRIPT		(1u << 5) /* a #! script: exe is its interpreter */
+#define EV_SELF_CHECK		(1u << 6) /* execmon's own start-up marker */
 
 /*
  * One exec. The record sent to userspace is this header followed by
@@ -55,6 +59,16 @@ struct event {
 	__u32 script_len;	/* script name bytes that follow argv */
 	char comm[COMM_LEN];
 	char data[];
+};
+
+/* What the BPF program did, per CPU slot; 64 bytes so that two CPUs never
+ * share a cache line. Read by userspace through the mmapped .bss. */
+struct counters {
+	__u64 seen;		/* execs the program ran for */
+	__u64 filtered;		/* left out by the filters */
+	__u64 emitted;		/* sent to the perf buffer */
+	__u64 emit_failed;	/* the perf buffer was full or the send failed */
+	__u64 unused[4];
 };
 
 #endif /* EXECMON_H */

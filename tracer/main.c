@@ -10,24 +10,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "event.h"		/* the ABI types, which the skeleton uses */
 #include "execmon.skel.h"
-#include "event.h"
 #include "output.h"
+#include "privs.h"
 #include "reader.h"
+#include "stats.h"
 
 #define PID_MAX_LIMIT	4194304	/* the kernel's ceiling for pid_max */
-#define RING_PAGES	128	/* per CPU; a power of two */
+#define RING_PAGES	128	/* per CPU, by default: 512 KiB with 4 KiB pages */
+#define RING_PAGES_MAX	65536
 #define HOLDBACK_NS	(10 * 1000000ULL)	/* see reader.h */
 #define IDLE_POLL_MS	40	/* with HOLDBACK_NS, a lone exec shows within 50 ms */
+#define SELF_CHECK_NS	(1000 * 1000000ULL)
+/* argv[1] of the start-up marker, which execmon runs as itself */
+#define SELF_CHECK_ARG	"--execmon-self-check"
+
+#define EXIT_LOSS	3	/* --strict: events were lost */
+#define EXIT_USAGE	64	/* EX_USAGE: a bad option */
 
 #define DEFAULT_FIELDS	"pid,exe,args"
 
 static struct env {
 	bool verbose;
+	bool stats, strict;
 	bool json;
 	bool no_header;
 	bool time, timestamp, print_uid;	/* shortcuts for --fields */
@@ -35,7 +47,8 @@ static struct env {
 	__u32 pids[FILTER_IDS_MAX], ppids[FILTER_IDS_MAX], uids[FILTER_IDS_MAX];
 	int npids, nppids, nuids;
 	const char *comm;
-} env;
+	long ring_pages;
+} env = { .ring_pages = RING_PAGES };
 
 static const char doc[] =
 "Trace every program that starts: the binary that really ran and its exact arguments.\n"
@@ -73,6 +86,9 @@ static const struct argp_option options[] = {
 	{ "timestamp", 't', NULL, 0, "Add seconds since execmon started, as -o timestamp", 2 },
 	{ "print-uid", 'U', NULL, 0, "Add a UID column, as -o uid", 2 },
 	{ NULL, 0, NULL, 0, "Other:", 3 },
+	{ "buffer-pages", 'b', "PAGES", 0, "Perf buffer size per CPU, in pages (a power of two; default 128)", 3 },
+	{ "stats", 'S', NULL, 0, "At exit, print what was seen, filtered, sent, lost and printed", 3 },
+	{ "strict", 's', NULL, 0, "Exit with status 3 if any event was lost", 3 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 3 },
 	{ "version", 'V', NULL, 0, "Print the version and the libbpf version, then exit", 3 },
 	{},
@@ -182,6 +198,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'U':
 		env.print_uid = true;
 		break;
+	case 'b':
+		env.ring_pages = parse_num(state, "page count", arg, 1, RING_PAGES_MAX);
+		if (env.ring_pages & (env.ring_pages - 1))
+			argp_error(state, "invalid page count '%s': it must be a power of two", arg);
+		break;
+	case 'S':
+		env.stats = true;
+		break;
+	case 's':
+		env.strict = true;
+		break;
 	case 'v':
 		env.verbose = true;
 		break;
@@ -245,9 +272,16 @@ static __u64 clock_ns(clockid_t clk)
 
 struct tracer {
 	struct output out;
-	__u64 lost;
+	struct execmon_bpf *skel;
+	struct reader *reader;
+	struct stats reported;	/* the losses already reported */
+	__u64 lost;		/* records the perf buffers dropped */
 	__u64 malformed;
+	__u64 printed;
+	bool header_done;
+	bool self_check_seen;
 	bool wrote;
+	int write_errno;
 };
 
 static void on_event(void *ctx, int cpu, const void *data, size_t size)
@@ -261,7 +295,16 @@ static void on_event(void *ctx, int cpu, const void *data, size_t size)
 			p_err("skipped a malformed record on CPU %d: %s", cpu, decode_strerror(st));
 		return;
 	}
+	if (rec.hdr.flags & EV_SELF_CHECK) {
+		t->self_check_seen = true;
+		return;
+	}
+	if (!t->header_done) {
+		output_header(&t->out);
+		t->header_done = true;
+	}
 	output_event(&t->out, &rec);
+	t->printed++;
 	t->wrote = true;
 }
 
@@ -273,21 +316,38 @@ static void on_lost(void *ctx, int cpu, __u64 lost)
 	p_err("lost %llu events on CPU %d", (unsigned long long)lost, cpu);
 }
 
-/* True when stdout can still be written; a reader that went away is a
- * normal end, other write errors are reported. */
-static bool flush_output(struct tracer *t, int *status)
+/* The kernel's counters with this side's; every loss is reported once, as
+ * soon as it is seen. A full perf buffer shows up both as a failed send
+ * and as a lost record, so failures are reported only beyond those. */
+static void check_losses(struct tracer *t, struct stats *st)
 {
+	__u64 failed, lost;
+
+	stats_read(st, t->skel->bss->counters, COUNTER_SLOTS);
+	st->lost = t->lost;
+	st->malformed = t->malformed;
+	st->printed = t->printed;
+	failed = st->emit_failed - t->reported.emit_failed;
+	lost = st->lost - t->reported.lost;
+	if (failed > lost)
+		p_err("the kernel could not send %llu events", (unsigned long long)(failed - lost));
+	t->reported = *st;
+}
+
+/* True when the output can still be written. A reader that went away is a
+ * normal end; other write errors are kept for the exit status. */
+static bool flush_output(struct tracer *t)
+{
+	if (t->write_errno)
+		return false;
 	if (t->wrote) {
 		t->wrote = false;
-		fflush(stdout);
+		if (fflush(stdout) == 0)
+			return true;
+		t->write_errno = errno ? errno : EIO;
+		return false;
 	}
-	if (!ferror(stdout))
-		return true;
-	if (errno != EPIPE) {
-		p_err("can't write the output: %s", strerror(errno));
-		*status = 1;
-	}
-	return false;
+	return true;
 }
 
 /* Why a load failed, in terms of what to do about it. */
@@ -301,36 +361,108 @@ static void explain_load_error(int err)
 		      "verifier's log)", strerror(err));
 }
 
-static bool have_tracing_caps(void)
+/* Hands every record that is due to on_event, then flushes. */
+static int drain(struct tracer *t, bool all)
 {
-	/* CAP_PERFMON is 38 and CAP_BPF 39; CAP_SYS_ADMIN (21) covers both on
-	 * kernels before 5.8. Read from /proc so as not to need libcap. */
-	unsigned long long eff = 0;
-	char line[256];
-	FILE *f = fopen("/proc/self/status", "r");
+	int due = reader_drain(t->reader, all ? 0 : clock_ns(CLOCK_MONOTONIC), all, &stop_drain);
 
-	if (!f)
-		return true;	/* let the kernel decide */
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			break;
-	fclose(f);
-	return (eff & (1ULL << 21)) || ((eff & (1ULL << 38)) && (eff & (1ULL << 39)));
+	flush_output(t);
+	return due;
+}
+
+/*
+ * Proves that the tracepoint fires before execmon claims to trace: a child
+ * of execmon's waits until its pid is known to the BPF program, which sends
+ * its exec whatever the filters, then execs execmon itself with an argument
+ * that makes it exit at once. Its event is not printed.
+ */
+static int self_check(struct tracer *t)
+{
+	int go[2], status;
+	pid_t child;
+	__u64 deadline;
+
+	if (pipe2(go, O_CLOEXEC))
+		return -errno;
+	child = fork();
+	if (child < 0)
+		return -errno;
+	if (child == 0) {
+		char c, *argv[] = { "execmon", SELF_CHECK_ARG, NULL };
+
+		close(go[1]);
+		if (read(go[0], &c, 1) == 1)
+			execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	close(go[0]);
+	t->skel->bss->self_check_pid = child;
+	if (write(go[1], "", 1) != 1)
+		kill(child, SIGKILL);
+	close(go[1]);
+	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		return -ECHILD;
+	deadline = clock_ns(CLOCK_MONOTONIC) + SELF_CHECK_NS;
+	while (!t->self_check_seen && !exiting && clock_ns(CLOCK_MONOTONIC) < deadline) {
+		struct epoll_event ev;
+
+		drain(t, false);
+		if (!t->self_check_seen)
+			epoll_wait(reader_epoll_fd(t->reader), &ev, 1, 10);
+	}
+	t->skel->bss->self_check_pid = 0;
+	return t->self_check_seen || exiting ? 0 : -ETIMEDOUT;
+}
+
+static void print_stats(struct tracer *t, const struct stats *st)
+{
+	struct sbuf b = {};
+
+	stats_format(&b, st, env.json);
+	fwrite(b.p, 1, b.len, env.json ? stdout : stderr);
+	t->wrote = env.json;
+	sbuf_free(&b);
+}
+
+static int trace(struct tracer *t)
+{
+	int epfd = reader_epoll_fd(t->reader);
+	struct stats st = {};
+
+	while (!exiting && flush_output(t)) {
+		int due = drain(t, false);
+		struct epoll_event evs[8];
+
+		check_losses(t, &st);
+		if (due < 0 || due > IDLE_POLL_MS)
+			due = IDLE_POLL_MS;
+		if (epoll_wait(epfd, evs, 8, due) < 0 && errno != EINTR) {
+			p_err("can't wait for events: %s", strerror(errno));
+			return 1;
+		}
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
-	struct execmon_bpf *skel = NULL;
-	struct reader *reader = NULL;
-	struct tracer t;
 	struct sigaction sa = { .sa_handler = on_signal };
-	int err, status = 0, epfd;
+	struct tracer t = {};
+	struct stats st = {};
+	int err, status = 0;
 
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
-		return 2;
+	if (argc == 2 && !strcmp(argv[1], SELF_CHECK_ARG))
+		return 0;
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
+		return EXIT_USAGE;
 
+	if (is_setid()) {
+		p_err("refusing to run set-user-ID or set-group-ID: that would show every "
+		      "exec to every user; run it as root or with CAP_BPF and CAP_PERFMON");
+		return 1;
+	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		p_err("this kernel has no BTF (/sys/kernel/btf/vmlinux: %s); execmon needs a "
 		      "kernel built with CONFIG_DEBUG_INFO_BTF=y", strerror(errno));
@@ -344,30 +476,29 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-
 	setup_output(&t.out);
-	t.lost = t.malformed = 0;
-	t.wrote = false;
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 
-	skel = execmon_bpf__open();
-	if (!skel) {
+	t.skel = execmon_bpf__open();
+	if (!t.skel) {
 		p_err("can't open the BPF object: %s", strerror(errno));
 		status = 1;
 		goto cleanup;
 	}
-	memcpy((void *)skel->rodata->filter_pids, env.pids, sizeof(env.pids));
-	skel->rodata->filter_pid_cnt = env.npids;
-	memcpy((void *)skel->rodata->filter_ppids, env.ppids, sizeof(env.ppids));
-	skel->rodata->filter_ppid_cnt = env.nppids;
-	memcpy((void *)skel->rodata->filter_uids, env.uids, sizeof(env.uids));
-	skel->rodata->filter_uid_cnt = env.nuids;
+	memcpy((void *)t.skel->rodata->filter_pids, env.pids, sizeof(env.pids));
+	t.skel->rodata->filter_pid_cnt = env.npids;
+	memcpy((void *)t.skel->rodata->filter_ppids, env.ppids, sizeof(env.ppids));
+	t.skel->rodata->filter_ppid_cnt = env.nppids;
+	memcpy((void *)t.skel->rodata->filter_uids, env.uids, sizeof(env.uids));
+	t.skel->rodata->filter_uid_cnt = env.nuids;
 	if (env.comm) {
-		strncpy((char *)skel->rodata->filter_comm, env.comm, COMM_LEN - 1);
-		skel->rodata->filter_comm_on = true;
+		strncpy((char *)t.skel->rodata->filter_comm, env.comm, COMM_LEN - 1);
+		t.skel->rodata->filter_comm_on = true;
 	}
 
-	err = execmon_bpf__load(skel);
+	err = execmon_bpf__load(t.skel);
 	if (err) {
 		explain_load_error(-err);
 		status = 1;
@@ -376,53 +507,62 @@ int main(int argc, char **argv)
 
 	struct reader_ops ops = { .event = on_event, .lost = on_lost, .ctx = &t };
 
-	reader = reader_new(bpf_map__fd(skel->maps.execmon_events), RING_PAGES, HOLDBACK_NS, &ops);
-	if (!reader) {
+	t.reader = reader_new(bpf_map__fd(t.skel->maps.execmon_events), env.ring_pages,
+			      HOLDBACK_NS, &ops);
+	if (!t.reader) {
 		p_err("can't open the perf buffers: %s", strerror(errno));
 		status = 1;
 		goto cleanup;
 	}
-	err = execmon_bpf__attach(skel);
+	t.out.start_ns = clock_ns(CLOCK_MONOTONIC);
+	t.out.mono_to_real_ns = (__s64)clock_ns(CLOCK_REALTIME) - (__s64)t.out.start_ns;
+	err = execmon_bpf__attach(t.skel);
 	if (err) {
 		p_err("can't attach to the sched_process_exec tracepoint: %s", strerror(-err));
 		status = 1;
 		goto cleanup;
 	}
-
-	t.out.start_ns = clock_ns(CLOCK_MONOTONIC);
-	t.out.mono_to_real_ns = (__s64)clock_ns(CLOCK_REALTIME) - (__s64)t.out.start_ns;
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	output_header(&t.out);
-	t.wrote = true;
-	if (!flush_output(&t, &status))
+	err = self_check(&t);
+	if (err) {
+		p_err(err == -ETIMEDOUT ?
+		      "the sched_process_exec tracepoint did not fire within a second of "
+		      "attaching: execs cannot be traced on this system" :
+		      "can't run the start-up check: %s", strerror(-err));
+		status = 1;
 		goto cleanup;
-
-	epfd = reader_epoll_fd(reader);
-	while (!exiting) {
-		int due = reader_drain(reader, clock_ns(CLOCK_MONOTONIC), false, &stop_drain);
-		struct epoll_event evs[8];
-
-		if (!flush_output(&t, &status))
-			goto cleanup;
-		if (due < 0 || due > IDLE_POLL_MS)
-			due = IDLE_POLL_MS;
-		if (epoll_wait(epfd, evs, 8, due) < 0 && errno != EINTR) {
-			p_err("can't wait for events: %s", strerror(errno));
-			status = 1;
-			break;
-		}
 	}
-	/* what is already in the rings is shown before leaving */
-	stop_drain = false;
-	execmon_bpf__detach(skel);
-	reader_drain(reader, 0, true, &stop_drain);
-	flush_output(&t, &status);
+	err = drop_privileges();
+	if (err) {
+		p_err("can't drop privileges: %s", strerror(-err));
+		status = 1;
+		goto cleanup;
+	}
+	if (!t.header_done) {
+		output_header(&t.out);
+		t.header_done = t.wrote = true;
+	}
 
-cleanup:
+	status = trace(&t);
+
+	/* what is already in the buffers is shown before leaving */
+	stop_drain = false;
+	execmon_bpf__detach(t.skel);
+	drain(&t, true);
+	check_losses(&t, &st);
+	if (env.stats)
+		print_stats(&t, &st);
+	flush_output(&t);
+	if (t.write_errno && t.write_errno != EPIPE) {
+		p_err("can't write the output: %s", strerror(t.write_errno));
+		status = 1;
+	}
 	if (t.lost)
 		p_err("lost %llu events in all", (unsigned long long)t.lost);
-	reader_free(reader);
-	execmon_bpf__destroy(skel);
+	if (!status && env.strict && stats_losses(&st))
+		status = EXIT_LOSS;
+cleanup:
+	reader_free(t.reader);
+	execmon_bpf__destroy(t.skel);
 	output_free(&t.out);
 	return status;
 }

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* What execmon needs to start, and giving it up once tracing runs. */
+#ifndef EXECMON_PRIVS_H
+#define EXECMON_PRIVS_H
+
+#include <stdbool.h>
+
+/* True when the process may load and attach tracing programs: CAP_BPF and
+ * CAP_PERFMON, or CAP_SYS_ADMIN (which covers both before Linux 5.8). */
+bool have_tracing_caps(void);
+
+/* True when started set-user-ID or set-group-ID, which execmon refuses:
+ * it would hand every user a view of every exec. */
+bool is_setid(void);
+
+/*
+ * Once the programs are attached and the buffers mapped, nothing execmon
+ * still does needs a privilege: it reads memory it has mapped, writes to
+ * descriptors it holds, and closes them at exit. So it gives up every
+ * capability, switches from root to nobody when it can, and forbids
+ * regaining privileges through exec. Returns 0 or a negative errno.
+ */
+int drop_privileges(void);
+
+#endif

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdbool.h>
+#include "stats.h"
+
+void stats_read(struct stats *st, const struct counters *slots, int nslots)
+{
+	st->seen = st->filtered = st->emitted = st->emit_failed = 0;
+	for (int i = 0; i < nslots; i++) {
+		/* the BPF program updates these as we read: one load each */
+		st->seen += __atomic_load_n(&slots[i].seen, __ATOMIC_RELAXED);
+		st->filtered += __atomic_load_n(&slots[i].filtered, __ATOMIC_RELAXED);
+		st->emitted += __atomic_load_n(&slots[i].emitted, __ATOMIC_RELAXED);
+		st->emit_failed += __atomic_load_n(&slots[i].emit_failed, __ATOMIC_RELAXED);
+	}
+}
+
+__u64 stats_losses(const struct stats *st)
+{
+	return (st->emit_failed > st->lost ? st->emit_failed : st->lost) + st->malformed;
+}
+
+void stats_format(struct sbuf *b, const struct stats *st, bool json)
+{
+	const struct { const char *key, *label; __u64 v; } items[] = {
+		{ "seen", "execs seen", st->seen },
+		{ "filtered", "filtered out", st->filtered },
+		{ "emitted", "sent", st->emitted },
+		{ "emit_failed", "failed to send", st->emit_failed },
+		{ "lost", "lost in the buffers", st->lost },
+		{ "malformed", "malformed", st->malformed },
+		{ "printed", "printed", st->printed },
+	};
+	size_t n = sizeof(items) / sizeof(items[0]);
+
+	sbuf_puts(b, json ? "{\"stats\":{" : "execmon: ");
+	for (size_t i = 0; i < n; i++) {
+		if (json)
+			sbuf_printf(b, "%s\"%s\":%llu", i ? "," : "", items[i].key,
+				    (unsigned long long)items[i].v);
+		else
+			sbuf_printf(b, "%s%llu %s", i ? ", " : "", (unsigned long long)items[i].v,
+				    items[i].label);
+	}
+	sbuf_puts(b, json ? "}}\n" : "\n");
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Loss accounting: the BPF program's counters and the reader's. */
+#ifndef EXECMON_STATS_H
+#define EXECMON_STATS_H
+
+#include <linux/types.h>
+#include "execmon.h"
+#include "sbuf.h"
+
+struct stats {
+	__u64 seen;		/* execs the BPF program ran for */
+	__u64 filtered;		/* left out by the filters */
+	__u64 emitted;		/* sent to the perf buffers */
+	__u64 emit_failed;	/* could not be sent */
+	__u64 lost;		/* dropped by full perf buffers */
+	__u64 malformed;	/* records that could not be decoded */
+	__u64 printed;
+};
+
+/* Sums the kernel's per-CPU counters into st. */
+void stats_read(struct stats *st, const struct counters *slots, int nslots);
+
+/* Events that never reached the output. A full perf buffer is counted both
+ * as a failed send and as a lost record, hence the larger of the two. */
+__u64 stats_losses(const struct stats *st);
+
+/* One line: text for people, or a JSON object {"stats":{...}}. */
+void stats_format(struct sbuf *b, const struct stats *st, bool json);
+
+#endif
