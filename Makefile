@@ -78,7 +78,7 @@ unit-tests: $(UNIT_BINS)
 
 # Debian packages needed to build, run and test; installed only when missing.
 DEPS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config \
-	python3 jq man-db bash-completion util-linux procps passwd
+	python3 jq man-db bash-completion util-linux procps passwd zsh fish
 
 deps:
 	$(Q)missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
@@ -105,5 +105,31 @@ bench: deps
 clean:
 	$(call msg,CLEAN,$(BUILD))
 	$(Q)rm -rf $(BUILD)
+
+# Installation, under $(DESTDIR)$(PREFIX). The binary goes to sbin: tracing
+# needs root (or CAP_BPF and CAP_PERFMON). zsh completions go to
+# site-functions, which zsh searches under its own prefix and Debian's zsh
+# searches under /usr/local too; Debian's vendor-completions is searched
+# only under /usr, so it would miss the default PREFIX.
+SBINDIR     ?= $(PREFIX)/sbin
+MAN8DIR     ?= $(PREFIX)/share/man/man8
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+INSTALL     ?= install
+INSTALLED   := $(SBINDIR)/execmon $(MAN8DIR)/execmon.8 $(BASHCOMPDIR)/execmon \
+	$(ZSHCOMPDIR)/_execmon $(FISHCOMPDIR)/execmon.fish
+
+install: $(BUILD)/execmon
+	$(call msg,INST,$(DESTDIR)$(PREFIX))
+	$(Q)$(INSTALL) -D -m 755 $(BUILD)/execmon $(DESTDIR)$(SBINDIR)/execmon
+	$(Q)$(INSTALL) -D -m 644 man/execmon.8 $(DESTDIR)$(MAN8DIR)/execmon.8
+	$(Q)$(INSTALL) -D -m 644 completions/execmon.bash $(DESTDIR)$(BASHCOMPDIR)/execmon
+	$(Q)$(INSTALL) -D -m 644 completions/_execmon $(DESTDIR)$(ZSHCOMPDIR)/_execmon
+	$(Q)$(INSTALL) -D -m 644 completions/execmon.fish $(DESTDIR)$(FISHCOMPDIR)/execmon.fish
+
+uninstall:
+	$(call msg,RM,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 -include $(TRACER_OBJS:.o=.d)

@@ -1,0 +1,32 @@
+# fish completion for execmon(8)
+
+# Field names for --fields, after what is typed up to the last comma.
+function __fish_execmon_fields
+    set -l done (commandline -ct | string replace -ra -- '^-o|^--fields=|[^,]*$' '')
+    for f in time timestamp pid ppid uid user comm exe args
+        echo $done$f
+    end
+end
+
+# The options that choose table columns cannot go with --json.
+set -l columns '__fish_contains_opt -s o fields -s T time -s t timestamp -s U print-uid'
+set -l no_json 'not __fish_contains_opt -s j json'
+
+complete -c execmon -f
+complete -c execmon -s p -l pid -x -a '(__fish_complete_pids)' -d 'Only execs by process PID'
+complete -c execmon -s P -l ppid -x -a '(__fish_complete_pids)' -d 'Only execs whose parent is process PID'
+complete -c execmon -s u -l uid -x -a '(__fish_complete_users)' -d 'Only execs by this user'
+complete -c execmon -s c -l comm -x -a '(__fish_complete_proc)' -d 'Only execs whose new process name is NAME'
+complete -c execmon -s j -l json -n "not $columns" -d 'One JSON object per exec per line'
+complete -c execmon -s o -l fields -x -n $no_json -a '(__fish_execmon_fields)' -d 'Table columns, comma-separated'
+complete -c execmon -s H -l no-header -d 'Do not print the header line'
+complete -c execmon -s T -l time -n $no_json -d 'Add a TIME column (HH:MM:SS)'
+complete -c execmon -s t -l timestamp -n $no_json -d 'Add seconds since execmon started'
+complete -c execmon -s U -l print-uid -n $no_json -d 'Add a UID column'
+complete -c execmon -s b -l buffer-pages -x -a '1 2 4 8 16 32 64 128 256 512 1024 2048 4096 8192 16384 32768 65536' -d 'Perf buffer size per CPU, in pages'
+complete -c execmon -s S -l stats -d 'At exit, print what was seen, sent and lost'
+complete -c execmon -s s -l strict -d 'Exit with status 3 if any event was lost'
+complete -c execmon -s v -l verbose -d "Show libbpf's log"
+complete -c execmon -s V -l version -d 'Print the version and the libbpf version'
+complete -c execmon -s '?' -l help -d 'List the options'
+complete -c execmon -l usage -d 'Give a short usage message'
