@@ -126,7 +126,23 @@ __noinline int path_step(struct path_walk *w)
 
 	struct dentry *dentry = (struct dentry *)w->dentry;
 	struct mount *mnt = (struct mount *)w->mnt;
-	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	struct {
+		struct dentry *parent;
+		struct qstr name;
+	} link;
+	__u32 parent_off = bpf_core_field_offset(struct dentry, d_parent);
+
+	/* d_name follows d_parent in every kernel with BTF: one read for both,
+	 * as helper calls are most of the cost of the walk */
+	if (bpf_core_field_offset(struct dentry, d_name) == parent_off + sizeof(void *)) {
+		if (bpf_probe_read_kernel(&link, sizeof(link), (void *)dentry + parent_off))
+			return 1;
+	} else {
+		link.parent = BPF_CORE_READ(dentry, d_parent);
+		link.name = BPF_CORE_READ(dentry, d_name);
+	}
+
+	struct dentry *parent = link.parent;
 
 	if (w->dentry == w->mnt_root || dentry == parent) {
 		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
@@ -141,8 +157,7 @@ __noinline int path_step(struct path_walk *w)
 		return 0;
 	}
 
-	struct qstr name = BPF_CORE_READ(dentry, d_name);
-	__u32 len = name.len, pos = w->pos;
+	__u32 len = link.name.len, pos = w->pos;
 
 	if (len > NAME_MAX_LEN)
 		len = NAME_MAX_LEN;
@@ -154,7 +169,7 @@ __noinline int path_step(struct path_walk *w)
 	}
 	pos -= len;
 	/* pos < EXE_MAX here; the masks only show it to the verifier */
-	if (bpf_probe_read_kernel(scratch + (pos & (EXE_MAX - 1)), len & NAME_MAX_LEN, name.name))
+	if (bpf_probe_read_kernel(scratch + (pos & (EXE_MAX - 1)), len & NAME_MAX_LEN, link.name.name))
 		w->flags |= EV_EXE_FAULT;
 	pos--;
 	scratch[pos & (EXE_MAX - 1)] = '/';
@@ -165,11 +180,11 @@ __noinline int path_step(struct path_walk *w)
 /* Returns where the path starts in the scratch slot. */
 static __always_inline __u32 resolve_path(struct file *file, __u32 *full_len, __u32 *flags)
 {
-	struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
+	struct vfsmount *vfsmnt = file->f_path.mnt;
 	struct path_walk w = {
-		.dentry = (__u64)BPF_CORE_READ(file, f_path.dentry),
+		.dentry = (__u64)file->f_path.dentry,
 		.mnt = (__u64)container_of(vfsmnt, struct mount, mnt),
-		.mnt_root = (__u64)BPF_CORE_READ(vfsmnt, mnt_root),
+		.mnt_root = (__u64)vfsmnt->mnt_root,
 		.pos = EXE_MAX,
 	};
 	int i;
@@ -193,13 +208,15 @@ static __always_inline __u32 resolve_path(struct file *file, __u32 *full_len, __
 	return w.pos;
 }
 
-SEC("raw_tp/sched_process_exec")
+/* A BTF-enabled raw tracepoint: the arguments are typed, so the pointers
+ * reached from them are read with plain loads instead of helper calls. */
+SEC("tp_btf/sched_process_exec")
 int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
 	__u32 pid = bpf_get_current_pid_tgid() >> 32;
 	__u64 uid_gid = bpf_get_current_uid_gid();
-	__u32 ppid = BPF_CORE_READ(task, real_parent, tgid);
+	__u32 ppid = task->real_parent->tgid;
 	struct counters *cnt = cpu_counters();
 	char comm[COMM_LEN];
 	__u32 flags = 0;
@@ -241,7 +258,7 @@ emit:;
 	__builtin_memcpy(ev->comm, comm, sizeof(comm));
 
 	__u32 full = 0;
-	__u32 pos = resolve_path(BPF_CORE_READ(bprm, file), &full, &flags);
+	__u32 pos = resolve_path(bprm->file, &full, &flags);
 	__u32 exe_len = EXE_MAX - pos;
 
 	if (exe_len > EXE_MAX)
@@ -253,9 +270,8 @@ emit:;
 	ev->exe_len = exe_len;
 	ev->exe_full_len = full;
 
-	struct mm_struct *mm = BPF_CORE_READ(task, mm);
-	unsigned long arg_start = BPF_CORE_READ(mm, arg_start);
-	unsigned long arg_end = BPF_CORE_READ(mm, arg_end);
+	unsigned long arg_start = task->mm->arg_start;
+	unsigned long arg_end = task->mm->arg_end;
 	__u64 argv_full = arg_end > arg_start ? arg_end - arg_start : 0;
 	__u32 argv_len = argv_full > ARGV_MAX ? ARGV_MAX : argv_full;
 
@@ -274,10 +290,10 @@ emit:;
 
 	/* A #! script (or binfmt_misc) replaced the name that was asked for
 	 * with its interpreter's; keep the name that was asked for. */
-	const char *filename = BPF_CORE_READ(bprm, filename);
+	const char *filename = bprm->filename;
 	__u32 script_len = 0;
 
-	if (filename != BPF_CORE_READ(bprm, interp)) {
+	if (filename != bprm->interp) {
 		__u32 off = exe_len + argv_len;
 		long n;
 
