@@ -4,6 +4,9 @@
  * sched_process_exec. It runs after the new program image is in place, so
  * it sees every successful exec whatever the syscall (execve, execveat,
  * fexecve, binfmt_misc) and reads the argv the new process really got.
+ * Optional programs, loaded only when asked for: sched_process_fork and
+ * sched_process_exit keep the set of processes a follow mode traces, and
+ * sys_enter/sys_exit catch the execs that fail.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -23,6 +26,11 @@ const volatile __u32 filter_uids[FILTER_IDS_MAX] = {};
 const volatile __u32 filter_uid_cnt = 0;
 const volatile char filter_comm[COMM_LEN] = {};
 const volatile bool filter_comm_on = false;
+const volatile bool filter_cgroup_on = false;	/* execmon_cgroup holds it */
+const volatile bool follow_on = false;		/* only what execmon_tracked holds */
+const volatile bool want_cwd = false;
+const volatile long sys_execve_nr = -1;		/* the architecture's numbers */
+const volatile long sys_execveat_nr = -1;
 
 /* Written by userspace while running: the pid of execmon's start-up marker,
  * which is sent whatever the filters say. */
@@ -37,7 +45,7 @@ static __always_inline struct counters *cpu_counters(void)
 /* One slot holds the event as it is serialized, the other is scratch room
  * where the path is assembled backwards, leaf to root. Both live in a per-CPU
  * array because the BPF stack is 512 bytes. */
-#define HEAP_SLOT_SIZE	(sizeof(struct event) + EXE_MAX + ARGV_MAX + SCRIPT_MAX)
+#define HEAP_SLOT_SIZE	(sizeof(struct event) + EXE_MAX + ARGV_MAX + SCRIPT_MAX + CWD_MAX)
 #define SLOT_EVENT	0
 #define SLOT_PATH	1
 
@@ -57,6 +65,36 @@ struct {
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, sizeof(__u32));
 } execmon_events SEC(".maps");
+
+/* The processes a follow mode traces, by tgid; sized at load (one entry
+ * when not following). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u8);
+} execmon_tracked SEC(".maps");
+
+/* --cgroup: the cgroup whose tasks (and its descendants') are traced. */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} execmon_cgroup SEC(".maps");
+
+/* An exec in flight, from sys_enter to sys_exit, by thread id. */
+struct exec_call {
+	__u64 filename;		/* user pointers */
+	__u64 argv;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct exec_call);
+} execmon_calls SEC(".maps");
 
 static __always_inline struct event *event_slot(void)
 {
@@ -177,12 +215,12 @@ __noinline int path_step(struct path_walk *w)
 	return 0;
 }
 
-/* Returns where the path starts in the scratch slot. */
-static __always_inline __u32 resolve_path(struct file *file, __u32 *full_len, __u32 *flags)
+/* Walks a path into the scratch slot; returns where it starts there. */
+static __always_inline __u32 resolve_path(struct vfsmount *vfsmnt, struct dentry *dentry,
+					  __u32 *full_len, __u32 *flags)
 {
-	struct vfsmount *vfsmnt = file->f_path.mnt;
 	struct path_walk w = {
-		.dentry = (__u64)file->f_path.dentry,
+		.dentry = (__u64)dentry,
 		.mnt = (__u64)container_of(vfsmnt, struct mount, mnt),
 		.mnt_root = (__u64)vfsmnt->mnt_root,
 		.pos = EXE_MAX,
@@ -208,6 +246,86 @@ static __always_inline __u32 resolve_path(struct file *file, __u32 *full_len, __
 	return w.pos;
 }
 
+/* Copies the path that resolve_path left in the scratch slot to the event,
+ * at offset off (at most max_off); returns its length. */
+static __always_inline __u32 put_path(struct event *ev, const char *scratch, __u32 pos,
+				      __u32 off, __u32 max_off)
+{
+	__u32 len = EXE_MAX - pos;
+
+	if (len > EXE_MAX)
+		len = 0;
+	if (off > max_off)
+		off = max_off;
+	barrier_var(len);
+	if (len > EXE_MAX)
+		len = EXE_MAX;
+	if (bpf_probe_read_kernel(ev->data + off, len, scratch + (pos & (EXE_MAX - 1))))
+		return 0;
+	return len;
+}
+
+/* The working directory, at offset off of the event's data; returns the
+ * flags to add. */
+static __always_inline __u32 put_cwd(struct event *ev, struct task_struct *task,
+				     const char *scratch, __u32 off)
+{
+	__u32 full, flags = 0;
+	__u32 pos = resolve_path(task->fs->pwd.mnt, task->fs->pwd.dentry, &full, &flags);
+
+	ev->cwd_len = put_path(ev, scratch, pos, off, EXE_MAX + ARGV_MAX + SCRIPT_MAX);
+	return flags & EV_EXE_TRUNCATED ? EV_CWD_TRUNCATED : 0;
+}
+
+/* True when the filters leave this exec out. */
+static __always_inline bool filtered_out(__u32 pid, __u32 ppid, __u32 uid, char *comm)
+{
+	if (filter_pid_cnt && !id_in(filter_pids, filter_pid_cnt, pid))
+		return true;
+	if (filter_ppid_cnt && !id_in(filter_ppids, filter_ppid_cnt, ppid))
+		return true;
+	if (filter_uid_cnt && !id_in(filter_uids, filter_uid_cnt, uid))
+		return true;
+	if (follow_on && !bpf_map_lookup_elem(&execmon_tracked, &pid))
+		return true;
+	if (filter_cgroup_on && bpf_current_task_under_cgroup(&execmon_cgroup, 0) != 1)
+		return true;
+	bpf_get_current_comm(comm, COMM_LEN);
+	return filter_comm_on && !comm_matches(comm);
+}
+
+/* The header fields that successful and failed execs share. */
+static __always_inline void fill_header(struct event *ev, struct task_struct *task,
+					__u32 pid, __u32 ppid, __u64 uid_gid, const char *comm)
+{
+	ev->version = EXECMON_ABI_VERSION;
+	ev->hdr_len = sizeof(*ev);
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->pid = pid;
+	ev->ppid = ppid;
+	ev->uid = (__u32)uid_gid;
+	ev->gid = uid_gid >> 32;
+	ev->script_len = 0;
+	ev->cwd_len = 0;
+	ev->ret = 0;
+	ev->cgroup_id = bpf_get_current_cgroup_id();
+	ev->mntns = task->nsproxy->mnt_ns->ns.inum;
+	ev->pad = 0;
+	__builtin_memcpy(ev->comm, comm, COMM_LEN);
+}
+
+/* Sends the event; size is checked against the slot for the verifier. */
+static __always_inline void emit(void *ctx, struct counters *cnt, struct event *ev, __u64 size)
+{
+	barrier_var(size);
+	if (size > HEAP_SLOT_SIZE)
+		size = HEAP_SLOT_SIZE;
+	if (bpf_perf_event_output(ctx, &execmon_events, BPF_F_CURRENT_CPU, ev, size))
+		__sync_fetch_and_add(&cnt->emit_failed, 1);
+	else
+		__sync_fetch_and_add(&cnt->emitted, 1);
+}
+
 /* A BTF-enabled raw tracepoint: the arguments are typed, so the pointers
  * reached from them are read with plain loads instead of helper calls. */
 SEC("tp_btf/sched_process_exec")
@@ -222,50 +340,33 @@ int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
 	__u32 flags = 0;
 
 	__sync_fetch_and_add(&cnt->seen, 1);
+	if (sys_execve_nr >= 0) {
+		/* this exec succeeded: sys_exit has nothing to report */
+		__u32 tid = old_pid;
+
+		bpf_map_delete_elem(&execmon_calls, &tid);
+	}
 	if (pid == self_check_pid) {
 		flags = EV_SELF_CHECK;
 		bpf_get_current_comm(comm, sizeof(comm));
-		goto emit;
+	} else if (filtered_out(pid, ppid, (__u32)uid_gid, comm)) {
+		__sync_fetch_and_add(&cnt->filtered, 1);
+		return 0;
 	}
-	/* Filters first, so that an exec filtered out costs next to nothing;
-	 * the verifier removes the tests of filters that are off. */
-	if (filter_pid_cnt && !id_in(filter_pids, filter_pid_cnt, pid))
-		goto filtered;
-	if (filter_ppid_cnt && !id_in(filter_ppids, filter_ppid_cnt, ppid))
-		goto filtered;
-	if (filter_uid_cnt && !id_in(filter_uids, filter_uid_cnt, (__u32)uid_gid))
-		goto filtered;
-	bpf_get_current_comm(comm, sizeof(comm));
-	if (filter_comm_on && !comm_matches(comm))
-		goto filtered;
 
-emit:;
 	struct event *ev = event_slot();
 	char *scratch = path_scratch();
 
 	if (!ev || !scratch)
 		return 0;
-
-	ev->version = EXECMON_ABI_VERSION;
-	ev->hdr_len = sizeof(*ev);
-	ev->flags = 0;
-	ev->ts_ns = bpf_ktime_get_ns();
-	ev->pid = pid;
+	fill_header(ev, task, pid, ppid, uid_gid, comm);
 	ev->old_pid = old_pid;
-	ev->ppid = ppid;
-	ev->uid = (__u32)uid_gid;
-	ev->gid = uid_gid >> 32;
-	__builtin_memcpy(ev->comm, comm, sizeof(comm));
 
 	__u32 full = 0;
-	__u32 pos = resolve_path(bprm->file, &full, &flags);
-	__u32 exe_len = EXE_MAX - pos;
+	__u32 pos = resolve_path(bprm->file->f_path.mnt, bprm->file->f_path.dentry, &full, &flags);
+	__u32 exe_len = put_path(ev, scratch, pos, 0, 0);
 
-	if (exe_len > EXE_MAX)
-		exe_len = 0;
-	barrier_var(exe_len);
-	if (bpf_probe_read_kernel(ev->data, exe_len & (2 * EXE_MAX - 1),
-				  scratch + (pos & (EXE_MAX - 1))))
+	if (!exe_len)
 		flags |= EV_EXE_FAULT;
 	ev->exe_len = exe_len;
 	ev->exe_full_len = full;
@@ -288,36 +389,168 @@ emit:;
 	ev->argv_len = argv_len;
 	ev->argv_full_len = argv_full > 0xffffffffULL ? 0xffffffffU : argv_full;
 
+	__u32 off = exe_len + argv_len;
+
 	/* A #! script (or binfmt_misc) replaced the name that was asked for
 	 * with its interpreter's; keep the name that was asked for. */
-	const char *filename = bprm->filename;
-	__u32 script_len = 0;
-
-	if (filename != bprm->interp) {
-		__u32 off = exe_len + argv_len;
+	if (bprm->filename != bprm->interp) {
 		long n;
 
 		barrier_var(off);
 		if (off > EXE_MAX + ARGV_MAX)
 			off = EXE_MAX + ARGV_MAX;
-		n = bpf_probe_read_kernel_str(ev->data + off, SCRIPT_MAX, filename);
-		script_len = n > 0 ? n - 1 : 0;	/* without its NUL */
+		n = bpf_probe_read_kernel_str(ev->data + off, SCRIPT_MAX, bprm->filename);
+		ev->script_len = n > 0 ? n - 1 : 0;	/* without its NUL */
+		off += ev->script_len;
 		flags |= EV_SCRIPT;
 	}
-	ev->script_len = script_len;
+	if (want_cwd)
+		flags |= put_cwd(ev, task, scratch, off);
 	ev->flags = flags;
-
-	__u64 size = sizeof(*ev) + exe_len + argv_len + script_len;
-
-	barrier_var(size);
-	if (size > HEAP_SLOT_SIZE)
-		size = HEAP_SLOT_SIZE;
-	if (bpf_perf_event_output(ctx, &execmon_events, BPF_F_CURRENT_CPU, ev, size))
-		__sync_fetch_and_add(&cnt->emit_failed, 1);
-	else
-		__sync_fetch_and_add(&cnt->emitted, 1);
+	emit(ctx, cnt, ev, sizeof(*ev) + exe_len + argv_len + ev->script_len + ev->cwd_len);
 	return 0;
-filtered:
-	__sync_fetch_and_add(&cnt->filtered, 1);
+}
+
+/* Follow mode: a child of a traced process is traced; an exited one is
+ * forgotten. Threads share their process's tgid and need nothing. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(execmon_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = parent->tgid, ctgid = child->tgid;
+	__u8 one = 1;
+
+	if (ptgid != ctgid && bpf_map_lookup_elem(&execmon_tracked, &ptgid))
+		bpf_map_update_elem(&execmon_tracked, &ctgid, &one, BPF_ANY);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(execmon_exit, struct task_struct *task)
+{
+	__u32 tgid = task->tgid;
+
+	if (task->pid == tgid)
+		bpf_map_delete_elem(&execmon_tracked, &tgid);
+	return 0;
+}
+
+/* Failed execs: the call's arguments are noted on the way in and read on
+ * the way out, when the exec failed and the caller's memory is intact. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(execmon_sys_enter, struct pt_regs *regs, long id)
+{
+	struct exec_call call;
+	__u32 tid;
+
+	if (id != sys_execve_nr && id != sys_execveat_nr)
+		return 0;
+	if (id == sys_execve_nr) {
+		call.filename = PT_REGS_PARM1_CORE_SYSCALL(regs);
+		call.argv = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	} else {
+		call.filename = PT_REGS_PARM2_CORE_SYSCALL(regs);
+		call.argv = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	}
+	tid = (__u32)bpf_get_current_pid_tgid();
+	bpf_map_update_elem(&execmon_calls, &tid, &call, BPF_ANY);
+	return 0;
+}
+
+struct argv_walk {
+	__u64 argv;		/* user pointer to the argv array */
+	__u32 base;		/* where argv starts in the event's data */
+	__u32 idx;
+	__u32 off;		/* bytes of argv so far */
+	__u32 flags;
+};
+
+/* Reads one argument of a failed exec; a global function, checked once,
+ * like path_step. Returns 1 when done. */
+__noinline int argv_step(struct argv_walk *w)
+{
+	struct event *ev = event_slot();
+	const char *arg;
+	long n;
+
+	if (!w || !ev)
+		return 1;
+	if (bpf_probe_read_user(&arg, sizeof(arg), (void *)(w->argv + w->idx * sizeof(arg))) || !arg)
+		return 1;
+	if (w->off > ARGV_MAX - FAILED_ARG_MAX) {
+		w->flags |= EV_ARGV_TRUNCATED;
+		return 1;
+	}
+	n = bpf_probe_read_user_str(ev->data + (w->base & (2 * EXE_MAX - 1)) +
+				    (w->off & (ARGV_MAX - 1)), FAILED_ARG_MAX, arg);
+	if (n <= 0) {
+		w->flags |= EV_ARGV_FAULT;
+		return 1;
+	}
+	if (n == FAILED_ARG_MAX)
+		w->flags |= EV_ARGV_TRUNCATED;
+	w->off += n;
+	w->idx++;
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(execmon_sys_exit, struct pt_regs *regs, long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid, pid = pid_tgid >> 32;
+	struct exec_call *callp = bpf_map_lookup_elem(&execmon_calls, &tid);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct counters *cnt = cpu_counters();
+	struct exec_call call;
+	char comm[COMM_LEN];
+
+	if (!callp)
+		return 0;
+	call = *callp;
+	bpf_map_delete_elem(&execmon_calls, &tid);
+	if (ret >= 0)
+		return 0;
+
+	__u64 uid_gid = bpf_get_current_uid_gid();
+	__u32 ppid = task->real_parent->tgid;
+
+	__sync_fetch_and_add(&cnt->seen, 1);
+	if (filtered_out(pid, ppid, (__u32)uid_gid, comm)) {
+		__sync_fetch_and_add(&cnt->filtered, 1);
+		return 0;
+	}
+
+	struct event *ev = event_slot();
+	char *scratch = path_scratch();
+
+	if (!ev || !scratch)
+		return 0;
+	fill_header(ev, task, pid, ppid, uid_gid, comm);
+	ev->old_pid = tid;
+	ev->ret = ret;
+
+	long n = bpf_probe_read_user_str(ev->data, EXE_MAX, (void *)call.filename);
+	__u32 exe_len = n > 0 ? n - 1 : 0;
+	__u32 flags = EV_FAILED;
+
+	if (n <= 0)
+		flags |= EV_EXE_FAULT;
+	ev->exe_len = exe_len;
+	ev->exe_full_len = exe_len;
+
+	struct argv_walk w = { .argv = call.argv, .base = exe_len };
+
+	for (int i = 0; i < 1024; i++)
+		if (argv_step(&w))
+			break;
+	if (w.off > ARGV_MAX)
+		w.off = ARGV_MAX;
+	ev->argv_len = w.off;
+	ev->argv_full_len = w.off;
+	flags |= w.flags;
+	if (want_cwd)
+		flags |= put_cwd(ev, task, scratch, exe_len + w.off);
+	ev->flags = flags;
+	emit(ctx, cnt, ev, sizeof(*ev) + exe_len + w.off + ev->cwd_len);
 	return 0;
 }

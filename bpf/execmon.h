@@ -14,6 +14,10 @@
 #define EXE_MAX			4096
 /* Bytes of argv sent per exec; anything beyond is cut and marked. */
 #define ARGV_MAX		16384
+/* The working directory of the exec'ing process. */
+#define CWD_MAX			EXE_MAX
+/* A failed exec's arguments are read one by one, each up to this. */
+#define FAILED_ARG_MAX		4096
 /* The name a #! script was asked for by, as given to exec. */
 #define SCRIPT_MAX		4096
 /* Longest single path component (NAME_MAX). */
@@ -35,12 +39,14 @@
 #define EV_EXE_FAULT		(1u << 4) /* the executed file's path could not be read */
 #define EV_SCRIPT		(1u << 5) /* a #! script: exe is its interpreter */
 #define EV_SELF_CHECK		(1u << 6) /* execmon's own start-up marker */
+#define EV_CWD_TRUNCATED	(1u << 7) /* cwd holds the leaf end of a longer path */
+#define EV_FAILED		(1u << 8) /* a failed exec: exe is the path asked for, ret the error */
 
 /*
  * One exec. The record sent to userspace is this header followed by
  * exe_len bytes of path (no NUL), argv_len bytes of argv (NUL-separated,
- * as in /proc/PID/cmdline) and script_len bytes of script name (no NUL);
- * nothing more.
+ * as in /proc/PID/cmdline), script_len bytes of script name and cwd_len
+ * bytes of working directory (no NUL); nothing more.
  */
 struct event {
 	__u16 version;		/* EXECMON_ABI_VERSION */
@@ -57,6 +63,11 @@ struct event {
 	__u32 argv_len;		/* argv bytes that follow the path */
 	__u32 argv_full_len;	/* arg_end - arg_start */
 	__u32 script_len;	/* script name bytes that follow argv */
+	__u32 cwd_len;		/* working directory bytes that follow the script */
+	__s32 ret;		/* 0, or the negative errno of a failed exec */
+	__u64 cgroup_id;	/* cgroup v2 id (the inode of its directory) */
+	__u32 mntns;		/* mount namespace inode */
+	__u32 pad;
 	char comm[COMM_LEN];
 	char data[];
 };

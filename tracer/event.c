@@ -21,9 +21,10 @@ enum decode_status decode_event(const void *data, size_t size, struct exec_recor
 	/* Compare against what is left, so that no sum can overflow. */
 	size -= hdr_len;
 	if (rec->hdr.exe_len > EXE_MAX || rec->hdr.argv_len > ARGV_MAX ||
-	    rec->hdr.script_len > SCRIPT_MAX ||
+	    rec->hdr.script_len > SCRIPT_MAX || rec->hdr.cwd_len > CWD_MAX ||
 	    rec->hdr.exe_len > size || rec->hdr.argv_len > size - rec->hdr.exe_len ||
-	    rec->hdr.script_len > size - rec->hdr.exe_len - rec->hdr.argv_len)
+	    rec->hdr.script_len > size - rec->hdr.exe_len - rec->hdr.argv_len ||
+	    rec->hdr.cwd_len > size - rec->hdr.exe_len - rec->hdr.argv_len - rec->hdr.script_len)
 		return DECODE_LENGTHS;
 	rec->exe = bytes + hdr_len;
 	rec->exe_len = rec->hdr.exe_len;
@@ -31,6 +32,8 @@ enum decode_status decode_event(const void *data, size_t size, struct exec_recor
 	rec->argv_len = rec->hdr.argv_len;
 	rec->script = rec->argv + rec->argv_len;
 	rec->script_len = rec->hdr.script_len;
+	rec->cwd = rec->script + rec->script_len;
+	rec->cwd_len = rec->hdr.cwd_len;
 	return DECODE_OK;
 }
 

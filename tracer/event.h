@@ -25,6 +25,8 @@ struct exec_record {
 	size_t argv_len;
 	const char *script;	/* the name a #! script was run by, if EV_SCRIPT */
 	size_t script_len;
+	const char *cwd;	/* when captured */
+	size_t cwd_len;
 };
 
 enum decode_status decode_event(const void *data, size_t size, struct exec_record *rec);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <string.h>
 #include <time.h>
+#include "cgroup.h"
 #include "json.h"
 #include "quote.h"
 
@@ -122,7 +123,8 @@ void json_format(struct output *o, const struct exec_record *rec)
 	const struct event *e = &rec->hdr;
 	struct sbuf *b = &o->line;
 	const char *user = user_name(e->uid);
-	bool exe_exact, args_exact, script_exact = true;
+	bool exe_exact, args_exact, script_exact = true, cwd_exact = true;
+	const char *cgroup;
 
 	sbuf_puts(b, "{\"time\":");
 	put_time(b, (__s64)e->ts_ns + o->mono_to_real_ns);
@@ -141,6 +143,23 @@ void json_format(struct output *o, const struct exec_record *rec)
 	sbuf_printf(b, ",\"exe_truncated\":%llu,\"args_truncated\":%llu",
 		    (unsigned long long)((e->flags & EV_EXE_TRUNCATED) ? exe_cut_bytes(rec) : 0),
 		    (unsigned long long)argv_cut_bytes(rec));
+	sbuf_printf(b, ",\"ret\":%d,\"error\":", e->ret);
+	if (e->ret)
+		sbuf_printf(b, "\"%s\"", errno_name(-e->ret));
+	else
+		sbuf_puts(b, "null");
+	sbuf_puts(b, ",\"cwd\":");
+	if (rec->cwd_len)
+		cwd_exact = json_string(b, rec->cwd, rec->cwd_len);
+	else
+		sbuf_puts(b, "null");
+	sbuf_printf(b, ",\"cgroup_id\":%llu,\"cgroup\":", (unsigned long long)e->cgroup_id);
+	cgroup = cgroup_path(e->cgroup_id);
+	if (cgroup)
+		json_string(b, cgroup, strlen(cgroup));
+	else
+		sbuf_puts(b, "null");
+	sbuf_printf(b, ",\"mntns\":%u", e->mntns);
 	if (e->flags & EV_SCRIPT) {
 		sbuf_puts(b, ",\"interpreter\":");
 		json_string(b, rec->exe, rec->exe_len);
@@ -156,6 +175,10 @@ void json_format(struct output *o, const struct exec_record *rec)
 	}
 	if (!args_exact)
 		put_args_b64(b, rec);
+	if (!cwd_exact) {
+		sbuf_puts(b, ",\"cwd_b64\":");
+		base64(b, (const unsigned char *)rec->cwd, rec->cwd_len);
+	}
 	if (!script_exact) {
 		sbuf_puts(b, ",\"script_b64\":");
 		base64(b, (const unsigned char *)rec->script, rec->script_len);

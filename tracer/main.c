@@ -12,11 +12,14 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "cgroup.h"
 #include "event.h"		/* the ABI types, which the skeleton uses */
+#include "follow.h"
 #include "execmon.skel.h"
 #include "output.h"
 #include "privs.h"
@@ -31,6 +34,10 @@
 #define SELF_CHECK_NS	(1000 * 1000000ULL)
 /* argv[1] of the start-up marker, which execmon runs as itself */
 #define SELF_CHECK_ARG	"--execmon-self-check"
+
+#define TRACKED_MAX	65536	/* processes a follow mode can hold */
+#define CALLS_MAX	1024	/* execs in flight at once, for --fails */
+#define FOLLOW_EPOLL_MARK (~0ULL)
 
 #define EXIT_LOSS	3	/* --strict: events were lost */
 #define EXIT_USAGE	64	/* EX_USAGE: a bad option */
@@ -47,13 +54,16 @@ static struct env {
 	__u32 pids[FILTER_IDS_MAX], ppids[FILTER_IDS_MAX], uids[FILTER_IDS_MAX];
 	int npids, nppids, nuids;
 	const char *comm;
+	const char *cgroup;		/* --cgroup */
+	int cgroup_fd;
+	bool fails;			/* --fails */
+	__u32 tree;			/* --tree */
+	char **command;			/* -- COMMAND [ARGS...] */
 	long ring_pages;
 } env = { .ring_pages = RING_PAGES };
 
 static const char doc[] =
 "Trace every program that starts: the binary that really ran and its exact arguments.\n"
-"\n"
-"USAGE: execmon [OPTIONS]\n"
 "\n"
 "EXAMPLES:\n"
 "  execmon                  trace all execs\n"
@@ -64,13 +74,19 @@ static const char doc[] =
 "  execmon -T -U            with TIME and UID columns\n"
 "  execmon -o time,user,exe,args\n"
 "  execmon --json | jq .args\n"
+"  execmon -- make -j4      execs of make and its descendants only\n"
+"  execmon --tree 1234      execs of process 1234's tree from now on\n"
+"  execmon -x               successful and failed execs\n"
 "  execmon | grep ssh       output reaches a pipe at once\n"
 "\n"
 "Filters of different kinds must all match; a filter given more than once\n"
 "matches any of its values. Arguments are printed as shell words: bare,\n"
 "'single-quoted', or $'escaped' for control bytes and invalid UTF-8, so that\n"
 "every exec is one line.\v"
-"Fields for --fields: time, timestamp, pid, ppid, uid, user, comm, exe, args.";
+"Fields for --fields: time, timestamp, pid, ppid, uid, user, comm, ret, cwd,\n"
+"cgroup, mntns, exe, args.";
+
+enum { OPT_CGROUP = 0x100, OPT_TREE };
 
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Filters (in the kernel):", 1 },
@@ -78,6 +94,9 @@ static const struct argp_option options[] = {
 	{ "ppid", 'P', "PID", 0, "Only execs whose parent is process PID (repeatable)", 1 },
 	{ "uid", 'u', "UID|USER", 0, "Only execs by this user (repeatable)", 1 },
 	{ "comm", 'c', "NAME", 0, "Only execs whose new process name is NAME (1 to 15 bytes)", 1 },
+	{ "cgroup", OPT_CGROUP, "PATH", 0, "Only execs in this cgroup v2 or below it", 1 },
+	{ "tree", OPT_TREE, "PID", 0, "Only execs of process PID and its descendants; exit with it", 1 },
+	{ "fails", 'x', NULL, 0, "Also show failed execs, with the error (RET column)", 1 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
 	{ "json", 'j', NULL, 0, "One JSON object per exec per line", 2 },
 	{ "fields", 'o', "LIST", 0, "Table columns, comma-separated (see below); ARGS stays last", 2 },
@@ -159,6 +178,25 @@ static void add_fields(struct argp_state *state, const char *arg)
 	snprintf(env.fields + used, sizeof(env.fields) - used, "%s%s", used ? "," : "", arg);
 }
 
+/* What execvp() would find: a path with a slash, or a name in PATH. */
+static bool command_exists(const char *cmd)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (strchr(cmd, '/'))
+		return access(cmd, X_OK) == 0;
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *p = path, *end; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ':');
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)(end - p), end > p ? p : ".", cmd);
+		if (!access(buf, X_OK))
+			return true;
+	}
+	return false;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
@@ -217,10 +255,42 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		       EXECMON_VERSION, LIBBPF_MAJOR_VERSION, LIBBPF_MINOR_VERSION,
 		       libbpf_version_string());
 		exit(0);
+	case OPT_CGROUP:
+		if (!*arg)
+			argp_error(state, "invalid cgroup ''");
+		if (env.cgroup && strcmp(env.cgroup, arg))
+			argp_error(state, "--cgroup given twice ('%s' and '%s'): only one can be traced",
+				   env.cgroup, arg);
+		env.cgroup = arg;
+		env.cgroup_fd = cgroup_open(arg);
+		if (env.cgroup_fd < 0)
+			argp_error(state, "invalid cgroup '%s': %s", arg, env.cgroup_fd == -ENOTDIR ?
+				   "not a cgroup v2 directory" : strerror(-env.cgroup_fd));
+		break;
+	case OPT_TREE:
+		if (env.tree)
+			argp_error(state, "--tree given twice: only one tree can be followed");
+		env.tree = parse_num(state, "PID", arg, 1, PID_MAX_LIMIT);
+		if (kill(env.tree, 0) && errno == ESRCH)
+			argp_error(state, "invalid --tree '%s': no such process", arg);
+		break;
+	case 'x':
+		env.fails = true;
+		break;
 	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
+		/* only after "--", so that a stray word is not run by mistake */
+		if (state->next < 2 || strcmp(state->argv[state->next - 2], "--"))
+			argp_error(state, "unexpected argument '%s': to trace a command, "
+				   "put it after --", arg);
+		if (!command_exists(arg))
+			argp_error(state, "can't run '%s': no such command", arg);
+		/* the command to follow: it and all that follows are its */
+		env.command = &state->argv[state->next - 1];
+		state->next = state->argc;
 		break;
 	case ARGP_KEY_END:
+		if (env.command && env.tree)
+			argp_error(state, "--tree and a COMMAND both choose what to follow: give one");
 		if (env.json && (env.fields[0] || env.time || env.timestamp || env.print_uid))
 			argp_error(state, "--fields, --time, --timestamp and --print-uid choose table "
 				   "columns; --json always carries every field");
@@ -243,6 +313,8 @@ static void setup_output(struct output *o)
 		 env.timestamp ? "timestamp," : "", env.print_uid ? "uid," : "",
 		 env.fields[0] ? env.fields : DEFAULT_FIELDS);
 	output_add_fields(o, list);
+	if (env.fails)
+		output_insert_field(o, FIELD_RET, FIELD_EXE);
 	output_finish_fields(o);
 }
 
@@ -255,9 +327,19 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 static volatile sig_atomic_t exiting;
 static volatile bool stop_drain;
+static volatile pid_t command_pid;	/* the command being followed */
+static volatile sig_atomic_t signals;
 
-static void on_signal(int sig)
+/* Following a command, execmon ends when it does: a signal sent to execmon
+ * alone is passed on (one from the terminal reached the command already),
+ * and only a second one ends execmon at once. */
+static void on_signal(int sig, siginfo_t *si, void *uc)
 {
+	if (command_pid > 0 && signals++ == 0) {
+		if (si->si_code <= 0)
+			kill(command_pid, sig);
+		return;
+	}
 	exiting = 1;
 	stop_drain = true;
 }
@@ -274,6 +356,8 @@ struct tracer {
 	struct output out;
 	struct execmon_bpf *skel;
 	struct reader *reader;
+	struct follow follow;	/* pid 0 when not following */
+	bool followed_gone;	/* the command or tree root has exited */
 	struct stats reported;	/* the losses already reported */
 	__u64 lost;		/* records the perf buffers dropped */
 	__u64 malformed;
@@ -429,25 +513,84 @@ static int trace(struct tracer *t)
 	int epfd = reader_epoll_fd(t->reader);
 	struct stats st = {};
 
-	while (!exiting && flush_output(t)) {
+	if (t->follow.pid) {
+		/* the reader's events carry the ring index; this one is marked */
+		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = FOLLOW_EPOLL_MARK };
+
+		if (epoll_ctl(epfd, EPOLL_CTL_ADD, t->follow.pidfd, &ev)) {
+			p_err("can't watch process %d: %s", t->follow.pid, strerror(errno));
+			return 1;
+		}
+	}
+	while (!exiting && !t->followed_gone && flush_output(t)) {
 		int due = drain(t, false);
 		struct epoll_event evs[8];
+		int n;
 
 		check_losses(t, &st);
 		if (due < 0 || due > IDLE_POLL_MS)
 			due = IDLE_POLL_MS;
-		if (epoll_wait(epfd, evs, 8, due) < 0 && errno != EINTR) {
+		n = epoll_wait(epfd, evs, 8, due);
+		if (n < 0 && errno != EINTR) {
 			p_err("can't wait for events: %s", strerror(errno));
 			return 1;
 		}
+		for (int i = 0; i < n; i++)
+			if (evs[i].data.u64 == FOLLOW_EPOLL_MARK)
+				t->followed_gone = true;
 	}
 	return 0;
 }
 
+static void add_tracked(void *ctx, pid_t pid)
+{
+	struct tracer *t = ctx;
+	__u32 key = pid;
+	__u8 one = 1;
+
+	bpf_map__update_elem(t->skel->maps.execmon_tracked, &key, sizeof(key), &one, sizeof(one), 0);
+}
+
+/* Read-only data and map sizes: what is fixed before the load. */
+static void configure(struct execmon_bpf *skel, const struct output *out)
+{
+	bool follow = env.command || env.tree;
+
+	memcpy((void *)skel->rodata->filter_pids, env.pids, sizeof(env.pids));
+	skel->rodata->filter_pid_cnt = env.npids;
+	memcpy((void *)skel->rodata->filter_ppids, env.ppids, sizeof(env.ppids));
+	skel->rodata->filter_ppid_cnt = env.nppids;
+	memcpy((void *)skel->rodata->filter_uids, env.uids, sizeof(env.uids));
+	skel->rodata->filter_uid_cnt = env.nuids;
+	if (env.comm) {
+		strncpy((char *)skel->rodata->filter_comm, env.comm, COMM_LEN - 1);
+		skel->rodata->filter_comm_on = true;
+	}
+	skel->rodata->filter_cgroup_on = env.cgroup != NULL;
+	skel->rodata->want_cwd = out->json || output_has_field(out, FIELD_CWD);
+
+	/* the follow and failure programs, and their maps, only when asked for */
+	skel->rodata->follow_on = follow;
+	bpf_program__set_autoload(skel->progs.execmon_fork, follow);
+	bpf_program__set_autoload(skel->progs.execmon_exit, follow);
+	if (follow) {
+		bpf_map__set_max_entries(skel->maps.execmon_tracked, TRACKED_MAX);
+		bpf_map__set_map_flags(skel->maps.execmon_tracked, BPF_F_NO_PREALLOC);
+	}
+	bpf_program__set_autoload(skel->progs.execmon_sys_enter, env.fails);
+	bpf_program__set_autoload(skel->progs.execmon_sys_exit, env.fails);
+	if (env.fails) {
+		skel->rodata->sys_execve_nr = SYS_execve;
+		skel->rodata->sys_execveat_nr = SYS_execveat;
+		bpf_map__set_max_entries(skel->maps.execmon_calls, CALLS_MAX);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
-	struct sigaction sa = { .sa_handler = on_signal };
+	static const struct argp argp = { options, parse_opt, "[-- COMMAND [ARGS...]]", doc,
+					   NULL, NULL, NULL };
+	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
 	struct tracer t = {};
 	struct stats st = {};
 	int err, status = 0;
@@ -455,7 +598,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], SELF_CHECK_ARG))
 		return 0;
 	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return EXIT_USAGE;
 
 	if (is_setid()) {
@@ -487,16 +630,7 @@ int main(int argc, char **argv)
 		status = 1;
 		goto cleanup;
 	}
-	memcpy((void *)t.skel->rodata->filter_pids, env.pids, sizeof(env.pids));
-	t.skel->rodata->filter_pid_cnt = env.npids;
-	memcpy((void *)t.skel->rodata->filter_ppids, env.ppids, sizeof(env.ppids));
-	t.skel->rodata->filter_ppid_cnt = env.nppids;
-	memcpy((void *)t.skel->rodata->filter_uids, env.uids, sizeof(env.uids));
-	t.skel->rodata->filter_uid_cnt = env.nuids;
-	if (env.comm) {
-		strncpy((char *)t.skel->rodata->filter_comm, env.comm, COMM_LEN - 1);
-		t.skel->rodata->filter_comm_on = true;
-	}
+	configure(t.skel, &t.out);
 
 	err = execmon_bpf__load(t.skel);
 	if (err) {
@@ -511,6 +645,33 @@ int main(int argc, char **argv)
 			      HOLDBACK_NS, &ops);
 	if (!t.reader) {
 		p_err("can't open the perf buffers: %s", strerror(errno));
+		status = 1;
+		goto cleanup;
+	}
+	if (env.cgroup) {
+		__u32 key = 0, fd = env.cgroup_fd;
+
+		err = bpf_map__update_elem(t.skel->maps.execmon_cgroup, &key, sizeof(key),
+					   &fd, sizeof(fd), 0);
+		if (err) {
+			p_err("can't set cgroup '%s': %s", env.cgroup, strerror(-err));
+			status = 1;
+			goto cleanup;
+		}
+	}
+	if (env.command) {
+		err = follow_spawn(&t.follow, env.command);
+		if (!err)
+			add_tracked(&t, t.follow.pid);
+	} else if (env.tree) {
+		/* before attaching, and again after: a fork in between is caught */
+		err = follow_watch(&t.follow, env.tree);
+		if (!err)
+			follow_descendants(env.tree, add_tracked, &t);
+	}
+	if (err) {
+		p_err("can't %s: %s", env.command ? "start the command" : "watch the process",
+		      strerror(-err));
 		status = 1;
 		goto cleanup;
 	}
@@ -531,7 +692,11 @@ int main(int argc, char **argv)
 		status = 1;
 		goto cleanup;
 	}
-	err = drop_privileges();
+	if (env.tree)
+		follow_descendants(env.tree, add_tracked, &t);
+	/* a user ID of its own would keep execmon from passing signals on to
+	 * the command, which runs as the user who started execmon */
+	err = drop_privileges(!env.command);
 	if (err) {
 		p_err("can't drop privileges: %s", strerror(-err));
 		status = 1;
@@ -542,7 +707,19 @@ int main(int argc, char **argv)
 		t.header_done = t.wrote = true;
 	}
 
+	if (env.command) {
+		command_pid = t.follow.pid;
+		err = follow_release(&t.follow);
+		if (err) {
+			p_err("can't start the command: %s", strerror(-err));
+			status = 1;
+			goto cleanup;
+		}
+	}
+
 	status = trace(&t);
+	if (!status && t.followed_gone)
+		status = follow_exit_code(&t.follow);
 
 	/* what is already in the buffers is shown before leaving */
 	stop_drain = false;
@@ -558,7 +735,7 @@ int main(int argc, char **argv)
 	}
 	if (t.lost)
 		p_err("lost %llu events in all", (unsigned long long)t.lost);
-	if (!status && env.strict && stats_losses(&st))
+	if (env.strict && stats_losses(&st) && (!status || env.command))
 		status = EXIT_LOSS;
 cleanup:
 	reader_free(t.reader);

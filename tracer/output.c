@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 #include "output.h"
+#include "cgroup.h"
 #include "json.h"
 #include "quote.h"
 
@@ -21,6 +22,10 @@ static const struct field_desc fields[FIELD_COUNT] = {
 	[FIELD_UID]       = { "uid",       "UID",      6,  true },
 	[FIELD_USER]      = { "user",      "USER",     8,  false },
 	[FIELD_COMM]      = { "comm",      "COMM",     16, false },
+	[FIELD_RET]       = { "ret",       "RET",      6,  false },
+	[FIELD_CWD]       = { "cwd",       "CWD",      20, false },
+	[FIELD_CGROUP]    = { "cgroup",    "CGROUP",   24, false },
+	[FIELD_MNTNS]     = { "mntns",     "MNTNS",    10, true },
 	[FIELD_EXE]       = { "exe",       "EXEC",     24, false },
 	[FIELD_ARGS]      = { "args",      "ARGS",     0,  false },
 };
@@ -39,7 +44,7 @@ void output_free(struct output *o)
 
 const char *field_names(void)
 {
-	return "time,timestamp,pid,ppid,uid,user,comm,exe,args";
+	return "time,timestamp,pid,ppid,uid,user,comm,ret,cwd,cgroup,mntns,exe,args";
 }
 
 static void add_field(struct output *o, enum field f)
@@ -65,6 +70,27 @@ const char *output_add_fields(struct output *o, char *list)
 		add_field(o, f);
 	}
 	return NULL;
+}
+
+bool output_has_field(const struct output *o, enum field f)
+{
+	for (int i = 0; i < o->nfields; i++)
+		if (o->fields[i] == f)
+			return true;
+	return false;
+}
+
+void output_insert_field(struct output *o, enum field f, enum field before)
+{
+	int i;
+
+	if (output_has_field(o, f))
+		return;
+	for (i = 0; i < o->nfields && o->fields[i] != before; i++)
+		;
+	memmove(&o->fields[i + 1], &o->fields[i], (o->nfields - i) * sizeof(o->fields[0]));
+	o->fields[i] = f;
+	o->nfields++;
 }
 
 void output_finish_fields(struct output *o)
@@ -168,8 +194,21 @@ static void put_args(struct sbuf *b, const struct exec_record *rec)
 	/* '[' is never left bare by the quoting, so this cannot be an argument */
 	if (cut)
 		sbuf_printf(b, "%s[+%llu bytes cut]", first ? "" : " ", (unsigned long long)cut);
+	else if (rec->hdr.flags & EV_ARGV_TRUNCATED)
+		sbuf_printf(b, "%s[cut]", first ? "" : " ");
 	else if (rec->hdr.flags & EV_ARGV_FAULT)
 		sbuf_printf(b, "%s[argv unreadable]", first ? "" : " ");
+}
+
+const char *errno_name(int err)
+{
+	const char *name = strerrorname_np(err);
+	static char num[16];
+
+	if (name)
+		return name;
+	snprintf(num, sizeof(num), "E%d", err);
+	return num;
 }
 
 static void put_exe(struct sbuf *b, const struct exec_record *rec)
@@ -218,6 +257,33 @@ static void put_field(struct output *o, enum field f, const struct exec_record *
 		break;
 	case FIELD_COMM:
 		shell_quote(b, e->comm, strnlen(e->comm, sizeof(e->comm)));
+		break;
+	case FIELD_RET:
+		if (e->ret)
+			sbuf_puts(b, errno_name(-e->ret));
+		else
+			sbuf_putc(b, '0');
+		break;
+	case FIELD_CWD:
+		if (rec->cwd_len) {
+			if (e->flags & EV_CWD_TRUNCATED)
+				sbuf_puts(b, "[cut]");
+			shell_quote(b, rec->cwd, rec->cwd_len);
+		} else {
+			sbuf_putc(b, '-');
+		}
+		break;
+	case FIELD_CGROUP: {
+		const char *path = cgroup_path(e->cgroup_id);
+
+		if (path)
+			shell_quote(b, path, strlen(path));
+		else
+			sbuf_printf(b, "%llu", (unsigned long long)e->cgroup_id);
+		break;
+	}
+	case FIELD_MNTNS:
+		sbuf_printf(b, "%u", e->mntns);
 		break;
 	case FIELD_EXE:
 		put_exe(b, rec);

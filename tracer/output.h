@@ -16,6 +16,10 @@ enum field {
 	FIELD_UID,
 	FIELD_USER,
 	FIELD_COMM,
+	FIELD_RET,		/* 0, or the error of a failed exec */
+	FIELD_CWD,
+	FIELD_CGROUP,
+	FIELD_MNTNS,
 	FIELD_EXE,
 	FIELD_ARGS,
 	FIELD_COUNT
@@ -40,10 +44,15 @@ void output_free(struct output *o);
 const char *output_add_fields(struct output *o, char *list);
 /* Once all are added: ARGS moves to the end. */
 void output_finish_fields(struct output *o);
+bool output_has_field(const struct output *o, enum field f);
+/* Adds f just before `before` (or at the end), unless it is there. */
+void output_insert_field(struct output *o, enum field f, enum field before);
 const char *field_names(void);
 
 /* The table's header line, when there is one. */
 void output_header(struct output *o);
+/* ENOENT for 2; E<number> when the C library has no name for it. */
+const char *errno_name(int err);
 /* A user's name, from a small cache; NULL when the uid has none. */
 const char *user_name(__u32 uid);
 /* Formats one exec into o->line (which is cleared first) and writes it. */

@@ -44,7 +44,7 @@ bool is_setid(void)
 	return getauxval(AT_SECURE) || getuid() != geteuid() || getgid() != getegid();
 }
 
-int drop_privileges(void)
+int drop_privileges(bool switch_user)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2] = {};
@@ -55,7 +55,7 @@ int drop_privileges(void)
 	for (int cap = 0; cap <= 63; cap++)
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno == EINVAL)
 			break;
-	if (geteuid() == 0) {
+	if (switch_user && geteuid() == 0) {
 		struct passwd *pw = getpwnam("nobody");
 
 		if (pw && (setgroups(0, NULL) || setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) ||

@@ -17,9 +17,10 @@ bool is_setid(void);
  * Once the programs are attached and the buffers mapped, nothing execmon
  * still does needs a privilege: it reads memory it has mapped, writes to
  * descriptors it holds, and closes them at exit. So it gives up every
- * capability, switches from root to nobody when it can, and forbids
- * regaining privileges through exec. Returns 0 or a negative errno.
+ * capability, switches from root to nobody when it can and switch_user
+ * is set, and forbids regaining privileges through exec. Returns 0 or a
+ * negative errno.
  */
-int drop_privileges(void);
+int drop_privileges(bool switch_user);
 
 #endif

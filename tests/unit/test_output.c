@@ -83,6 +83,16 @@ int main(void)
 	output_format(&o, &rec);
 	LINE("table: cut argv", "   4242 /usr/bin/true            true xxxx [+91 bytes cut]\n");
 
+	make("./nope", "./nope\0a\0", 9, 0, NULL, EV_FAILED);
+	memcpy(buf + offsetof(struct event, ret), &(__s32){ -2 }, sizeof(__s32));
+	decode_event(buf, sizeof(struct event) + 6 + 9, &rec);
+	output_free(&o);
+	fields(&o, "pid,ret,exe,args");
+	output_format(&o, &rec);
+	LINE("table: failed exec", "   4242 ENOENT ./nope                   ./nope a\n");
+	output_free(&o);
+	fields(&o, "pid,exe,args");
+
 	make("/usr/bin/true", "", 0, 0, NULL, 0);
 	output_format(&o, &rec);
 	LINE("table: empty argv", "   4242 /usr/bin/true            \n");
@@ -100,7 +110,8 @@ int main(void)
 	     "{\"time\":\"1970-01-01T00:00:02.500000000Z\",\"mono_ns\":2500000000,\"pid\":4242,"
 	     "\"ppid\":1,\"uid\":0,\"gid\":0,\"user\":\"root\",\"comm\":\"my prog\","
 	     "\"exe\":\"/usr/bin/true\",\"args\":[\"true\",\"a\\\"\\\\\\t\\n\xef\xbf\xbd\"],"
-	     "\"exe_truncated\":0,\"args_truncated\":0,\"interpreter\":null,\"script\":null,"
+	     "\"exe_truncated\":0,\"args_truncated\":0,\"ret\":0,\"error\":null,\"cwd\":null,"
+	     "\"cgroup_id\":0,\"cgroup\":null,\"mntns\":0,\"interpreter\":null,\"script\":null,"
 	     "\"args_b64\":[\"dHJ1ZQ==\",\"YSJcCQr/\"]}\n");
 
 	make("/usr/bin/dash", "/bin/sh\0./s.sh\0", 15, 0, "./s.sh", EV_SCRIPT);

@@ -1,0 +1,125 @@
+# Follow mode (a command, a process tree), failed execs, cgroups, mount
+# namespaces and the working directory, against the real tool: needs root.
+SUITE=follow
+. "$(dirname "$0")/lib.sh"
+
+if ! is_root; then
+	for t in "-- COMMAND" "--tree" "--fails" "--cgroup" "mntns" "cwd"; do
+		skip "$t" "needs root"
+	done
+	exit 0
+fi
+OUT=$TMP/out
+
+# Unrelated execs run beside the followed ones and must never show.
+(while :; do /usr/bin/true unrelated; sleep 0.01; done) &
+noise=$!
+trap 'kill $noise 2>/dev/null; cleanup' EXIT
+
+# -- COMMAND: its execs and its descendants', its exit status.
+"$EXECMON" -- bash -c '/usr/bin/true follow-a; (/usr/bin/true follow-b); bash -c "/usr/bin/true follow-c; exit 0"; exit 3' >"$OUT" 2>"$OUT.err"
+rc=$?
+check "-- COMMAND: exit status of the command" test $rc -eq 3
+check "-- COMMAND: the command's own exec" grep -q "/usr/bin/bash  *bash -c '/usr/bin/true follow-a" "$OUT"
+check "-- COMMAND: children and grandchildren" test "$(grep -c 'follow-[abc]$' "$OUT")" = 3
+check "-- COMMAND: nothing unrelated" bash -c "! grep -q unrelated '$OUT'"
+
+# No race at start: a command that execs at once is still seen.
+"$EXECMON" -H -- /usr/bin/true first-exec >"$OUT"
+check "-- COMMAND: the first exec is seen" grep -q '/usr/bin/true first-exec$' "$OUT"
+
+# Killed by a signal: 128 + the signal, as a shell reports it.
+"$EXECMON" -- sh -c 'kill -TERM $$' >/dev/null
+check "-- COMMAND killed: status 143" test $? -eq 143
+
+# A signal sent to execmon alone is passed on; execmon then ends with it.
+"$EXECMON" -- sleep 30 >/dev/null &
+pid=$!
+for _ in $(seq 100); do pgrep -P $pid -x sleep >/dev/null && break; sleep 0.05; done
+kill -TERM $pid
+wait $pid
+check "-- COMMAND: SIGTERM passed on to the command" test $? -eq 143
+
+# --tree: a running process, its descendants from now on, and the end.
+mkfifo "$TMP/go"
+bash -c 'read <"$1"; /usr/bin/true tree-a; bash -c "/usr/bin/true tree-b; exit 0"; exit 0' _ "$TMP/go" &
+root=$!
+start_tracer "$OUT" --tree $root
+echo >"$TMP/go"
+wait $root
+for _ in $(seq 100); do kill -0 "$TRACER_PID" 2>/dev/null || break; sleep 0.05; done
+if kill -0 "$TRACER_PID" 2>/dev/null; then
+	fail "--tree: exits when the process does"
+	stop_tracer
+else
+	wait "$TRACER_PID"
+	check "--tree: exits 0 when the process does" test $? -eq 0
+	TRACER_PID=
+fi
+check "--tree: the tree's execs" test "$(grep -c 'tree-[ab]$' "$OUT")" = 2
+check "--tree: nothing unrelated" bash -c "! grep -q unrelated '$OUT'"
+bad=$("$EXECMON" --tree 4194303 2>&1)
+check "--tree: a process that does not exist is an error" grep -q "no such process" <<<"$bad"
+
+# --fails: the path asked for, the argv passed, the error; a success once.
+printf 'not a program\n' >"$TMP/noexec"
+chmod 644 "$TMP/noexec"
+start_tracer "$OUT" -x
+python3 - "$TMP/noexec" <<'PY'
+import os, sys
+for path in ("/nonexistent/prog", sys.argv[1]):
+    try:
+        os.execv(path, [path, "failed arg", "x"])
+    except OSError:
+        pass
+PY
+/usr/bin/true fails-ok
+wait_for "$OUT" 'fails-ok$'
+stop_tracer
+check "--fails: ENOENT" grep -qE "^ *[0-9]+ ENOENT +/nonexistent/prog +/nonexistent/prog 'failed arg' x$" "$OUT"
+check "--fails: EACCES" grep -qE "^ *[0-9]+ EACCES +$TMP/noexec +$TMP/noexec 'failed arg' x$" "$OUT"
+check "--fails: a success is reported once" test "$(grep -c 'fails-ok$' "$OUT")" = 1
+check "--fails: a success has RET 0" grep -qE '^ *[0-9]+ 0 +/usr/bin/true +/usr/bin/true fails-ok$' "$OUT"
+start_tracer "$OUT" -x --json
+python3 -c 'import os
+try: os.execv("/nonexistent/json", ["/nonexistent/json", "j"])
+except OSError: pass'
+wait_for "$OUT" nonexistent/json
+stop_tracer
+check "--fails --json: ret and error" python3 -c "
+import json
+ev = [e for e in map(json.loads, open('$OUT')) if e['exe'] == '/nonexistent/json'][0]
+assert ev['ret'] == -2 and ev['error'] == 'ENOENT', ev
+assert ev['exe'] == '/nonexistent/json' and ev['args'] == ['/nonexistent/json', 'j'], ev
+"
+
+# --cgroup and the cgroup field: a cgroup of the test's own, on the
+# cgroup v2 mount (/sys/fs/cgroup, or /sys/fs/cgroup/unified beside v1).
+cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+cg=$cg2/execmon-test-$$
+if [ -n "$cg2" ] && mkdir "$cg" 2>/dev/null; then
+	start_tracer "$OUT" --cgroup "/execmon-test-$$" -o cgroup,exe,args
+	bash -c 'echo $$ >"$1/cgroup.procs"; /usr/bin/true in-cgroup; exit 0' _ "$cg"
+	/usr/bin/true outside-cgroup
+	wait_for "$OUT" in-cgroup
+	sleep 0.1
+	stop_tracer
+	check "--cgroup: execs in it" grep -qE "^/execmon-test-$$ +/usr/bin/true +/usr/bin/true in-cgroup$" "$OUT"
+	check "--cgroup: nothing outside it" bash -c "! grep -q -e outside-cgroup -e unrelated '$OUT'"
+	rmdir "$cg"
+else
+	skip "--cgroup" "can't create a cgroup under /sys/fs/cgroup"
+fi
+bad=$("$EXECMON" --cgroup /no-such-cgroup-here 2>&1)
+check "--cgroup: a missing cgroup is an error" grep -q "invalid cgroup '/no-such-cgroup-here'" <<<"$bad"
+
+# mntns and cwd: a new mount namespace, and a working directory.
+host_ns=$(stat -L -c %i /proc/self/ns/mnt)
+start_tracer "$OUT" -o mntns,cwd,exe,args
+unshare -m /usr/bin/true in-new-ns
+(cd /tmp && exec /usr/bin/true in-tmp)
+wait_for "$OUT" in-tmp
+stop_tracer
+line_ns=$(grep 'in-new-ns$' "$OUT" | grep /usr/bin/true | awk '{print $1}')
+check "mntns: a new namespace differs" test -n "$line_ns" -a "$line_ns" != "$host_ns"
+check "mntns: the host's" grep -qE "^ *$host_ns +/tmp +/usr/bin/true +/usr/bin/true in-tmp$" "$OUT"

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+#include "cgroup.h"
+
+/* The cgroup v2 mount: /sys/fs/cgroup, or its unified part on systems
+ * that still mount v1 there. */
+static const char *cgroup_root(void)
+{
+	static const char *const roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+	struct statfs fs;
+
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
+		if (!statfs(roots[i], &fs) && fs.f_type == CGROUP2_SUPER_MAGIC)
+			return roots[i];
+	return NULL;
+}
+
+/* id -> path, filled by walking the cgroup tree. cgroups come and go much
+ * more slowly than execs, so a miss triggers a new walk, at most twice a
+ * second. */
+struct entry {
+	__u64 id;
+	char *path;
+};
+
+static struct entry *table;
+static size_t table_cap, table_used;
+static size_t root_len;
+static struct timespec last_walk;
+
+static void put(__u64 id, const char *path)
+{
+	size_t i;
+
+	if (table_used * 2 >= table_cap) {
+		struct entry *old = table;
+		size_t old_cap = table_cap;
+
+		table_cap = table_cap ? table_cap * 2 : 1024;
+		table = calloc(table_cap, sizeof(*table));
+		if (!table) {
+			table = old;
+			table_cap = old_cap;
+			return;
+		}
+		table_used = 0;
+		for (i = 0; i < old_cap; i++)
+			if (old[i].path)
+				put(old[i].id, old[i].path), free(old[i].path);
+		free(old);
+	}
+	for (i = id & (table_cap - 1); table[i].path; i = (i + 1) & (table_cap - 1))
+		if (table[i].id == id)
+			return;
+	table[i].path = strdup(path);
+	if (table[i].path) {
+		table[i].id = id;
+		table_used++;
+	}
+}
+
+static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	if (type == FTW_D)
+		put(st->st_ino, path[root_len] ? path + root_len : "/");
+	return 0;
+}
+
+static const char *lookup(__u64 id)
+{
+	if (!table_cap)
+		return NULL;
+	for (size_t i = id & (table_cap - 1); table[i].path; i = (i + 1) & (table_cap - 1))
+		if (table[i].id == id)
+			return table[i].path;
+	return NULL;
+}
+
+const char *cgroup_path(__u64 id)
+{
+	const char *root, *path = lookup(id);
+	struct timespec now;
+
+	if (path)
+		return path;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (last_walk.tv_sec && (now.tv_sec - last_walk.tv_sec) * 1000000000L +
+	    (now.tv_nsec - last_walk.tv_nsec) < 500000000L)
+		return NULL;
+	last_walk = now;
+	root = cgroup_root();
+	if (!root)
+		return NULL;
+	root_len = strlen(root);
+	nftw(root, visit, 16, FTW_PHYS | FTW_MOUNT);
+	return lookup(id);
+}
+
+int cgroup_open(const char *path)
+{
+	const char *root = cgroup_root();
+	char full[4096];
+	struct statfs fs;
+	int fd;
+
+	if (!root)
+		return -ENOENT;
+	if (!strncmp(path, root, strlen(root)) && (path[strlen(root)] == '/' || !path[strlen(root)]))
+		snprintf(full, sizeof(full), "%s", path);
+	else
+		snprintf(full, sizeof(full), "%s/%s", root, path[0] == '/' ? path + 1 : path);
+	fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstatfs(fd, &fs) || fs.f_type != CGROUP2_SUPER_MAGIC) {
+		close(fd);
+		return -ENOTDIR;
+	}
+	return fd;
+}
