@@ -37,7 +37,7 @@ msg = @printf '  %-5s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean deps run test unit-tests install uninstall bench
+.PHONY: all clean deps run test unit-tests install uninstall bench fuzz soak
 
 all: $(BUILD)/execmon
 
@@ -78,7 +78,7 @@ unit-tests: $(UNIT_BINS)
 
 # Debian packages needed to build, run and test; installed only when missing.
 DEPS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config \
-	python3 jq man-db bash-completion util-linux procps passwd zsh fish
+	python3 jq man-db bash-completion util-linux procps passwd zsh fish libclang-rt-dev
 
 deps:
 	$(Q)missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
@@ -101,6 +101,18 @@ test: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)BUILD=$(BUILD) bench/run $(BENCH_ARGS)
+
+# libFuzzer over the decoder and both formatters, from the seed corpus in
+# tests/fuzz/corpus; new inputs it finds go to $(BUILD)/fuzz-corpus.
+FUZZ_SECONDS ?= 60
+$(BUILD)/fuzz_record: tests/fuzz/fuzz_record.c $(LIB_SRCS) $(wildcard tracer/*.h) | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined $< $(LIB_SRCS) $(LDLIBS) -o $@
+
+fuzz: $(BUILD)/fuzz_record
+	$(Q)mkdir -p $(BUILD)/fuzz-corpus
+	$(Q)$(BUILD)/fuzz_record -max_total_time=$(FUZZ_SECONDS) -timeout=5 \
+		$(BUILD)/fuzz-corpus tests/fuzz/corpus
 
 clean:
 	$(call msg,CLEAN,$(BUILD))

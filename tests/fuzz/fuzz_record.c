@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* libFuzzer harness: any bytes, as a perf record, through the decoder and
+ * both formatters. What the kernel sends is trusted no further than this. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "json.h"
+#include "output.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct output table, json;
+	static int ready;
+	struct exec_record rec;
+	/* a copy of exactly size bytes, so that ASan sees any read past it */
+	uint8_t *copy = malloc(size ? size : 1);
+
+	if (!ready) {
+		char all[] = "time,timestamp,pid,ppid,uid,user,comm,ret,cwd,cgroup,mntns,exe,args";
+
+		output_init(&table, NULL);
+		output_add_fields(&table, all);
+		output_finish_fields(&table);
+		output_init(&json, NULL);
+		json.json = true;
+		ready = 1;
+	}
+	memcpy(copy, data, size);
+	if (decode_event(copy, size, &rec) == DECODE_OK) {
+		output_format(&table, &rec);
+		output_format(&json, &rec);
+		/* one exec, one line: no newline but the last */
+		if (memchr(table.line.p, '\n', table.line.len - 1) ||
+		    memchr(json.line.p, '\n', json.line.len - 1))
+			abort();
+	}
+	free(copy);
+	return 0;
+}
