@@ -5,14 +5,23 @@ _execmon()
     local cur prev words cword split
     _init_completion -s || return
 
-    local fields='time timestamp pid ppid uid user comm exe args'
-    local opts='--pid= --ppid= --uid= --comm= --json --fields= --no-header
-        --time --timestamp --print-uid --buffer-pages= --stats --strict
-        --verbose --version --help --usage
-        -p -P -u -c -j -o -H -T -t -U -b -S -s -v -V'
+    # After "--" comes the command to run and its arguments.
+    local i
+    for ((i = 1; i < cword; i++)); do
+        if [[ ${words[i]} == -- ]]; then
+            _command_offset $((i + 1))
+            return
+        fi
+    done
+
+    local fields='time timestamp pid ppid uid user comm ret cwd cgroup mntns exe args'
+    local opts='--pid= --ppid= --uid= --comm= --cgroup= --tree= --fails --json
+        --fields= --no-header --time --timestamp --print-uid --buffer-pages=
+        --stats --strict --verbose --version --help --usage
+        -p -P -u -c -x -j -o -H -T -t -U -b -S -s -v -V'
 
     case $prev in
-        -p | --pid | -P | --ppid)
+        -p | --pid | -P | --ppid | --tree)
             _pids
             return
             ;;
@@ -24,6 +33,13 @@ _execmon()
             # Names can hold spaces: one per line.
             local IFS=$'\n'
             COMPREPLY=($(compgen -W "$(ps -e -o comm= | sort -u)" -- "$cur"))
+            return
+            ;;
+        --cgroup)
+            # A directory under the cgroup mount.
+            local IFS=$'\n'
+            COMPREPLY=($(compgen -d -- "${cur:-/sys/fs/cgroup/}"))
+            compopt -o filenames
             return
             ;;
         -o | --fields)

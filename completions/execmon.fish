@@ -3,20 +3,43 @@
 # Field names for --fields, after what is typed up to the last comma.
 function __fish_execmon_fields
     set -l done (commandline -ct | string replace -ra -- '^-o|^--fields=|[^,]*$' '')
-    for f in time timestamp pid ppid uid user comm exe args
+    for f in time timestamp pid ppid uid user comm ret cwd cgroup mntns exe args
         echo $done$f
     end
+end
+
+# A directory under the cgroup mount, from /sys/fs/cgroup/ on.
+function __fish_execmon_cgroups
+    set -l cur (commandline -ct | string replace -r -- '^--cgroup=' '')
+    test -n "$cur"; or set cur /sys/fs/cgroup/
+    __fish_complete_directories $cur
+end
+
+# After the first "--" comes the command to run and its arguments.
+function __fish_execmon_command
+    set -l tokens (commandline -opc) (commandline -ct)
+    set -l i (contains -i -- -- $tokens)
+    or return
+    set -l cmd $tokens[(math $i + 1)..-1]
+    # a command name is not an option
+    string match -q -- '-*' $cmd[1]
+    or __fish_complete_subcommand --commandline $cmd
 end
 
 # The options that choose table columns cannot go with --json.
 set -l columns '__fish_contains_opt -s o fields -s T time -s t timestamp -s U print-uid'
 set -l no_json 'not __fish_contains_opt -s j json'
+set -l command 'contains -- -- (commandline -opc)'
 
 complete -c execmon -f
+complete -c execmon -n $command -x -a '(__fish_execmon_command)'
 complete -c execmon -s p -l pid -x -a '(__fish_complete_pids)' -d 'Only execs by process PID'
 complete -c execmon -s P -l ppid -x -a '(__fish_complete_pids)' -d 'Only execs whose parent is process PID'
 complete -c execmon -s u -l uid -x -a '(__fish_complete_users)' -d 'Only execs by this user'
 complete -c execmon -s c -l comm -x -a '(__fish_complete_proc)' -d 'Only execs whose new process name is NAME'
+complete -c execmon -l cgroup -x -a '(__fish_execmon_cgroups)' -d 'Only execs in this cgroup v2 or below it'
+complete -c execmon -l tree -x -a '(__fish_complete_pids)' -d 'Only execs of process PID and its descendants'
+complete -c execmon -s x -l fails -d 'Also show failed execs, with the error'
 complete -c execmon -s j -l json -n "not $columns" -d 'One JSON object per exec per line'
 complete -c execmon -s o -l fields -x -n $no_json -a '(__fish_execmon_fields)' -d 'Table columns, comma-separated'
 complete -c execmon -s H -l no-header -d 'Do not print the header line'
