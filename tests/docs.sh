@@ -18,7 +18,9 @@ help_options() {
 
 # The field names --help lists after "Fields for --fields:", one per line.
 help_fields() {
-	"$EXECMON" --help | sed -nE 's/^Fields for --fields: (.*)\.$/\1/p' | tr -d ' ' | tr , '\n'
+	# the list may wrap over several lines, up to its final full stop
+	"$EXECMON" --help | sed -n '/^Fields for --fields:/,/\.$/p' | tr '\n' ' ' |
+		sed -nE 's/^Fields for --fields: (.*)\. *$/\1/p' | tr -d ' ' | tr , '\n'
 }
 
 # option_tokens: the --long and -x options named in stdin, one per line:

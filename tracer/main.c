@@ -16,11 +16,12 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "cgroup.h"
-#include "event.h"		/* the ABI types, which the skeleton uses */
+#include "event.h"
 #include "follow.h"
-#include "execmon.skel.h"
+#include "loader.h"
 #include "output.h"
 #include "privs.h"
 #include "reader.h"
@@ -354,7 +355,7 @@ static __u64 clock_ns(clockid_t clk)
 
 struct tracer {
 	struct output out;
-	struct execmon_bpf *skel;
+	struct bpf_side bpf;
 	struct reader *reader;
 	struct follow follow;	/* pid 0 when not following */
 	bool followed_gone;	/* the command or tree root has exited */
@@ -407,7 +408,7 @@ static void check_losses(struct tracer *t, struct stats *st)
 {
 	__u64 failed, lost;
 
-	stats_read(st, t->skel->bss->counters, COUNTER_SLOTS);
+	stats_read(st, t->bpf.bss->counters, COUNTER_SLOTS);
 	st->lost = t->lost;
 	st->malformed = t->malformed;
 	st->printed = t->printed;
@@ -432,17 +433,6 @@ static bool flush_output(struct tracer *t)
 		return false;
 	}
 	return true;
-}
-
-/* Why a load failed, in terms of what to do about it. */
-static void explain_load_error(int err)
-{
-	if (err == EPERM)
-		p_err("can't load the BPF program: %s; tracing needs root, or the "
-		      "capabilities CAP_BPF and CAP_PERFMON (try sudo)", strerror(err));
-	else
-		p_err("can't load the BPF program: %s (run with --verbose for the "
-		      "verifier's log)", strerror(err));
 }
 
 /* Hands every record that is due to on_event, then flushes. */
@@ -480,7 +470,7 @@ static int self_check(struct tracer *t)
 		_exit(127);
 	}
 	close(go[0]);
-	t->skel->bss->self_check_pid = child;
+	t->bpf.bss->self_check_pid = child;
 	if (write(go[1], "", 1) != 1)
 		kill(child, SIGKILL);
 	close(go[1]);
@@ -494,7 +484,7 @@ static int self_check(struct tracer *t)
 		if (!t->self_check_seen)
 			epoll_wait(reader_epoll_fd(t->reader), &ev, 1, 10);
 	}
-	t->skel->bss->self_check_pid = 0;
+	t->bpf.bss->self_check_pid = 0;
 	return t->self_check_seen || exiting ? 0 : -ETIMEDOUT;
 }
 
@@ -548,11 +538,14 @@ static void add_tracked(void *ctx, pid_t pid)
 	__u32 key = pid;
 	__u8 one = 1;
 
-	bpf_map__update_elem(t->skel->maps.execmon_tracked, &key, sizeof(key), &one, sizeof(one), 0);
+	bpf_map_update_elem(t->bpf.tracked_fd, &key, &one, BPF_ANY);
 }
 
-/* Read-only data and map sizes: what is fixed before the load. */
-static void configure(struct execmon_bpf *skel, const struct output *out)
+/* Read-only data and map sizes: what is fixed before the load. Runs in the
+ * loader's child process. */
+static bool want_cwd;
+
+static void configure(struct execmon_bpf *skel)
 {
 	bool follow = env.command || env.tree;
 
@@ -567,7 +560,7 @@ static void configure(struct execmon_bpf *skel, const struct output *out)
 		skel->rodata->filter_comm_on = true;
 	}
 	skel->rodata->filter_cgroup_on = env.cgroup != NULL;
-	skel->rodata->want_cwd = out->json || output_has_field(out, FIELD_CWD);
+	skel->rodata->want_cwd = want_cwd;
 
 	/* the follow and failure programs, and their maps, only when asked for */
 	skel->rodata->follow_on = follow;
@@ -624,24 +617,15 @@ int main(int argc, char **argv)
 	setup_output(&t.out);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 
-	t.skel = execmon_bpf__open();
-	if (!t.skel) {
-		p_err("can't open the BPF object: %s", strerror(errno));
-		status = 1;
-		goto cleanup;
-	}
-	configure(t.skel, &t.out);
-
-	err = execmon_bpf__load(t.skel);
-	if (err) {
-		explain_load_error(-err);
+	want_cwd = t.out.json || output_has_field(&t.out, FIELD_CWD);
+	if (bpf_side_load(&t.bpf, configure)) {
 		status = 1;
 		goto cleanup;
 	}
 
 	struct reader_ops ops = { .event = on_event, .lost = on_lost, .ctx = &t };
 
-	t.reader = reader_new(bpf_map__fd(t.skel->maps.execmon_events), env.ring_pages,
+	t.reader = reader_new(t.bpf.events_fd, env.ring_pages,
 			      HOLDBACK_NS, &ops);
 	if (!t.reader) {
 		p_err("can't open the perf buffers: %s", strerror(errno));
@@ -651,10 +635,8 @@ int main(int argc, char **argv)
 	if (env.cgroup) {
 		__u32 key = 0, fd = env.cgroup_fd;
 
-		err = bpf_map__update_elem(t.skel->maps.execmon_cgroup, &key, sizeof(key),
-					   &fd, sizeof(fd), 0);
-		if (err) {
-			p_err("can't set cgroup '%s': %s", env.cgroup, strerror(-err));
+		if (bpf_map_update_elem(t.bpf.cgroup_fd, &key, &fd, BPF_ANY)) {
+			p_err("can't set cgroup '%s': %s", env.cgroup, strerror(errno));
 			status = 1;
 			goto cleanup;
 		}
@@ -677,7 +659,7 @@ int main(int argc, char **argv)
 	}
 	t.out.start_ns = clock_ns(CLOCK_MONOTONIC);
 	t.out.mono_to_real_ns = (__s64)clock_ns(CLOCK_REALTIME) - (__s64)t.out.start_ns;
-	err = execmon_bpf__attach(t.skel);
+	err = bpf_side_attach(&t.bpf);
 	if (err) {
 		p_err("can't attach to the sched_process_exec tracepoint: %s", strerror(-err));
 		status = 1;
@@ -723,7 +705,7 @@ int main(int argc, char **argv)
 
 	/* what is already in the buffers is shown before leaving */
 	stop_drain = false;
-	execmon_bpf__detach(t.skel);
+	bpf_side_detach(&t.bpf);
 	drain(&t, true);
 	check_losses(&t, &st);
 	if (env.stats)
@@ -733,13 +715,16 @@ int main(int argc, char **argv)
 		p_err("can't write the output: %s", strerror(t.write_errno));
 		status = 1;
 	}
-	if (t.lost)
-		p_err("lost %llu events in all", (unsigned long long)t.lost);
+	/* the kernel's count too: the last losses may not have reached the
+	 * buffers as a lost record before the end */
+	if (st.lost || st.emit_failed)
+		p_err("lost %llu events in all",
+		      (unsigned long long)(st.emit_failed > st.lost ? st.emit_failed : st.lost));
 	if (env.strict && stats_losses(&st) && (!status || env.command))
 		status = EXIT_LOSS;
 cleanup:
 	reader_free(t.reader);
-	execmon_bpf__destroy(t.skel);
+	bpf_side_close(&t.bpf);
 	output_free(&t.out);
 	return status;
 }
