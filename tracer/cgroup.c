@@ -25,8 +25,9 @@ static const char *cgroup_root(void)
 	return NULL;
 }
 
-/* id -> path, filled by walking the cgroup tree. cgroups come and go much
- * more slowly than execs, so a miss triggers a new walk, at most twice a
+/* id -> path, filled by walking the cgroup tree. Ids only grow, so an id
+ * newer than any seen is a new cgroup and triggers a new walk; an older
+ * one that is missing was removed, and is looked for at most twice a
  * second. */
 struct entry {
 	__u64 id;
@@ -37,6 +38,7 @@ static struct entry *table;
 static size_t table_cap, table_used;
 static size_t root_len;
 static struct timespec last_walk;
+static __u64 max_id;		/* the newest cgroup the last walk saw */
 
 static void put(__u64 id, const char *path)
 {
@@ -71,8 +73,11 @@ static void put(__u64 id, const char *path)
 
 static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
-	if (type == FTW_D)
+	if (type == FTW_D) {
 		put(st->st_ino, path[root_len] ? path + root_len : "/");
+		if (st->st_ino > max_id)
+			max_id = st->st_ino;
+	}
 	return 0;
 }
 
@@ -94,7 +99,7 @@ const char *cgroup_path(__u64 id)
 	if (path)
 		return path;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (last_walk.tv_sec && (now.tv_sec - last_walk.tv_sec) * 1000000000L +
+	if (id <= max_id && (now.tv_sec - last_walk.tv_sec) * 1000000000L +
 	    (now.tv_nsec - last_walk.tv_nsec) < 500000000L)
 		return NULL;
 	last_walk = now;
@@ -115,11 +120,14 @@ int cgroup_open(const char *path)
 
 	if (!root)
 		return -ENOENT;
-	if (!strncmp(path, root, strlen(root)) && (path[strlen(root)] == '/' || !path[strlen(root)]))
-		snprintf(full, sizeof(full), "%s", path);
-	else
+	/* a directory as given, or a path as /proc/PID/cgroup shows it */
+	fd = path[0] == '/' ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (fd < 0 || strncmp(path, "/sys/", 5)) {
+		if (fd >= 0)
+			close(fd);
 		snprintf(full, sizeof(full), "%s/%s", root, path[0] == '/' ? path + 1 : path);
-	fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
 	if (fd < 0)
 		return -errno;
 	if (fstatfs(fd, &fs) || fs.f_type != CGROUP2_SUPER_MAGIC) {

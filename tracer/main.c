@@ -179,27 +179,32 @@ static void add_fields(struct argp_state *state, const char *arg)
 	snprintf(env.fields + used, sizeof(env.fields) - used, "%s%s", used ? "," : "", arg);
 }
 
-/* What execvp() would find: a path with a slash, or a name in PATH. */
-static bool command_exists(const char *cmd)
+/* Whether execvp() would find cmd: 0, or why not (an errno). */
+static int command_error(const char *cmd)
 {
 	const char *path = getenv("PATH");
 	char buf[4096];
+	int err = ENOENT;
 
 	if (strchr(cmd, '/'))
-		return access(cmd, X_OK) == 0;
+		return access(cmd, X_OK) ? errno : 0;
 	if (!path)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	for (const char *p = path, *end; *p; p = *end ? end + 1 : end) {
 		end = strchrnul(p, ':');
 		snprintf(buf, sizeof(buf), "%.*s/%s", (int)(end - p), end > p ? p : ".", cmd);
 		if (!access(buf, X_OK))
-			return true;
+			return 0;
+		if (errno == EACCES)
+			err = EACCES;
 	}
-	return false;
+	return err;
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
+	int err;
+
 	switch (key) {
 	case 'p':
 		add_id(state, env.pids, &env.npids, "--pid", parse_num(state, "PID", arg, 1, PID_MAX_LIMIT));
@@ -283,8 +288,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (state->next < 2 || strcmp(state->argv[state->next - 2], "--"))
 			argp_error(state, "unexpected argument '%s': to trace a command, "
 				   "put it after --", arg);
-		if (!command_exists(arg))
-			argp_error(state, "can't run '%s': no such command", arg);
+		err = command_error(arg);
+		if (err)
+			argp_error(state, "can't run '%s': %s", arg,
+				   err == ENOENT ? "no such command" : strerror(err));
 		/* the command to follow: it and all that follows are its */
 		env.command = &state->argv[state->next - 1];
 		state->next = state->argc;
