@@ -84,7 +84,7 @@ start_tracer "$OUT" -x --json
 python3 -c 'import os
 try: os.execv("/nonexistent/json", ["/nonexistent/json", "j"])
 except OSError: pass'
-wait_for "$OUT" nonexistent/json
+wait_for "$OUT" '"exe":"/nonexistent/json"'
 stop_tracer
 check "--fails --json: ret and error" python3 -c "
 import json
