@@ -94,9 +94,21 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; exec $$SUDO ./$(BUILD)/execmon $(ARGS)
 
+# The exec storm of the benchmark, which the load tests use too.
+$(BUILD)/storm: bench/storm.c | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARNINGS) $< -o $@
+
 test: deps
-	$(Q)$(MAKE) --no-print-directory all unit-tests
+	$(Q)$(MAKE) --no-print-directory all unit-tests $(BUILD)/storm
 	$(Q)BUILD=$(BUILD) tests/run
+
+# A million execs, argv of mixed sizes up to past the limit; bounded by
+# SOAK_EXECS. Every exec must be printed exactly once.
+SOAK_EXECS ?= 1000000
+soak: deps
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/storm
+	$(Q)BUILD=$(BUILD) STORM_EXECS=$(SOAK_EXECS) tests/run tests/storm.sh
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all

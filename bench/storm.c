@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define ARGV_BYTES_MAX	4096
+#define ARGV_BYTES_MAX	65536
 #define PAD_ARG_MAX	63	/* bytes of one padding argument */
 #define LONG_PATH_LEN	3000	/* aimed-at length of the -l path */
 #define LONG_DIR_LEN	200	/* one directory name in that path */
@@ -48,7 +48,7 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: storm [-w WORKERS] [-n EXECS] [-a BYTES] [-l] [-e PATH] [-m WORD]\n"
+"Usage: storm [-w WORKERS] [-n EXECS] [-a BYTES] [-r] [-u] [-l] [-e PATH] [-m WORD]\n"
 "Runs PATH (default /bin/true) EXECS times in all from WORKERS processes, each\n"
 "spawning it and waiting for it, and prints the exec rate on one line:\n"
 "  execs=N seconds=S rate=R workers=W argv_bytes=B exe_bytes=E\n"
@@ -57,6 +57,11 @@ static void usage(FILE *f)
 "  -n EXECS    execs in all (default 20000)\n"
 "  -a BYTES    total argv size, NULs included, 0 to %d; extra arguments\n"
 "              pad it (default: just PATH and WORD)\n"
+"  -r          mixed sizes: each exec drops a random number of the padding\n"
+"              arguments, so argv is anywhere from a few bytes to BYTES\n"
+"  -u          make each exec's first argument unique: WORD-<index>, index\n"
+"              0 to EXECS-1, so that a tracer's output can be checked for\n"
+"              every exec exactly once\n"
 "  -l          run a copy of PATH at the bottom of a ~%d-byte directory chain\n"
 "              made in $TMPDIR (or /tmp) and removed at exit\n"
 "  -e PATH     the program to run (default /bin/true)\n"
@@ -214,11 +219,22 @@ static void report_failure(const char *exe, int err, int status)
 		fprintf(stderr, "storm: %s exited with status %d\n", exe, WEXITSTATUS(status));
 }
 
-static void worker(const char *exe, char **argv, long n, int go, struct worker_count *c)
+static bool mixed_sizes, unique;
+
+/* Worker w of W runs execs w, w + W, w + 2W, ...: with -u, argv[1] names
+ * its index; with -r, a random tail of the padding is left out. */
+static void worker(const char *exe, char **argv, long n, long w, long nworkers, int go,
+		   struct worker_count *c)
 {
 	/* an empty environment: the same exec cost whoever starts the storm */
 	char *envp[] = { NULL };
-	char b;
+	char b, id[64];
+	const char *word = argv[1];
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	srandom(w + 1);
 
 	/* the parent closes its end of the pipe to start all workers at once */
 	while (read(go, &b, 1) < 0 && errno == EINTR && !stop)
@@ -226,7 +242,21 @@ static void worker(const char *exe, char **argv, long n, int go, struct worker_c
 	close(go);
 	for (long i = 0; i < n && !stop; i++) {
 		pid_t pid;
-		int status = 0, err = posix_spawn(&pid, exe, NULL, NULL, argv, envp);
+		int status = 0, err, cut = argc;
+		char *saved = NULL;
+
+		if (unique) {
+			snprintf(id, sizeof(id), "%s-%ld", word, w + i * nworkers);
+			argv[1] = id;
+		}
+		if (mixed_sizes && argc > 2) {
+			cut = 2 + random() % (argc - 1);
+			saved = argv[cut];
+			argv[cut] = NULL;
+		}
+		err = posix_spawn(&pid, exe, NULL, NULL, argv, envp);
+		if (cut < argc)
+			argv[cut] = saved;
 
 		if (!err)
 			while (waitpid(pid, &status, 0) < 0)
@@ -268,11 +298,13 @@ int main(int argc, char **argv)
 	double t0, t1;
 
 	main_pid = getpid();
-	while ((opt = getopt(argc, argv, "w:n:a:le:m:h")) != -1) {
+	while ((opt = getopt(argc, argv, "w:n:a:rule:m:h")) != -1) {
 		switch (opt) {
 		case 'w': workers = number("-w", optarg, 1, 1024); break;
 		case 'n': execs = number("-n", optarg, 1, 1000000000); break;
 		case 'a': argv_want = number("-a", optarg, 0, ARGV_BYTES_MAX); break;
+		case 'r': mixed_sizes = true; break;
+		case 'u': unique = true; break;
 		case 'l': long_path = true; break;
 		case 'e': exe = optarg; break;
 		case 'm': word = optarg; break;
@@ -314,7 +346,7 @@ int main(int argc, char **argv)
 		}
 		if (pids[i] == 0) {
 			close(go[1]);
-			worker(exe, child_argv, execs / workers + (i < execs % workers),
+			worker(exe, child_argv, execs / workers + (i < execs % workers), i, workers,
 			       go[0], &counts[i]);
 		}
 	}

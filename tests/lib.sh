@@ -87,3 +87,32 @@ bpf_ids_gone() {
 	done
 	return 1
 }
+
+# storm_check N [STORM OPTIONS...]: runs a storm of N execs, each with a
+# unique first argument, under execmon, and prints PASS or FAIL for "every
+# exec printed exactly once". The ids are picked out as the output flows,
+# so that a long storm needs no room for the whole output.
+storm_check() {
+	local n=$1 word=storm$$ ids=$TMP/ids tracer
+	shift
+	( "$EXECMON" -H --stats | awk -v w="$word-" 'index($4, w) == 1 { print substr($4, length(w) + 1) }' >"$ids" ) 2>"$TMP/storm.err" &
+	tracer=$!
+	for _ in $(seq 200); do pgrep -x execmon -P "$tracer" >/dev/null && break; sleep 0.05; done
+	sleep 1
+	if ! "$STORM" -n "$n" -w 2 -u -m "$word" -e /usr/bin/true "$@" >"$TMP/storm.out"; then
+		fail "storm of $n ran" "$(cat "$TMP/storm.out")"
+	fi
+	sleep 1
+	pkill -INT -x execmon -P "$tracer"
+	wait "$tracer"
+	local got dups missing
+	got=$(wc -l <"$ids")
+	dups=$(sort -n "$ids" | uniq -d | wc -l)
+	missing=$(sort -n "$ids" | uniq | awk -v n="$n" '$1 >= 0 && $1 < n { c++ } END { print n - c }')
+	if [ "$got" -eq "$n" ] && [ "$dups" -eq 0 ] && [ "$missing" -eq 0 ]; then
+		pass "storm of $n execs ($*): every exec printed exactly once"
+	else
+		fail "storm of $n execs ($*): every exec printed exactly once" \
+			"$got lines, $dups duplicated, $missing missing; $(grep -E 'lost|execs seen' "$TMP/storm.err" | tr '\n' ' ')"
+	fi
+}

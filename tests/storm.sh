@@ -1,0 +1,12 @@
+# A storm of 50,000 execs with argv of mixed sizes, up to past the argv
+# limit: every exec printed exactly once. Needs root. (make soak runs the
+# same check on 1,000,000.)
+SUITE=storm
+. "$(dirname "$0")/lib.sh"
+
+if ! is_root; then
+	skip "storm of 50000 execs" "needs root"
+	exit 0
+fi
+STORM=$BUILD/storm
+storm_check "${STORM_EXECS:-50000}" -r -a 20000
