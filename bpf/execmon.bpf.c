@@ -164,6 +164,34 @@ __noinline int path_step(struct path_walk *w)
 
 	struct dentry *dentry = (struct dentry *)w->dentry;
 	struct mount *mnt = (struct mount *)w->mnt;
+
+	if (w->dentry == w->mnt_root) {
+		/* mnt_parent and mnt_mountpoint sit side by side: one read */
+		struct {
+			struct mount *parent;
+			struct dentry *mountpoint;
+		} up;
+		__u32 up_off = bpf_core_field_offset(struct mount, mnt_parent);
+
+		if (bpf_core_field_offset(struct mount, mnt_mountpoint) == up_off + sizeof(void *)) {
+			if (bpf_probe_read_kernel(&up, sizeof(up), (void *)mnt + up_off))
+				return 1;
+		} else {
+			up.parent = BPF_CORE_READ(mnt, mnt_parent);
+			up.mountpoint = BPF_CORE_READ(mnt, mnt_mountpoint);
+		}
+		/* (a plain local: a CO-RE read must not start in an unnamed struct) */
+		struct mount *up_mnt = up.parent;
+
+		/* the root of the namespace */
+		if (mnt == up_mnt)
+			return 1;
+		w->dentry = (__u64)up.mountpoint;
+		w->mnt = (__u64)up_mnt;
+		w->mnt_root = (__u64)BPF_CORE_READ(up_mnt, mnt.mnt_root);
+		return 0;
+	}
+
 	struct {
 		struct dentry *parent;
 		struct qstr name;
@@ -182,18 +210,10 @@ __noinline int path_step(struct path_walk *w)
 
 	struct dentry *parent = link.parent;
 
-	if (w->dentry == w->mnt_root || dentry == parent) {
-		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
-
-		/* The root of the namespace, or a file on an internal mount
-		 * (memfd, pipe) that is not attached anywhere. */
-		if (w->dentry != w->mnt_root || mnt == mnt_parent)
-			return 1;
-		w->dentry = (__u64)BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->mnt = (__u64)mnt_parent;
-		w->mnt_root = (__u64)BPF_CORE_READ(mnt_parent, mnt.mnt_root);
-		return 0;
-	}
+	/* a root that is not its mount's: a file on an internal mount (memfd,
+	 * pipe) that is not attached anywhere */
+	if (dentry == parent)
+		return 1;
 
 	__u32 len = link.name.len, pos = w->pos;
 
@@ -278,7 +298,8 @@ static __always_inline __u32 put_cwd(struct event *ev, struct task_struct *task,
 }
 
 /* True when the filters leave this exec out. */
-static __always_inline bool filtered_out(__u32 pid, __u32 ppid, __u32 uid, char *comm)
+static __always_inline bool filtered_out(struct task_struct *task, __u32 pid, __u32 ppid,
+					 __u32 uid, char *comm)
 {
 	if (filter_pid_cnt && !id_in(filter_pids, filter_pid_cnt, pid))
 		return true;
@@ -290,7 +311,7 @@ static __always_inline bool filtered_out(__u32 pid, __u32 ppid, __u32 uid, char 
 		return true;
 	if (filter_cgroup_on && bpf_current_task_under_cgroup(&execmon_cgroup, 0) != 1)
 		return true;
-	bpf_get_current_comm(comm, COMM_LEN);
+	__builtin_memcpy(comm, task->comm, COMM_LEN);
 	return filter_comm_on && !comm_matches(comm);
 }
 
@@ -332,8 +353,10 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
-	__u32 pid = bpf_get_current_pid_tgid() >> 32;
-	__u64 uid_gid = bpf_get_current_uid_gid();
+	/* plain loads rather than the get_current helpers: task is current */
+	__u32 pid = task->tgid;
+	const struct cred *cred = task->cred;
+	__u64 uid_gid = (__u64)cred->gid.val << 32 | cred->uid.val;
 	__u32 ppid = task->real_parent->tgid;
 	struct counters *cnt = cpu_counters();
 	char comm[COMM_LEN];
@@ -348,8 +371,8 @@ int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
 	}
 	if (pid == self_check_pid) {
 		flags = EV_SELF_CHECK;
-		bpf_get_current_comm(comm, sizeof(comm));
-	} else if (filtered_out(pid, ppid, (__u32)uid_gid, comm)) {
+		__builtin_memcpy(comm, task->comm, COMM_LEN);
+	} else if (filtered_out(task, pid, ppid, (__u32)uid_gid, comm)) {
 		__sync_fetch_and_add(&cnt->filtered, 1);
 		return 0;
 	}
@@ -515,7 +538,7 @@ int BPF_PROG(execmon_sys_exit, struct pt_regs *regs, long ret)
 	__u32 ppid = task->real_parent->tgid;
 
 	__sync_fetch_and_add(&cnt->seen, 1);
-	if (filtered_out(pid, ppid, (__u32)uid_gid, comm)) {
+	if (filtered_out(task, pid, ppid, (__u32)uid_gid, comm)) {
 		__sync_fetch_and_add(&cnt->filtered, 1);
 		return 0;
 	}
