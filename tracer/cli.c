@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <argp.h>
+#include <errno.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "cgroup.h"
+#include "cli.h"
+
+#define PID_MAX_LIMIT	4194304	/* the kernel's ceiling for pid_max */
+#define RING_PAGES	128	/* per CPU, by default: 512 KiB with 4 KiB pages */
+#define RING_PAGES_MAX	65536
+#define DEFAULT_FIELDS	"pid,exe,args"
+
+struct env env = {
+	.ring_pages = RING_PAGES,
+};
+
+
+static const char doc[] =
+"Trace every program that starts: the binary that really ran and its exact arguments.\n"
+"\n"
+"EXAMPLES:\n"
+"  execmon                  trace all execs\n"
+"  execmon -p 1234          execs by process 1234\n"
+"  execmon -P 1234          execs by children of process 1234\n"
+"  execmon -c curl          execs whose new name is curl\n"
+"  execmon -u www-data      execs by user www-data\n"
+"  execmon -T -U            with TIME and UID columns\n"
+"  execmon -o time,user,exe,args\n"
+"  execmon --json | jq .args\n"
+"  execmon -- make -j4      execs of make and its descendants only\n"
+"  execmon --tree 1234      execs of process 1234's tree from now on\n"
+"  execmon -x               successful and failed execs\n"
+"  execmon | grep ssh       output reaches a pipe at once\n"
+"\n"
+"Filters of different kinds must all match; a filter given more than once\n"
+"matches any of its values. Arguments are printed as shell words: bare,\n"
+"'single-quoted', or $'escaped' for control bytes and invalid UTF-8, so that\n"
+"every exec is one line.\v"
+"Fields for --fields: time, timestamp, pid, ppid, uid, user, comm, ret, cwd,\n"
+"cgroup, mntns, exe, args.";
+
+enum { OPT_CGROUP = 0x100, OPT_TREE };
+
+static const struct argp_option options[] = {
+	{ NULL, 0, NULL, 0, "Filters (in the kernel):", 1 },
+	{ "pid", 'p', "PID", 0, "Only execs by process PID (repeatable)", 1 },
+	{ "ppid", 'P', "PID", 0, "Only execs whose parent is process PID (repeatable)", 1 },
+	{ "uid", 'u', "UID|USER", 0, "Only execs by this user (repeatable)", 1 },
+	{ "comm", 'c', "NAME", 0, "Only execs whose new process name is NAME (1 to 15 bytes)", 1 },
+	{ "cgroup", OPT_CGROUP, "PATH", 0, "Only execs in this cgroup v2 or below it", 1 },
+	{ "tree", OPT_TREE, "PID", 0, "Only execs of process PID and its descendants; exit with it", 1 },
+	{ "fails", 'x', NULL, 0, "Also show failed execs, with the error (RET column)", 1 },
+	{ NULL, 0, NULL, 0, "Output:", 2 },
+	{ "json", 'j', NULL, 0, "One JSON object per exec per line", 2 },
+	{ "fields", 'o', "LIST", 0, "Table columns, comma-separated (see below); ARGS stays last", 2 },
+	{ "no-header", 'H', NULL, 0, "Do not print the table's header line", 2 },
+	{ "time", 'T', NULL, 0, "Add a TIME column (HH:MM:SS), as -o time", 2 },
+	{ "timestamp", 't', NULL, 0, "Add seconds since execmon started, as -o timestamp", 2 },
+	{ "print-uid", 'U', NULL, 0, "Add a UID column, as -o uid", 2 },
+	{ NULL, 0, NULL, 0, "Other:", 3 },
+	{ "buffer-pages", 'b', "PAGES", 0, "Perf buffer size per CPU, in pages (a power of two; default 128)", 3 },
+	{ "stats", 'S', NULL, 0, "At exit, print what was seen, filtered, sent, lost and printed", 3 },
+	{ "strict", 's', NULL, 0, "Exit with status 3 if any event was lost", 3 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 3 },
+	{ "version", 'V', NULL, 0, "Print the version and the libbpf version, then exit", 3 },
+	{},
+};
+
+/* A decimal number in [min, max]; argp_error names the value otherwise. */
+static long parse_num(struct argp_state *state, const char *what, const char *arg,
+		      long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (!*arg || *end || errno || v < min || v > max)
+		argp_error(state, "invalid %s '%s': expected a number from %ld to %ld",
+			   what, arg, min, max);
+	return v;
+}
+
+static void add_id(struct argp_state *state, __u32 *set, int *n, const char *opt, __u32 id)
+{
+	if (*n == FILTER_IDS_MAX)
+		argp_error(state, "too many %s values: at most %d", opt, FILTER_IDS_MAX);
+	set[(*n)++] = id;
+}
+
+static __u32 parse_user(struct argp_state *state, const char *arg)
+{
+	struct passwd *pw;
+
+	if (*arg >= '0' && *arg <= '9')
+		return parse_num(state, "UID", arg, 0, 4294967294L);
+	pw = *arg ? getpwnam(arg) : NULL;
+	if (!pw)
+		argp_error(state, "unknown user '%s': not a number nor a name in the user database", arg);
+	return pw->pw_uid;
+}
+
+static void add_fields(struct argp_state *state, const char *arg)
+{
+	struct output check;
+	char list[sizeof(env.fields)];
+	const char *bad;
+	size_t used = strlen(env.fields);
+
+	if (!*arg || strlen(arg) + used + 2 > sizeof(env.fields))
+		argp_error(state, "invalid field list '%s': %s", arg,
+			   *arg ? "too long" : "it is empty");
+	snprintf(list, sizeof(list), "%s", arg);
+	output_init(&check, NULL);
+	bad = output_add_fields(&check, list);
+	if (bad || strstr(arg, ",,") || arg[strlen(arg) - 1] == ',' || *arg == ',')
+		argp_error(state, "unknown field '%s' in '%s': the fields are %s",
+			   bad ? bad : "", arg, field_names());
+	snprintf(env.fields + used, sizeof(env.fields) - used, "%s%s", used ? "," : "", arg);
+}
+
+/* Whether execvp() would find cmd: 0, or why not (an errno). */
+static int command_error(const char *cmd)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+	int err = ENOENT;
+
+	if (strchr(cmd, '/'))
+		return access(cmd, X_OK) ? errno : 0;
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *p = path, *end; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ':');
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)(end - p), end > p ? p : ".", cmd);
+		if (!access(buf, X_OK))
+			return 0;
+		if (errno == EACCES)
+			err = EACCES;
+	}
+	return err;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	int err;
+
+	switch (key) {
+	case 'p':
+		add_id(state, env.pids, &env.npids, "--pid", parse_num(state, "PID", arg, 1, PID_MAX_LIMIT));
+		break;
+	case 'P':
+		add_id(state, env.ppids, &env.nppids, "--ppid", parse_num(state, "PID", arg, 1, PID_MAX_LIMIT));
+		break;
+	case 'u':
+		add_id(state, env.uids, &env.nuids, "--uid", parse_user(state, arg));
+		break;
+	case 'c':
+		if (!*arg || strlen(arg) >= COMM_LEN)
+			argp_error(state, "invalid process name '%s': it must be 1 to %d bytes, "
+				   "the kernel's limit", arg, COMM_LEN - 1);
+		if (env.comm && strcmp(env.comm, arg))
+			argp_error(state, "--comm given twice ('%s' and '%s'): only one name can be matched",
+				   env.comm, arg);
+		env.comm = arg;
+		break;
+	case 'j':
+		env.json = true;
+		break;
+	case 'o':
+		add_fields(state, arg);
+		break;
+	case 'H':
+		env.no_header = true;
+		break;
+	case 'T':
+		env.time = true;
+		break;
+	case 't':
+		env.timestamp = true;
+		break;
+	case 'U':
+		env.print_uid = true;
+		break;
+	case 'b':
+		env.ring_pages = parse_num(state, "page count", arg, 1, RING_PAGES_MAX);
+		if (env.ring_pages & (env.ring_pages - 1))
+			argp_error(state, "invalid page count '%s': it must be a power of two", arg);
+		break;
+	case 'S':
+		env.stats = true;
+		break;
+	case 's':
+		env.strict = true;
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case 'V':
+		printf("execmon %s (built with libbpf %d.%d, running with libbpf %s)\n",
+		       EXECMON_VERSION, LIBBPF_MAJOR_VERSION, LIBBPF_MINOR_VERSION,
+		       libbpf_version_string());
+		exit(0);
+	case OPT_CGROUP:
+		if (!*arg)
+			argp_error(state, "invalid cgroup ''");
+		if (env.cgroup && strcmp(env.cgroup, arg))
+			argp_error(state, "--cgroup given twice ('%s' and '%s'): only one can be traced",
+				   env.cgroup, arg);
+		env.cgroup = arg;
+		env.cgroup_fd = cgroup_open(arg);
+		if (env.cgroup_fd < 0)
+			argp_error(state, "invalid cgroup '%s': %s", arg, env.cgroup_fd == -ENOTDIR ?
+				   "not a cgroup v2 directory" : strerror(-env.cgroup_fd));
+		break;
+	case OPT_TREE:
+		if (env.tree)
+			argp_error(state, "--tree given twice: only one tree can be followed");
+		env.tree = parse_num(state, "PID", arg, 1, PID_MAX_LIMIT);
+		if (kill(env.tree, 0) && errno == ESRCH)
+			argp_error(state, "invalid --tree '%s': no such process", arg);
+		break;
+	case 'x':
+		env.fails = true;
+		break;
+	case ARGP_KEY_ARG:
+		/* only after "--", so that a stray word is not run by mistake */
+		if (state->next < 2 || strcmp(state->argv[state->next - 2], "--"))
+			argp_error(state, "unexpected argument '%s': to trace a command, "
+				   "put it after --", arg);
+		err = command_error(arg);
+		if (err)
+			argp_error(state, "can't run '%s': %s", arg,
+				   err == ENOENT ? "no such command" : strerror(err));
+		/* the command to follow: it and all that follows are its */
+		env.command = &state->argv[state->next - 1];
+		state->next = state->argc;
+		break;
+	case ARGP_KEY_END:
+		if (env.command && env.tree)
+			argp_error(state, "--tree and a COMMAND both choose what to follow: give one");
+		if (env.json && (env.fields[0] || env.time || env.timestamp || env.print_uid))
+			argp_error(state, "--fields, --time, --timestamp and --print-uid choose table "
+				   "columns; --json always carries every field");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* The table's columns: the shortcuts first, then --fields or the default. */
+void cli_setup_output(struct output *o)
+{
+	char list[sizeof(env.fields) + 32];
+
+	output_init(o, stdout);
+	o->json = env.json;
+	o->header = !env.no_header;
+	snprintf(list, sizeof(list), "%s%s%s%s", env.time ? "time," : "",
+		 env.timestamp ? "timestamp," : "", env.print_uid ? "uid," : "",
+		 env.fields[0] ? env.fields : DEFAULT_FIELDS);
+	output_add_fields(o, list);
+	if (env.fails)
+		output_insert_field(o, FIELD_RET, FIELD_EXE);
+	output_finish_fields(o);
+}
+
+void cli_parse(int argc, char **argv)
+{
+	static const struct argp argp = { options, parse_opt, "[-- COMMAND [ARGS...]]", doc,
+					   NULL, NULL, NULL };
+
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+		exit(EXIT_USAGE);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The command line: options, their checks, and what they make of the output. */
+#ifndef EXECMON_CLI_H
+#define EXECMON_CLI_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "execmon.h"
+#include "output.h"
+
+#define EXIT_LOSS	3	/* --strict: events were lost */
+#define EXIT_USAGE	64	/* EX_USAGE: a bad option */
+
+/* What the options asked for. */
+struct env {
+	bool verbose;
+	bool stats, strict;
+	bool json;
+	bool no_header;
+	bool time, timestamp, print_uid;	/* shortcuts for --fields */
+	char fields[256];			/* --fields lists, joined */
+	__u32 pids[FILTER_IDS_MAX], ppids[FILTER_IDS_MAX], uids[FILTER_IDS_MAX];
+	int npids, nppids, nuids;
+	const char *comm;
+	const char *cgroup;		/* --cgroup */
+	int cgroup_fd;
+	bool fails;			/* --fails */
+	__u32 tree;			/* --tree */
+	char **command;			/* -- COMMAND [ARGS...] */
+	long ring_pages;
+};
+
+extern struct env env;
+
+/* Parses argv into env; a bad option ends the process with EXIT_USAGE. */
+void cli_parse(int argc, char **argv);
+
+/* The output the options ask for: format and table columns. */
+void cli_setup_output(struct output *o);
+
+#endif
