@@ -42,22 +42,34 @@ static __always_inline struct counters *cpu_counters(void)
 	return &counters[bpf_get_smp_processor_id() & (COUNTER_SLOTS - 1)];
 }
 
-/* One slot holds the event as it is serialized, the other is scratch room
- * where the path is assembled backwards, leaf to root. Both live in a per-CPU
- * array because the BPF stack is 512 bytes. */
-#define HEAP_SLOT_SIZE	(sizeof(struct event) + EXE_MAX + ARGV_MAX + SCRIPT_MAX + CWD_MAX)
-#define SLOT_EVENT	0
-#define SLOT_PATH	1
+/* The per-CPU heap, because the BPF stack is 512 bytes: one slot holds the
+ * event as it is serialized, the other is scratch room where a path is
+ * assembled backwards, leaf to root. Each is only as large as it needs to
+ * be; as entries of one map both would have the size of the larger, and a
+ * per-CPU value cannot exceed 32 KiB, so each has a map of its own. */
+#define EVENT_MAX	(sizeof(struct event) + EXE_MAX + ARGV_MAX + SCRIPT_MAX + CWD_MAX)
+#define PATH_SCRATCH	(EXE_MAX + NAME_MAX_LEN + 1)
 
-struct heap_slot {
-	char bytes[HEAP_SLOT_SIZE];
+struct event_buf {
+	char bytes[EVENT_MAX];
+};
+
+struct path_buf {
+	char bytes[PATH_SCRATCH];
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct heap_slot);
+	__type(value, struct path_buf);
+} execmon_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct event_buf);
 } execmon_heap SEC(".maps");
 
 struct {
@@ -98,16 +110,16 @@ struct {
 
 static __always_inline struct event *event_slot(void)
 {
-	__u32 key = SLOT_EVENT;
+	__u32 key = 0;
 
 	return bpf_map_lookup_elem(&execmon_heap, &key);
 }
 
 static __always_inline char *path_scratch(void)
 {
-	__u32 key = SLOT_PATH;
+	__u32 key = 0;
 
-	return bpf_map_lookup_elem(&execmon_heap, &key);
+	return bpf_map_lookup_elem(&execmon_scratch, &key);
 }
 
 static __always_inline bool comm_matches(const char *comm)
@@ -339,8 +351,8 @@ static __always_inline void fill_header(struct event *ev, struct task_struct *ta
 static __always_inline void emit(void *ctx, struct counters *cnt, struct event *ev, __u64 size)
 {
 	barrier_var(size);
-	if (size > HEAP_SLOT_SIZE)
-		size = HEAP_SLOT_SIZE;
+	if (size > EVENT_MAX)
+		size = EVENT_MAX;
 	if (bpf_perf_event_output(ctx, &execmon_events, BPF_F_CURRENT_CPU, ev, size))
 		__sync_fetch_and_add(&cnt->emit_failed, 1);
 	else

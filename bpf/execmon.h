@@ -29,7 +29,7 @@
 #define FILTER_IDS_MAX		64	/* values per kind: --pid, --ppid, --uid */
 
 /* Counter slots, one per CPU (CPUs beyond share); see struct counters. */
-#define COUNTER_SLOTS		64
+#define COUNTER_SLOTS		32
 
 /* event.flags */
 #define EV_EXE_TRUNCATED	(1u << 0) /* exe holds the leaf end of a longer path */

@@ -253,7 +253,7 @@ static void ring_deliver(struct reader *r, struct ring *ring)
 	ring_advance(ring, hdr.size);
 }
 
-int reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop)
+void reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop)
 {
 	__u64 due;
 	int nactive = 0;
@@ -278,14 +278,10 @@ int reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop)
 
 		struct ring *ring = &r->rings[r->active[best]];
 
-		if (ring->ts > due) {
-			__u64 wait = ring->ts - due;
-
-			return (int)((wait + 999999) / 1000000);
-		}
+		if (ring->ts > due)
+			return;
 		ring_deliver(r, ring);
 		if (!ring_peek(r, ring))
 			r->active[best] = r->active[--nactive];
 	}
-	return -1;
 }

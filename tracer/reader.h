@@ -33,8 +33,7 @@ void reader_free(struct reader *r);
 int reader_epoll_fd(const struct reader *r);
 
 /* Delivers, in order, every record older than now_ns - holdback (all of
- * them when `all`), or until *stop becomes true. Returns the milliseconds
- * until the oldest held record is due, or -1 when none is held. */
-int reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop);
+ * them when `all`), or until *stop becomes true. */
+void reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop);
 
 #endif
