@@ -35,6 +35,7 @@ const volatile long sys_execveat_nr = -1;
 /* Written by userspace while running: the pid of execmon's start-up marker,
  * which is sent whatever the filters say. */
 __u32 self_check_pid = 0;
+__u32 self_check_hits = 0;	/* set when it ran, even if its event is lost */
 struct counters counters[COUNTER_SLOTS] = {};
 
 static __always_inline struct counters *cpu_counters(void)
@@ -383,6 +384,7 @@ int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
 	}
 	if (pid == self_check_pid) {
 		flags = EV_SELF_CHECK;
+		self_check_hits = 1;
 		__builtin_memcpy(comm, task->comm, COMM_LEN);
 	} else if (filtered_out(task, pid, ppid, (__u32)uid_gid, comm)) {
 		__sync_fetch_and_add(&cnt->filtered, 1);
