@@ -164,6 +164,26 @@ struct path_walk {
 };
 
 /*
+ * Reads two fields of *ptr into the two members of *dst. Helper calls are
+ * most of the cost of the walk, and the pairs read here (d_parent and
+ * d_name, mnt_parent and mnt_mountpoint) sit side by side in every kernel
+ * with BTF: one read then serves, two CO-RE reads otherwise. The first
+ * member of dst is a pointer. Evaluates to non-zero on a fault.
+ */
+#define read_pair(dst, ptr, type, first, second) ({				\
+	__u32 off_ = bpf_core_field_offset(type, first);			\
+	long err_ = 0;								\
+										\
+	if (bpf_core_field_offset(type, second) == off_ + sizeof(void *))	\
+		err_ = bpf_probe_read_kernel(dst, sizeof(*(dst)), (void *)(ptr) + off_); \
+	else									\
+		err_ = bpf_core_read(dst, sizeof(void *), &(ptr)->first) ||	\
+		       bpf_core_read((void *)(dst) + sizeof(void *),		\
+				     sizeof(*(dst)) - sizeof(void *), &(ptr)->second); \
+	err_;									\
+})
+
+/*
  * One step of the walk. It is a global function so that the verifier checks
  * it once rather than once per iteration of the caller's loop, which would
  * not fit in its budget at PATH_DEPTH_MAX. Returns 1 when the walk is over.
@@ -179,20 +199,13 @@ __noinline int path_step(struct path_walk *w)
 	struct mount *mnt = (struct mount *)w->mnt;
 
 	if (w->dentry == w->mnt_root) {
-		/* mnt_parent and mnt_mountpoint sit side by side: one read */
 		struct {
 			struct mount *parent;
 			struct dentry *mountpoint;
 		} up;
-		__u32 up_off = bpf_core_field_offset(struct mount, mnt_parent);
 
-		if (bpf_core_field_offset(struct mount, mnt_mountpoint) == up_off + sizeof(void *)) {
-			if (bpf_probe_read_kernel(&up, sizeof(up), (void *)mnt + up_off))
-				return 1;
-		} else {
-			up.parent = BPF_CORE_READ(mnt, mnt_parent);
-			up.mountpoint = BPF_CORE_READ(mnt, mnt_mountpoint);
-		}
+		if (read_pair(&up, mnt, struct mount, mnt_parent, mnt_mountpoint))
+			return 1;
 		/* (a plain local: a CO-RE read must not start in an unnamed struct) */
 		struct mount *up_mnt = up.parent;
 
@@ -209,17 +222,9 @@ __noinline int path_step(struct path_walk *w)
 		struct dentry *parent;
 		struct qstr name;
 	} link;
-	__u32 parent_off = bpf_core_field_offset(struct dentry, d_parent);
 
-	/* d_name follows d_parent in every kernel with BTF: one read for both,
-	 * as helper calls are most of the cost of the walk */
-	if (bpf_core_field_offset(struct dentry, d_name) == parent_off + sizeof(void *)) {
-		if (bpf_probe_read_kernel(&link, sizeof(link), (void *)dentry + parent_off))
-			return 1;
-	} else {
-		link.parent = BPF_CORE_READ(dentry, d_parent);
-		link.name = BPF_CORE_READ(dentry, d_name);
-	}
+	if (read_pair(&link, dentry, struct dentry, d_parent, d_name))
+		return 1;
 
 	struct dentry *parent = link.parent;
 
