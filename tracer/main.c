@@ -394,10 +394,11 @@ int main(int argc, char **argv)
 	}
 	err = self_check(&t);
 	if (err) {
-		p_err(err == -ETIMEDOUT ?
-		      "the sched_process_exec tracepoint did not fire within a second of "
-		      "attaching: execs cannot be traced on this system" :
-		      "can't run the start-up check: %s", strerror(-err));
+		if (err == -ETIMEDOUT)
+			p_err("the sched_process_exec tracepoint did not fire within a second of "
+			      "attaching: execs cannot be traced on this system");
+		else
+			p_err("can't run the start-up check: %s", strerror(-err));
 		status = 1;
 		goto cleanup;
 	}
