@@ -5,6 +5,12 @@
 #include "json.h"
 #include "quote.h"
 
+/* Printable ASCII other than '"' and '\\' goes out as it is. */
+static bool json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 bool json_string(struct sbuf *b, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -14,8 +20,16 @@ bool json_string(struct sbuf *b, const char *str, size_t n)
 
 	sbuf_putc(b, '"');
 	for (size_t i = 0; i < n;) {
-		size_t len = utf8_decode(s + i, n - i, &cp);
+		size_t run = i, len;
 
+		while (run < n && json_plain(s[run]))
+			run++;
+		if (run > i) {
+			sbuf_add(b, s + i, run - i);
+			i = run;
+			continue;
+		}
+		len = utf8_decode(s + i, n - i, &cp);
 		if (!len) {
 			sbuf_add(b, "\xef\xbf\xbd", 3);	/* U+FFFD */
 			exact = false;
@@ -69,16 +83,33 @@ void base64(struct sbuf *b, const unsigned char *s, size_t n)
 	sbuf_putc(b, '"');
 }
 
-/* RFC 3339 in UTC, with nanoseconds. */
+/* RFC 3339 in UTC, with nanoseconds. Execs come many to a second: the
+ * date and time are formatted once a second. */
 static void put_time(struct sbuf *b, __s64 real_ns)
 {
+	static time_t last = -1;
+	static char s[32];
 	time_t secs = real_ns / 1000000000;
-	struct tm tm;
-	char s[32];
 
-	gmtime_r(&secs, &tm);
-	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
-	sbuf_printf(b, "\"%s.%09lldZ\"", s, (long long)(real_ns % 1000000000));
+	if (secs != last) {
+		struct tm tm;
+
+		gmtime_r(&secs, &tm);
+		strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
+		last = secs;
+	}
+	sbuf_putc(b, '"');
+	sbuf_puts(b, s);
+	sbuf_putc(b, '.');
+	sbuf_put_digits(b, real_ns % 1000000000, 9);
+	sbuf_puts(b, "Z\"");
+}
+
+/* ,"key":value */
+static void put_num(struct sbuf *b, const char *key, unsigned long long v)
+{
+	sbuf_puts(b, key);
+	sbuf_put_u64(b, v);
 }
 
 static bool put_args(struct sbuf *b, const struct exec_record *rec)
@@ -128,8 +159,12 @@ void json_format(struct output *o, const struct exec_record *rec)
 
 	sbuf_puts(b, "{\"time\":");
 	put_time(b, (__s64)e->ts_ns + o->mono_to_real_ns);
-	sbuf_printf(b, ",\"mono_ns\":%llu,\"pid\":%u,\"ppid\":%u,\"uid\":%u,\"gid\":%u,\"user\":",
-		    (unsigned long long)e->ts_ns, e->pid, e->ppid, e->uid, e->gid);
+	put_num(b, ",\"mono_ns\":", e->ts_ns);
+	put_num(b, ",\"pid\":", e->pid);
+	put_num(b, ",\"ppid\":", e->ppid);
+	put_num(b, ",\"uid\":", e->uid);
+	put_num(b, ",\"gid\":", e->gid);
+	sbuf_puts(b, ",\"user\":");
 	if (user)
 		json_string(b, user, strlen(user));
 	else
@@ -140,26 +175,31 @@ void json_format(struct output *o, const struct exec_record *rec)
 	exe_exact = json_string(b, rec->exe, rec->exe_len);
 	sbuf_puts(b, ",\"args\":");
 	args_exact = put_args(b, rec);
-	sbuf_printf(b, ",\"exe_truncated\":%llu,\"args_truncated\":%llu",
-		    (unsigned long long)((e->flags & EV_EXE_TRUNCATED) ? exe_cut_bytes(rec) : 0),
-		    (unsigned long long)argv_cut_bytes(rec));
-	sbuf_printf(b, ",\"ret\":%d,\"error\":", e->ret);
-	if (e->ret)
-		sbuf_printf(b, "\"%s\"", errno_name(-e->ret));
-	else
+	put_num(b, ",\"exe_truncated\":", (e->flags & EV_EXE_TRUNCATED) ? exe_cut_bytes(rec) : 0);
+	put_num(b, ",\"args_truncated\":", argv_cut_bytes(rec));
+	sbuf_puts(b, ",\"ret\":");
+	sbuf_put_s64(b, e->ret);
+	sbuf_puts(b, ",\"error\":");
+	if (e->ret) {
+		sbuf_putc(b, '"');
+		sbuf_puts(b, errno_name(-e->ret));
+		sbuf_putc(b, '"');
+	} else {
 		sbuf_puts(b, "null");
+	}
 	sbuf_puts(b, ",\"cwd\":");
 	if (rec->cwd_len)
 		cwd_exact = json_string(b, rec->cwd, rec->cwd_len);
 	else
 		sbuf_puts(b, "null");
-	sbuf_printf(b, ",\"cgroup_id\":%llu,\"cgroup\":", (unsigned long long)e->cgroup_id);
+	put_num(b, ",\"cgroup_id\":", e->cgroup_id);
+	sbuf_puts(b, ",\"cgroup\":");
 	cgroup = cgroup_path(e->cgroup_id);
 	if (cgroup)
 		json_string(b, cgroup, strlen(cgroup));
 	else
 		sbuf_puts(b, "null");
-	sbuf_printf(b, ",\"mntns\":%u", e->mntns);
+	put_num(b, ",\"mntns\":", e->mntns);
 	if (e->flags & EV_SCRIPT) {
 		sbuf_puts(b, ",\"interpreter\":");
 		json_string(b, rec->exe, rec->exe_len);

@@ -173,7 +173,7 @@ static void put_user(struct sbuf *b, __u32 uid)
 	if (name)
 		shell_quote(b, name, strlen(name));
 	else
-		sbuf_printf(b, "%u", uid);
+		sbuf_put_u64(b, uid);
 }
 
 static void put_args(struct sbuf *b, const struct exec_record *rec)
@@ -230,12 +230,18 @@ static void put_field(struct output *o, enum field f, const struct exec_record *
 
 	switch (f) {
 	case FIELD_TIME: {
+		/* many execs to a second: formatted once a second */
+		static time_t last = -1;
+		static char s[16];
 		time_t secs = (time_t)((__s64)e->ts_ns + o->mono_to_real_ns) / 1000000000;
-		struct tm tm;
-		char s[16];
 
-		localtime_r(&secs, &tm);
-		strftime(s, sizeof(s), "%H:%M:%S", &tm);
+		if (secs != last) {
+			struct tm tm;
+
+			localtime_r(&secs, &tm);
+			strftime(s, sizeof(s), "%H:%M:%S", &tm);
+			last = secs;
+		}
 		sbuf_puts(b, s);
 		break;
 	}
@@ -244,13 +250,13 @@ static void put_field(struct output *o, enum field f, const struct exec_record *
 			    (double)(e->ts_ns - o->start_ns) / 1e9 : 0.0);
 		break;
 	case FIELD_PID:
-		sbuf_printf(b, "%u", e->pid);
+		sbuf_put_u64(b, e->pid);
 		break;
 	case FIELD_PPID:
-		sbuf_printf(b, "%u", e->ppid);
+		sbuf_put_u64(b, e->ppid);
 		break;
 	case FIELD_UID:
-		sbuf_printf(b, "%u", e->uid);
+		sbuf_put_u64(b, e->uid);
 		break;
 	case FIELD_USER:
 		put_user(b, e->uid);
@@ -279,11 +285,11 @@ static void put_field(struct output *o, enum field f, const struct exec_record *
 		if (path)
 			shell_quote(b, path, strlen(path));
 		else
-			sbuf_printf(b, "%llu", (unsigned long long)e->cgroup_id);
+			sbuf_put_u64(b, e->cgroup_id);
 		break;
 	}
 	case FIELD_MNTNS:
-		sbuf_printf(b, "%u", e->mntns);
+		sbuf_put_u64(b, e->mntns);
 		break;
 	case FIELD_EXE:
 		put_exe(b, rec);
@@ -317,5 +323,5 @@ void output_format(struct output *o, const struct exec_record *rec)
 void output_event(struct output *o, const struct exec_record *rec)
 {
 	output_format(o, rec);
-	fwrite(o->line.p, 1, o->line.len, o->out);
+	fwrite_unlocked(o->line.p, 1, o->line.len, o->out);
 }

@@ -60,8 +60,15 @@ static enum style pick_style(const unsigned char *s, size_t n)
 	unsigned int cp;
 
 	for (size_t i = 0; i < n;) {
-		size_t len = utf8_decode(s + i, n - i, &cp);
+		size_t len;
 
+		if (s[i] >= 0x20 && s[i] < 0x7f) {	/* most bytes, decoded or not */
+			if (st == BARE && !is_bare(s[i]))
+				st = SINGLE;
+			i++;
+			continue;
+		}
+		len = utf8_decode(s + i, n - i, &cp);
 		if (!len || cp < 0x20 || cp == 0x7f || is_hidden(cp))
 			return ANSI_C;
 		if (len > 1 || !is_bare(s[i]))

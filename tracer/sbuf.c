@@ -37,6 +37,39 @@ void sbuf_printf(struct sbuf *b, const char *fmt, ...)
 	b->len += n;
 }
 
+void sbuf_put_u64(struct sbuf *b, unsigned long long v)
+{
+	char d[20];
+	size_t n = sizeof(d);
+
+	do {
+		d[--n] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	sbuf_add(b, d + n, sizeof(d) - n);
+}
+
+void sbuf_put_s64(struct sbuf *b, long long v)
+{
+	if (v < 0) {
+		sbuf_putc(b, '-');
+		sbuf_put_u64(b, -(unsigned long long)v);
+	} else {
+		sbuf_put_u64(b, v);
+	}
+}
+
+void sbuf_put_digits(struct sbuf *b, unsigned long long v, unsigned int digits)
+{
+	char d[20];
+
+	if (digits > sizeof(d))
+		digits = sizeof(d);
+	for (unsigned int i = digits; i-- > 0; v /= 10)
+		d[i] = '0' + v % 10;
+	sbuf_add(b, d, digits);
+}
+
 void sbuf_free(struct sbuf *b)
 {
 	free(b->p);

@@ -15,6 +15,11 @@ struct sbuf {
 void sbuf_grow(struct sbuf *b, size_t more);
 void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_free(struct sbuf *b);
+/* Decimal numbers without printf, which costs more than the rest of a line. */
+void sbuf_put_u64(struct sbuf *b, unsigned long long v);
+void sbuf_put_s64(struct sbuf *b, long long v);
+/* v in exactly `digits` digits, zero-padded (the low ones when it has more) */
+void sbuf_put_digits(struct sbuf *b, unsigned long long v, unsigned int digits);
 
 static inline void sbuf_add(struct sbuf *b, const void *s, size_t n)
 {
