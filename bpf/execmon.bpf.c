@@ -79,6 +79,14 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } execmon_events SEC(".maps");
 
+/* Wakes the reader: its rings wake it only when half full, and with
+ * nothing left to read it sleeps until the next event rings this. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} execmon_bell SEC(".maps");
+
 /* The processes a follow mode traces, by tgid; sized at load (one entry
  * when not following). */
 struct {
@@ -363,6 +371,14 @@ static __always_inline void emit(void *ctx, struct counters *cnt, struct event *
 		__sync_fetch_and_add(&cnt->emit_failed, 1);
 	else
 		__sync_fetch_and_add(&cnt->emitted, 1);
+	/* The exchange is a full barrier: either the reader, which sets the
+	 * flag and then looks at the rings, sees this record, or this sees
+	 * the flag. A plain load first would let both miss. */
+	if (__sync_lock_test_and_set(&cnt->bell, 0)) {
+		__u64 one = 1;
+
+		bpf_perf_event_output(ctx, &execmon_bell, BPF_F_CURRENT_CPU, &one, sizeof(one));
+	}
 }
 
 /* A BTF-enabled raw tracepoint: the arguments are typed, so the pointers

@@ -79,7 +79,8 @@ struct counters {
 	__u64 filtered;		/* left out by the filters */
 	__u64 emitted;		/* sent to the perf buffer */
 	__u64 emit_failed;	/* the perf buffer was full or the send failed */
-	__u64 unused[4];
+	__u64 bell;		/* set by the reader: ring execmon_bell on the next send */
+	__u64 unused[3];
 };
 
 #endif /* EXECMON_H */

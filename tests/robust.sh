@@ -4,7 +4,7 @@ SUITE=robust
 . "$(dirname "$0")/lib.sh"
 
 if ! is_root; then
-	for t in "--stats" "--strict" "self-check hidden" "SIGHUP" "write error" \
+	for t in "--stats" "--strict" "self-check hidden" "idle" "lone exec" "SIGHUP" "write error" \
 		"privileges dropped" "set-user-ID refused"; do
 		skip "$t" "needs root"
 	done
@@ -27,6 +27,24 @@ check "--stats: printed count" grep -q ', 2 printed$' <<<"$stats"
 check "--stats: filtered count" grep -qE ', [1-9][0-9]* filtered out' <<<"$stats"
 check "--stats: nothing lost" grep -q '0 failed to send, 0 lost in the buffers, 0 malformed' <<<"$stats"
 check "self-check marker hidden" bash -c "! grep -q execmon-self-check '$OUT'"
+
+# With nothing to print, execmon sleeps until an event rings it awake: no
+# timer. Everything but the probe is filtered out in the kernel.
+cp /usr/bin/true "$TMP/bellprobe"
+start_tracer "$OUT" --comm bellprobe
+sleep 0.5
+woken() { awk '/^voluntary_ctxt_switches/ { print $2 }' /proc/"$TRACER_PID"/status; }
+before=$(woken)
+sleep 2
+wakeups=$(( $(woken) - before ))
+if [ "$wakeups" -le 2 ]; then
+	pass "idle: no wakeups in 2 s"
+else
+	fail "idle: no wakeups in 2 s" "woken $wakeups times"
+fi
+"$TMP/bellprobe" lone-exec
+check "lone exec shown while execmon runs" wait_for "$OUT" lone-exec
+stop_tracer
 
 # In JSON, the stats are the last line, as an object of their own.
 start_tracer "$OUT" --json --stats --comm statsprobe

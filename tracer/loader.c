@@ -11,7 +11,7 @@
 #include "loader.h"
 
 /* fds sent before the programs' */
-enum { FD_EVENTS, FD_TRACKED, FD_CGROUP, FD_BSS, FD_FIXED };
+enum { FD_EVENTS, FD_BELL, FD_TRACKED, FD_CGROUP, FD_BSS, FD_FIXED };
 
 struct load_msg {
 	int nprogs;
@@ -65,6 +65,7 @@ static void load_child(int sock, void (*configure)(struct execmon_bpf *skel))
 		_exit(1);
 	}
 	fds[FD_EVENTS] = bpf_map__fd(skel->maps.execmon_events);
+	fds[FD_BELL] = bpf_map__fd(skel->maps.execmon_bell);
 	fds[FD_TRACKED] = bpf_map__fd(skel->maps.execmon_tracked);
 	fds[FD_CGROUP] = bpf_map__fd(skel->maps.execmon_cgroup);
 	fds[FD_BSS] = bpf_map__fd(skel->maps.bss);
@@ -91,7 +92,7 @@ int bpf_side_load(struct bpf_side *b, void (*configure)(struct execmon_bpf *skel
 	pid_t pid;
 
 	memset(b, 0, sizeof(*b));
-	b->events_fd = b->tracked_fd = b->cgroup_fd = b->bss_fd = -1;
+	b->events_fd = b->bell_fd = b->tracked_fd = b->cgroup_fd = b->bss_fd = -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) || (pid = fork()) < 0) {
 		fprintf(stderr, "execmon: can't start the loader: %s\n", strerror(errno));
 		return -1;
@@ -114,6 +115,7 @@ int bpf_side_load(struct bpf_side *b, void (*configure)(struct execmon_bpf *skel
 	}
 	memcpy(fds, CMSG_DATA(cm), sizeof(int) * (FD_FIXED + msg.nprogs));
 	b->events_fd = fds[FD_EVENTS];
+	b->bell_fd = fds[FD_BELL];
 	b->tracked_fd = fds[FD_TRACKED];
 	b->cgroup_fd = fds[FD_CGROUP];
 	b->bss_fd = fds[FD_BSS];
@@ -163,10 +165,10 @@ void bpf_side_close(struct bpf_side *b)
 		munmap(b->bss, b->bss_len);
 	for (int i = 0; i < b->nprogs; i++)
 		close(b->prog_fds[i]);
-	for (int fd, i = 0; i < 4; i++) {
-		fd = i == 0 ? b->events_fd : i == 1 ? b->tracked_fd : i == 2 ? b->cgroup_fd : b->bss_fd;
-		if (fd >= 0)
-			close(fd);
-	}
+	int map_fds[] = { b->events_fd, b->bell_fd, b->tracked_fd, b->cgroup_fd, b->bss_fd };
+
+	for (size_t i = 0; i < sizeof(map_fds) / sizeof(map_fds[0]); i++)
+		if (map_fds[i] >= 0)
+			close(map_fds[i]);
 	memset(b, 0, sizeof(*b));
 }

@@ -16,6 +16,7 @@
 
 struct bpf_side {
 	int events_fd;		/* the perf event array */
+	int bell_fd;		/* the perf event array that wakes the reader */
 	int tracked_fd;		/* follow mode's set of processes */
 	int cgroup_fd;		/* --cgroup's cgroup array */
 	int bss_fd;

@@ -25,10 +25,12 @@
 #include "stats.h"
 
 #define HOLDBACK_NS	(10 * 1000000ULL)	/* see reader.h */
-/* The reader wakes on this tick, not per event: a wakeup costs more than
- * the rest of an event's handling. With HOLDBACK_NS a lone exec still
- * shows within 60 ms; under load, a ring half full wakes it sooner. */
-#define TICK_MS		50
+/* A wakeup costs more than the rest of an event's handling, so the reader
+ * batches: after a wakeup that printed something it sleeps this long
+ * before the next, unless a ring gets a quarter full. A lone exec, after a
+ * quiet spell, shows HOLDBACK_NS after it rings the bell; no event waits
+ * longer than BATCH_NS + HOLDBACK_NS, 85 ms. */
+#define BATCH_NS	(75 * 1000000ULL)
 #define SELF_CHECK_NS	(1000 * 1000000ULL)
 /* argv[1] of the start-up marker, which execmon runs as itself */
 #define SELF_CHECK_ARG	"--execmon-self-check"
@@ -231,10 +233,31 @@ static void print_stats(struct tracer *t, const struct stats *st)
 	sbuf_free(&b);
 }
 
+/* How long to sleep, in ms for epoll_wait: -1 until the bell rings when
+ * the rings are empty, or until the oldest record left is due and a batch
+ * has had time to gather. */
+static int sleep_ms(struct tracer *t, __u64 now, __u64 oldest, __u64 last_print)
+{
+	__u64 at;
+
+	if (oldest == READER_EMPTY)
+		return reader_arm(t->reader) ? -1 : 0;
+	at = oldest + HOLDBACK_NS;
+	if (at < last_print + BATCH_NS)
+		at = last_print + BATCH_NS;
+	if (at <= now)
+		return 0;
+	/* a time from the future cannot hold the reader up for longer */
+	if (at - now > BATCH_NS + HOLDBACK_NS)
+		at = now + BATCH_NS + HOLDBACK_NS;
+	return (at - now + 999999) / 1000000;
+}
+
 static int trace(struct tracer *t)
 {
 	int epfd = reader_epoll_fd(t->reader);
 	struct stats st = {};
+	__u64 last_print = 0;
 
 	if (t->follow.pid) {
 		/* the reader's events carry the ring index; this one is marked */
@@ -245,17 +268,23 @@ static int trace(struct tracer *t)
 			return 1;
 		}
 	}
-	while (!exiting && !t->followed_gone && flush_output(t)) {
+	while (!exiting && !t->followed_gone) {
 		struct epoll_event evs[8];
+		__u64 now = clock_ns(CLOCK_MONOTONIC), handled = t->printed + t->malformed;
+		__u64 oldest = reader_drain(t->reader, now, false, &stop_drain);
 		int n;
 
-		drain(t, false);
+		if (!flush_output(t))
+			break;
 		check_losses(t, &st);
-		n = epoll_wait(epfd, evs, 8, TICK_MS);
+		if (t->printed + t->malformed != handled)
+			last_print = now;
+		n = epoll_wait(epfd, evs, 8, sleep_ms(t, now, oldest, last_print));
 		if (n < 0 && errno != EINTR) {
 			p_err("can't wait for events: %s", strerror(errno));
 			return 1;
 		}
+		reader_disarm(t->reader);
 		for (int i = 0; i < n; i++)
 			if (evs[i].data.u64 == FOLLOW_EPOLL_MARK)
 				t->followed_gone = true;
@@ -352,8 +381,8 @@ int main(int argc, char **argv)
 
 	struct reader_ops ops = { .event = on_event, .lost = on_lost, .ctx = &t };
 
-	t.reader = reader_new(t.bpf.events_fd, env.ring_pages,
-			      HOLDBACK_NS, &ops);
+	t.reader = reader_new(t.bpf.events_fd, t.bpf.bell_fd, t.bpf.bss->counters, COUNTER_SLOTS,
+			      env.ring_pages, HOLDBACK_NS, &ops);
 	if (!t.reader) {
 		p_err("can't open the perf buffers: %s", strerror(errno));
 		status = 1;

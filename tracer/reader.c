@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <linux/perf_event.h>
 #include <bpf/libbpf.h>
 #include "event.h"
@@ -21,6 +22,10 @@ struct ring {
 
 struct reader {
 	struct perf_buffer *pb;
+	struct perf_buffer *bell;	/* woken by every record: see reader_arm() */
+	struct counters *slots;		/* the BPF side's flags that ask for the bell */
+	int nslots;
+	bool armed;
 	struct ring *rings;
 	int nrings;
 	int *active;		/* rings with records, during a drain */
@@ -34,6 +39,11 @@ struct reader {
 static enum bpf_perf_event_ret unused_cb(void *ctx, int cpu, struct perf_event_header *e)
 {
 	return LIBBPF_PERF_EVENT_CONT;
+}
+
+/* A bell's record says nothing but that it rang. */
+static void bell_cb(void *ctx, int cpu, void *data, __u32 size)
+{
 }
 
 /* The online CPUs, from the kernel's range list ("0-3,5"). */
@@ -73,8 +83,25 @@ static int online_cpus(int **cpus)
 	return n ? n : -ENOENT;
 }
 
-struct reader *reader_new(int map_fd, size_t pages, __u64 holdback_ns,
-			  const struct reader_ops *ops)
+/* One page a CPU, woken by every record it gets, in the readers' epoll set. */
+static int open_bell(struct reader *r, int bell_fd)
+{
+	int epfd = perf_buffer__epoll_fd(r->pb);
+
+	r->bell = perf_buffer__new(bell_fd, 1, bell_cb, NULL, r, NULL);
+	if (!r->bell)
+		return errno;
+	for (size_t i = 0; i < perf_buffer__buffer_cnt(r->bell); i++) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = READER_BELL_MARK };
+
+		if (epoll_ctl(epfd, EPOLL_CTL_ADD, perf_buffer__buffer_fd(r->bell, i), &ev))
+			return errno;
+	}
+	return 0;
+}
+
+struct reader *reader_new(int map_fd, int bell_fd, struct counters *slots, int nslots,
+			  size_t pages, __u64 holdback_ns, const struct reader_ops *ops)
 {
 	struct perf_event_attr attr = {
 		.size = sizeof(attr),
@@ -82,9 +109,10 @@ struct reader *reader_new(int map_fd, size_t pages, __u64 holdback_ns,
 		.config = PERF_COUNT_SW_BPF_OUTPUT,
 		.sample_type = PERF_SAMPLE_RAW,
 		.sample_period = 1,
-		/* Wake the reader only when a ring is half full: a wakeup per
-		 * event would cost more in the BPF program than all the rest.
-		 * The reader polls on a short timer for the quiet times. */
+		/* Wake the reader only when a ring is a quarter full: a wakeup
+		 * per event would cost more in the BPF program than all the
+		 * rest. The other three quarters are the room for a reader that
+		 * is late. The bell and a timer cover the quiet times. */
 		.watermark = 1,
 	};
 	size_t page = sysconf(_SC_PAGESIZE);
@@ -104,9 +132,11 @@ struct reader *reader_new(int map_fd, size_t pages, __u64 holdback_ns,
 	if (!r->rings || !r->active)
 		goto nomem;
 	r->nrings = n;
+	r->slots = slots;
+	r->nslots = nslots;
 	r->holdback_ns = holdback_ns;
 	r->ops = *ops;
-	attr.wakeup_watermark = pages * page / 2;
+	attr.wakeup_watermark = pages * page / 4;
 
 	LIBBPF_OPTS(perf_buffer_raw_opts, opts, .cpu_cnt = n, .cpus = cpus, .map_keys = cpus);
 	r->pb = perf_buffer__new_raw(map_fd, pages, &attr, unused_cb, r, &opts);
@@ -128,6 +158,9 @@ struct reader *reader_new(int map_fd, size_t pages, __u64 holdback_ns,
 		ring->cpu = cpus[i];
 		ring->tail = ring->meta->data_tail;
 	}
+	err = open_bell(r, bell_fd);
+	if (err)
+		goto fail;
 	free(cpus);
 	return r;
 nomem:
@@ -143,6 +176,9 @@ void reader_free(struct reader *r)
 {
 	if (!r)
 		return;
+	if (r->armed)
+		reader_disarm(r);
+	perf_buffer__free(r->bell);
 	perf_buffer__free(r->pb);
 	free(r->rings);
 	free(r->active);
@@ -253,7 +289,7 @@ static void ring_deliver(struct reader *r, struct ring *ring)
 	ring_advance(ring, hdr.size);
 }
 
-void reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop)
+__u64 reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop)
 {
 	__u64 due;
 	int nactive = 0;
@@ -279,9 +315,42 @@ void reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop)
 		struct ring *ring = &r->rings[r->active[best]];
 
 		if (ring->ts > due)
-			return;
+			return ring->ts;
 		ring_deliver(r, ring);
 		if (!ring_peek(r, ring))
 			r->active[best] = r->active[--nactive];
 	}
+	return nactive ? 0 : READER_EMPTY;	/* stopped: due at once */
+}
+
+/*
+ * The rings wake the reader only when a quarter full. With nothing left to
+ * read, rather than poll on a timer, it asks the BPF program to ring the
+ * bell with its next event. The flag is set before the rings are looked at
+ * once more, and the BPF side reads it with a full barrier after sending:
+ * a record sent meanwhile is either seen here or rings the bell.
+ */
+bool reader_arm(struct reader *r)
+{
+	for (int i = 0; i < r->nslots; i++)
+		__atomic_store_n(&r->slots[i].bell, 1, __ATOMIC_RELAXED);
+	r->armed = true;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (int i = 0; i < r->nrings; i++) {
+		struct ring *ring = &r->rings[i];
+
+		if (__atomic_load_n(&ring->meta->data_head, __ATOMIC_ACQUIRE) != ring->tail)
+			return false;
+	}
+	return true;
+}
+
+void reader_disarm(struct reader *r)
+{
+	if (!r->armed)
+		return;
+	for (int i = 0; i < r->nslots; i++)
+		__atomic_store_n(&r->slots[i].bell, 0, __ATOMIC_RELAXED);
+	r->armed = false;
+	perf_buffer__consume(r->bell);
 }

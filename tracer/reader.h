@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "execmon.h"
 
 struct reader;
 
@@ -23,17 +24,32 @@ struct reader_ops {
 	void *ctx;
 };
 
+/* reader_drain() found no record left */
+#define READER_EMPTY	(~0ULL)
+/* the epoll data of the bell's fds */
+#define READER_BELL_MARK (~1ULL)
+
 /* Opens a ring of `pages` pages (a power of two) on every online CPU and
- * stores it in the perf event array map_fd. Returns NULL with errno set. */
-struct reader *reader_new(int map_fd, size_t pages, __u64 holdback_ns,
-			  const struct reader_ops *ops);
+ * stores it in the perf event array map_fd, and a bell in bell_fd, which
+ * the BPF side rings when the `bell` flag of its counter slot is set.
+ * Returns NULL with errno set. */
+struct reader *reader_new(int map_fd, int bell_fd, struct counters *slots, int nslots,
+			  size_t pages, __u64 holdback_ns, const struct reader_ops *ops);
 void reader_free(struct reader *r);
 
-/* The fd to wait on: readable when a ring has passed its watermark. */
+/* The fd to wait on: readable when a ring has passed its watermark, or
+ * the bell rang. */
 int reader_epoll_fd(const struct reader *r);
 
 /* Delivers, in order, every record older than now_ns - holdback (all of
- * them when `all`), or until *stop becomes true. */
-void reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop);
+ * them when `all`), or until *stop becomes true. Returns the time of the
+ * oldest record left, or READER_EMPTY. */
+__u64 reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop);
+
+/* Asks for the bell on the next record. Returns false when one came in
+ * already: then there is no need to wait for it. */
+bool reader_arm(struct reader *r);
+/* Takes the request back and empties the bell; call it once awake. */
+void reader_disarm(struct reader *r);
 
 #endif
