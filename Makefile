@@ -110,8 +110,13 @@ soak: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/storm
 	$(Q)BUILD=$(BUILD) STORM_EXECS=$(SOAK_EXECS) tests/run tests/storm.sh
 
+# The tracer's formatting alone, per event, for the benchmark's report.
+$(BUILD)/fmtbench: bench/fmt.c $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/fmtbench
 	$(Q)BUILD=$(BUILD) bench/run $(BENCH_ARGS)
 
 # libFuzzer over the decoder and both formatters, from the seed corpus in
