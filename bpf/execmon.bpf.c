@@ -544,8 +544,13 @@ __noinline int argv_step(struct argv_walk *w)
 		w->flags |= EV_ARGV_FAULT;
 		return 1;
 	}
-	if (n == FAILED_ARG_MAX)
-		w->flags |= EV_ARGV_TRUNCATED;
+	if (n == FAILED_ARG_MAX) {
+		char last;
+
+		/* the room is full: cut, unless the string ended right there */
+		if (bpf_probe_read_user(&last, 1, arg + FAILED_ARG_MAX - 1) || last)
+			w->flags |= EV_ARGV_TRUNCATED;
+	}
 	w->off += n;
 	w->idx++;
 	return 0;

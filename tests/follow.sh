@@ -72,12 +72,20 @@ for path in ("/nonexistent/prog", sys.argv[1]):
         os.execv(path, [path, "failed arg", "x"])
     except OSError:
         pass
+# a failed exec's arguments are read up to 4096 bytes each, NUL included
+for n in (4095, 4096):
+    try:
+        os.execv("/nonexistent/long%d" % n, ["long%d" % n, "y" * n])
+    except OSError:
+        pass
 PY
 /usr/bin/true fails-ok
 wait_for "$OUT" 'fails-ok$'
 stop_tracer
 check "--fails: ENOENT" grep -qE "^ *[0-9]+ ENOENT +/nonexistent/prog +/nonexistent/prog 'failed arg' x$" "$OUT"
 check "--fails: EACCES" grep -qE "^ *[0-9]+ EACCES +$TMP/noexec +$TMP/noexec 'failed arg' x$" "$OUT"
+check "--fails: a 4095-byte argument is whole" grep -qE "/nonexistent/long4095 +long4095 y{4095}$" "$OUT"
+check "--fails: a 4096-byte argument is cut" grep -qE "/nonexistent/long4096 +long4096 y{4095} \\[cut\\]$" "$OUT"
 check "--fails: a success is reported once" test "$(grep -c 'fails-ok$' "$OUT")" = 1
 check "--fails: a success has RET 0" grep -qE '^ *[0-9]+ 0 +/usr/bin/true +/usr/bin/true fails-ok$' "$OUT"
 start_tracer "$OUT" -x --json
