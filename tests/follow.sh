@@ -28,6 +28,15 @@ check "-- COMMAND: nothing unrelated" bash -c "! grep -q unrelated '$OUT'"
 "$EXECMON" -H -- /usr/bin/true first-exec >"$OUT"
 check "-- COMMAND: the first exec is seen" grep -q '/usr/bin/true first-exec$' "$OUT"
 
+# The reader of the output goes away: the command still runs to its end,
+# and its status is execmon's. The command writes nothing: only execmon
+# meets the closed pipe.
+rm -f "$TMP/cmd-done"
+"$EXECMON" -- sh -c "sleep 1; /usr/bin/true after-reader; touch '$TMP/cmd-done'; exit 5" 2>"$OUT.err" | head -c 1 >/dev/null
+rc=${PIPESTATUS[0]}
+check "-- COMMAND: runs to its end when the reader goes away" test -e "$TMP/cmd-done"
+check "-- COMMAND: its status when the reader went away" test "$rc" -eq 5
+
 # Killed by a signal: 128 + the signal, as a shell reports it.
 "$EXECMON" -- sh -c 'kill -TERM $$' >/dev/null
 check "-- COMMAND killed: status 143" test $? -eq 143

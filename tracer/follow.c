@@ -130,13 +130,28 @@ void follow_descendants(pid_t root, void (*add)(void *ctx, pid_t pid), void *ctx
 	free(procs);
 }
 
+static int exit_code(int status)
+{
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
 int follow_exit_code(struct follow *f)
 {
 	int status;
 
 	if (waitpid(f->pid, &status, WNOHANG) != f->pid)
 		return 0;	/* not our child: a --tree root */
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return exit_code(status);
+}
+
+int follow_wait(struct follow *f, volatile sig_atomic_t *stop)
+{
+	int status;
+
+	while (waitpid(f->pid, &status, 0) != f->pid)
+		if (errno != EINTR || *stop)
+			return -1;
+	return exit_code(status);
 }

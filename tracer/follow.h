@@ -3,6 +3,7 @@
 #ifndef EXECMON_FOLLOW_H
 #define EXECMON_FOLLOW_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 struct follow {
@@ -29,5 +30,9 @@ void follow_descendants(pid_t root, void (*add)(void *ctx, pid_t pid), void *ctx
 /* Once f->pidfd is readable: the command's exit status as a shell gives it
  * (128 + the signal when killed); 0 for a --tree root. */
 int follow_exit_code(struct follow *f);
+
+/* Waits for the command to end, unless *stop is set by a signal: its exit
+ * code as above, or -1. */
+int follow_wait(struct follow *f, volatile sig_atomic_t *stop);
 
 #endif

@@ -457,8 +457,16 @@ int main(int argc, char **argv)
 	}
 
 	status = trace(&t);
-	if (!status && t.followed_gone)
+	if (!status && t.followed_gone) {
 		status = follow_exit_code(&t.follow);
+	} else if (!status && env.command && !exiting && t.write_errno == EPIPE) {
+		/* The output's reader went away, but the command is the user's
+		 * work: it runs to its end, untraced, and its status is ours. */
+		bpf_side_detach(&t.bpf);
+		err = follow_wait(&t.follow, &exiting);
+		if (err >= 0)
+			status = err;
+	}
 
 	/* what is already in the buffers is shown before leaving */
 	stop_drain = false;
