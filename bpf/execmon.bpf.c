@@ -320,6 +320,7 @@ static __always_inline __u32 put_cwd(struct event *ev, struct task_struct *task,
 	__u32 pos = resolve_path(task->fs->pwd.mnt, task->fs->pwd.dentry, &full, &flags);
 
 	ev->cwd_len = put_path(ev, scratch, pos, off, EXE_MAX + ARGV_MAX + SCRIPT_MAX);
+	ev->cwd_full_len = full;
 	return flags & EV_EXE_TRUNCATED ? EV_CWD_TRUNCATED : 0;
 }
 
@@ -357,7 +358,7 @@ static __always_inline void fill_header(struct event *ev, struct task_struct *ta
 	ev->ret = 0;
 	ev->cgroup_id = bpf_get_current_cgroup_id();
 	ev->mntns = task->nsproxy->mnt_ns->ns.inum;
-	ev->pad = 0;
+	ev->cwd_full_len = 0;
 	__builtin_memcpy(ev->comm, comm, COMM_LEN);
 }
 

@@ -67,7 +67,7 @@ struct event {
 	__s32 ret;		/* 0, or the negative errno of a failed exec */
 	__u64 cgroup_id;	/* cgroup v2 id (the inode of its directory) */
 	__u32 mntns;		/* mount namespace inode */
-	__u32 pad;
+	__u32 cwd_full_len;	/* length of the whole working directory */
 	char comm[COMM_LEN];
 	char data[];
 };

@@ -4,7 +4,7 @@ SUITE=follow
 . "$(dirname "$0")/lib.sh"
 
 if ! is_root; then
-	for t in "-- COMMAND" "--tree" "--fails" "--cgroup" "mntns" "cwd"; do
+	for t in "-- COMMAND" "--tree" "--fails" "--cgroup" "mntns" "cwd" "long cwd"; do
 		skip "$t" "needs root"
 	done
 	exit 0
@@ -140,3 +140,18 @@ stop_tracer
 line_ns=$(grep 'in-new-ns$' "$OUT" | grep /usr/bin/true | awk '{print $1}')
 check "mntns: a new namespace differs" test -n "$line_ns" -a "$line_ns" != "$host_ns"
 check "mntns: the host's" grep -qE "^ *$host_ns +/tmp +/usr/bin/true +/usr/bin/true in-tmp$" "$OUT"
+
+# A working directory longer than the 4096 bytes kept: its end, and how
+# much was cut.
+comp=$(printf 'c%.0s' $(seq 200))
+start_tracer "$OUT" --json
+(cd "$TMP" && for _ in $(seq 25); do mkdir "$comp" && cd "$comp" || exit 1; done && exec /usr/bin/true in-deep-cwd)
+wait_for "$OUT" in-deep-cwd
+stop_tracer
+check "cwd: a long one keeps its end and counts the cut" python3 -c "
+import json, os
+ev = [e for e in map(json.loads, open('$OUT')) if e['args'][-1:] == ['in-deep-cwd']][0]
+full = len(os.path.realpath('$TMP')) + 25 * 201
+assert ev['cwd_truncated'] > 0 and ev['cwd_truncated'] + len(ev['cwd']) == full, (ev['cwd_truncated'], len(ev['cwd']), full)
+assert ev['cwd'].endswith('/' + '$comp'), ev['cwd'][-20:]
+"

@@ -62,4 +62,12 @@ static inline __u64 exe_cut_bytes(const struct exec_record *rec)
 	       rec->hdr.exe_full_len - rec->exe_len : 0;
 }
 
+static inline __u64 cwd_cut_bytes(const struct exec_record *rec)
+{
+	if (!(rec->hdr.flags & EV_CWD_TRUNCATED))
+		return 0;
+	return rec->hdr.cwd_full_len > rec->cwd_len ?
+	       rec->hdr.cwd_full_len - rec->cwd_len : 0;
+}
+
 #endif

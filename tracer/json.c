@@ -192,6 +192,7 @@ void json_format(struct output *o, const struct exec_record *rec)
 		cwd_exact = json_string(b, rec->cwd, rec->cwd_len);
 	else
 		sbuf_puts(b, "null");
+	put_num(b, ",\"cwd_truncated\":", cwd_cut_bytes(rec));
 	put_num(b, ",\"cgroup_id\":", e->cgroup_id);
 	sbuf_puts(b, ",\"cgroup\":");
 	cgroup = cgroup_path(e->cgroup_id);

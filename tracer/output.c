@@ -176,6 +176,18 @@ static void put_user(struct sbuf *b, __u32 uid)
 		sbuf_put_u64(b, uid);
 }
 
+/* A cut is marked before what is left; its size, when known. */
+static void put_cut(struct sbuf *b, __u64 cut)
+{
+	if (!cut) {
+		sbuf_puts(b, "[cut]");
+		return;
+	}
+	sbuf_puts(b, "[+");
+	sbuf_put_u64(b, cut);
+	sbuf_puts(b, " bytes cut]");
+}
+
 static void put_args(struct sbuf *b, const struct exec_record *rec)
 {
 	struct argv_iter it;
@@ -192,12 +204,14 @@ static void put_args(struct sbuf *b, const struct exec_record *rec)
 		first = false;
 	}
 	/* '[' is never left bare by the quoting, so this cannot be an argument */
-	if (cut)
-		sbuf_printf(b, "%s[+%llu bytes cut]", first ? "" : " ", (unsigned long long)cut);
-	else if (rec->hdr.flags & EV_ARGV_TRUNCATED)
-		sbuf_printf(b, "%s[cut]", first ? "" : " ");
-	else if (rec->hdr.flags & EV_ARGV_FAULT)
-		sbuf_printf(b, "%s[argv unreadable]", first ? "" : " ");
+	if (!cut && !(rec->hdr.flags & (EV_ARGV_TRUNCATED | EV_ARGV_FAULT)))
+		return;
+	if (!first)
+		sbuf_putc(b, ' ');
+	if (cut || (rec->hdr.flags & EV_ARGV_TRUNCATED))
+		put_cut(b, cut);
+	else
+		sbuf_puts(b, "[argv unreadable]");
 }
 
 const char *errno_name(int err)
@@ -216,7 +230,7 @@ static void put_exe(struct sbuf *b, const struct exec_record *rec)
 	__u64 cut = exe_cut_bytes(rec);
 
 	if (rec->hdr.flags & EV_EXE_TRUNCATED)
-		sbuf_printf(b, cut ? "[+%llu bytes cut]" : "[cut]", (unsigned long long)cut);
+		put_cut(b, cut);
 	if (rec->exe_len)
 		shell_quote(b, rec->exe, rec->exe_len);
 	else
@@ -273,7 +287,7 @@ static void put_field(struct output *o, enum field f, const struct exec_record *
 	case FIELD_CWD:
 		if (rec->cwd_len) {
 			if (e->flags & EV_CWD_TRUNCATED)
-				sbuf_puts(b, "[cut]");
+				put_cut(b, cwd_cut_bytes(rec));
 			shell_quote(b, rec->cwd, rec->cwd_len);
 		} else {
 			sbuf_putc(b, '-');

@@ -6,6 +6,7 @@
 #include "unit.h"
 
 static unsigned char buf[sizeof(struct event) + 256];
+static size_t buf_len;
 static struct exec_record rec;
 
 static void make(const char *exe, const char *argv, size_t argv_n, __u32 argv_full,
@@ -31,7 +32,24 @@ static void make(const char *exe, const char *argv, size_t argv_n, __u32 argv_fu
 	if (script)
 		memcpy(buf + n, script, e.script_len);
 	n += e.script_len;
+	buf_len = n;
 	if (decode_event(buf, n, &rec) != DECODE_OK)
+		abort();
+}
+
+/* Adds a working directory to the record make() built last. */
+static void add_cwd(const char *cwd, __u32 full_len, __u32 flags)
+{
+	struct event e;
+
+	memcpy(&e, buf, sizeof(e));
+	e.cwd_len = strlen(cwd);
+	e.cwd_full_len = full_len;
+	e.flags |= flags;
+	memcpy(buf, &e, sizeof(e));
+	memcpy(buf + buf_len, cwd, e.cwd_len);
+	buf_len += e.cwd_len;
+	if (decode_event(buf, buf_len, &rec) != DECODE_OK)
 		abort();
 }
 
@@ -82,6 +100,24 @@ int main(void)
 	fields(&o, "pid,exe,args");
 	output_format(&o, &rec);
 	LINE("table: cut argv", "   4242 /usr/bin/true            true xxxx [+91 bytes cut]\n");
+	output_free(&o);
+
+	make("/usr/bin/true", "true\0", 5, 0, NULL, 0);
+	add_cwd("/leaf", 5000, EV_CWD_TRUNCATED);
+	fields(&o, "cwd,args");
+	output_format(&o, &rec);
+	LINE("table: cut cwd", "[+4995 bytes cut]/leaf true\n");
+	output_free(&o);
+	output_init(&o, NULL);
+	o.json = true;
+	output_format(&o, &rec);
+	CHECK("json: cut cwd", HAS("\"cwd\":\"/leaf\",\"cwd_truncated\":4995,"));
+	make("/usr/bin/true", "true\0", 5, 0, NULL, 0);
+	add_cwd("/home", 5, 0);
+	output_format(&o, &rec);
+	CHECK("json: whole cwd", HAS("\"cwd\":\"/home\",\"cwd_truncated\":0,"));
+	output_free(&o);
+	fields(&o, "pid,exe,args");
 
 	make("./nope", "./nope\0a\0", 9, 0, NULL, EV_FAILED);
 	memcpy(buf + offsetof(struct event, ret), &(__s32){ -2 }, sizeof(__s32));
@@ -111,7 +147,7 @@ int main(void)
 	     "\"ppid\":1,\"uid\":0,\"gid\":0,\"user\":\"root\",\"comm\":\"my prog\","
 	     "\"exe\":\"/usr/bin/true\",\"args\":[\"true\",\"a\\\"\\\\\\t\\n\xef\xbf\xbd\"],"
 	     "\"exe_truncated\":0,\"args_truncated\":0,\"ret\":0,\"error\":null,\"cwd\":null,"
-	     "\"cgroup_id\":0,\"cgroup\":null,\"mntns\":0,\"interpreter\":null,\"script\":null,"
+	     "\"cwd_truncated\":0,\"cgroup_id\":0,\"cgroup\":null,\"mntns\":0,\"interpreter\":null,\"script\":null,"
 	     "\"args_b64\":[\"dHJ1ZQ==\",\"YSJcCQr/\"]}\n");
 
 	make("/usr/bin/dash", "/bin/sh\0./s.sh\0", 15, 0, "./s.sh", EV_SCRIPT);
