@@ -362,6 +362,19 @@ static __always_inline void fill_header(struct event *ev, struct task_struct *ta
 	__builtin_memcpy(ev->comm, comm, COMM_LEN);
 }
 
+/* The event slot, its header filled, and the path scratch slot. */
+static __always_inline struct event *new_event(struct task_struct *task, __u32 pid, __u32 ppid,
+					       __u64 uid_gid, const char *comm, char **scratch)
+{
+	struct event *ev = event_slot();
+
+	*scratch = path_scratch();
+	if (!ev || !*scratch)
+		return NULL;
+	fill_header(ev, task, pid, ppid, uid_gid, comm);
+	return ev;
+}
+
 /* Sends the event; size is checked against the slot for the verifier. */
 static __always_inline void emit(void *ctx, struct counters *cnt, struct event *ev, __u64 size)
 {
@@ -413,12 +426,11 @@ int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
 		return 0;
 	}
 
-	struct event *ev = event_slot();
-	char *scratch = path_scratch();
+	char *scratch;
+	struct event *ev = new_event(task, pid, ppid, uid_gid, comm, &scratch);
 
-	if (!ev || !scratch)
+	if (!ev)
 		return 0;
-	fill_header(ev, task, pid, ppid, uid_gid, comm);
 	ev->old_pid = old_pid;
 
 	__u32 full = 0;
@@ -584,12 +596,11 @@ int BPF_PROG(execmon_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	}
 
-	struct event *ev = event_slot();
-	char *scratch = path_scratch();
+	char *scratch;
+	struct event *ev = new_event(task, pid, ppid, uid_gid, comm, &scratch);
 
-	if (!ev || !scratch)
+	if (!ev)
 		return 0;
-	fill_header(ev, task, pid, ppid, uid_gid, comm);
 	ev->old_pid = tid;
 	ev->ret = ret;
 

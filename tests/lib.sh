@@ -64,6 +64,21 @@ wait_for() {
 	return 1
 }
 
+# check_teardown SIGNAL: execmon ends on SIGNAL with status 0, and the BPF
+# programs and maps it held are gone.
+check_teardown() {
+	local sig=$1 ids rc
+	start_tracer "$TMP/teardown" || { fail "$sig: execmon starts"; return; }
+	ids=$(bpf_ids "$TRACER_PID")
+	kill -"$sig" "$TRACER_PID"
+	wait "$TRACER_PID"
+	rc=$?
+	TRACER_PID=
+	check "$sig exits 0" test $rc -eq 0
+	check "$sig: execmon held a program and maps" grep -q prog <<<"$ids"
+	check "$sig leaves no program or map behind" bpf_ids_gone "$ids"
+}
+
 # has_line FILE LINE: FILE holds exactly this line.
 has_line() { grep -qxF -- "$2" "$1"; }
 

@@ -81,14 +81,7 @@ stop_tracer
 check "--strict: exit 0 without losses" test $? -eq 0
 
 # Teardown on SIGHUP: exit 0, nothing left behind.
-start_tracer "$OUT"
-ids=$(bpf_ids "$TRACER_PID")
-kill -HUP "$TRACER_PID"
-wait "$TRACER_PID"
-rc=$?
-TRACER_PID=
-check "SIGHUP exits 0" test $rc -eq 0
-check "SIGHUP leaves no program or map behind" bpf_ids_gone "$ids"
+check_teardown SIGHUP
 
 # A full disk: the write error is reported and the exit status is 1.
 "$EXECMON" >/dev/full 2>"$TMP/err" &

@@ -106,12 +106,4 @@ check "exits when the reader goes away" test $rc -eq 0
 check "exits quietly when the reader goes away" test ! -s "$TMP/err"
 
 # SIGTERM detaches: the programs and maps this execmon held are gone.
-start_tracer "$OUT"
-ids=$(bpf_ids "$TRACER_PID")
-kill -TERM "$TRACER_PID"
-wait "$TRACER_PID"
-rc=$?
-TRACER_PID=
-check "SIGTERM exits 0" test $rc -eq 0
-check "execmon held a program and maps" grep -q prog <<<"$ids"
-check "SIGTERM leaves no program or map behind" bpf_ids_gone "$ids"
+check_teardown SIGTERM
