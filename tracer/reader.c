@@ -83,7 +83,7 @@ static int online_cpus(int **cpus)
 	return n ? n : -ENOENT;
 }
 
-/* One page a CPU, woken by every record it gets, in the readers' epoll set. */
+/* One page a CPU, woken by every record it gets, in the reader's epoll set. */
 static int open_bell(struct reader *r, int bell_fd)
 {
 	int epfd = perf_buffer__epoll_fd(r->pb);
