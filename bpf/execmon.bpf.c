@@ -324,9 +324,9 @@ static __always_inline __u32 put_cwd(struct event *ev, struct task_struct *task,
 	return flags & EV_EXE_TRUNCATED ? EV_CWD_TRUNCATED : 0;
 }
 
-/* True when the filters leave this exec out. */
+/* True when the filters leave this exec out; --comm only with by_comm. */
 static __always_inline bool filtered_out(struct task_struct *task, __u32 pid, __u32 ppid,
-					 __u32 uid, char *comm)
+					 __u32 uid, char *comm, bool by_comm)
 {
 	if (filter_pid_cnt && !id_in(filter_pids, filter_pid_cnt, pid))
 		return true;
@@ -339,7 +339,7 @@ static __always_inline bool filtered_out(struct task_struct *task, __u32 pid, __
 	if (filter_cgroup_on && bpf_current_task_under_cgroup(&execmon_cgroup, 0) != 1)
 		return true;
 	__builtin_memcpy(comm, task->comm, COMM_LEN);
-	return filter_comm_on && !comm_matches(comm);
+	return by_comm && filter_comm_on && !comm_matches(comm);
 }
 
 /* The header fields that successful and failed execs share. */
@@ -421,7 +421,7 @@ int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
 		flags = EV_SELF_CHECK;
 		self_check_hits = 1;
 		__builtin_memcpy(comm, task->comm, COMM_LEN);
-	} else if (filtered_out(task, pid, ppid, (__u32)uid_gid, comm)) {
+	} else if (filtered_out(task, pid, ppid, (__u32)uid_gid, comm, true)) {
 		__sync_fetch_and_add(&cnt->filtered, 1);
 		return 0;
 	}
@@ -569,6 +569,47 @@ __noinline int argv_step(struct argv_walk *w)
 	return 0;
 }
 
+/* 1 when the name that starts at base in the event's data (len bytes of
+ * path in all), cut to 15 bytes as comm is, is --comm's. */
+__noinline int name_is_comm(__u32 base, __u32 len)
+{
+	struct event *ev = event_slot();
+
+	if (!ev)
+		return 0;
+	for (__u32 j = 0; j < COMM_LEN - 1; j++) {
+		__u32 k = base + j;
+		char c = k < len ? ev->data[k & (EXE_MAX - 1)] : 0;
+
+		if (c != filter_comm[j])
+			return 0;
+		if (!c)
+			return 1;
+	}
+	return 1;
+}
+
+/* For a failed exec, which never gets a name of its own: 1 when the name
+ * it would have had, the last component of the path asked for (the first
+ * len bytes of the event's data), is --comm's. Global functions, checked
+ * once each; the start of the name only passes through as an argument, so
+ * the verifier need not tell apart the paths that lead to each value. */
+__noinline int failed_comm_matches(__u32 len)
+{
+	struct event *ev = event_slot();
+	__u32 base = 0;
+
+	if (!ev)
+		return 0;
+	for (__u32 i = 0; i < EXE_MAX; i++) {
+		if (i >= len)
+			break;
+		if (ev->data[i] == '/')
+			base = i + 1;
+	}
+	return name_is_comm(base, len);
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(execmon_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -591,7 +632,7 @@ int BPF_PROG(execmon_sys_exit, struct pt_regs *regs, long ret)
 	__u32 ppid = task->real_parent->tgid;
 
 	__sync_fetch_and_add(&cnt->seen, 1);
-	if (filtered_out(task, pid, ppid, (__u32)uid_gid, comm)) {
+	if (filtered_out(task, pid, ppid, (__u32)uid_gid, comm, false)) {
 		__sync_fetch_and_add(&cnt->filtered, 1);
 		return 0;
 	}
@@ -610,6 +651,10 @@ int BPF_PROG(execmon_sys_exit, struct pt_regs *regs, long ret)
 
 	if (n <= 0)
 		flags |= EV_EXE_FAULT;
+	if (filter_comm_on && !failed_comm_matches(exe_len)) {
+		__sync_fetch_and_add(&cnt->filtered, 1);
+		return 0;
+	}
 	ev->exe_len = exe_len;
 	ev->exe_full_len = exe_len;
 

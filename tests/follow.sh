@@ -97,6 +97,17 @@ check "--fails: a 4095-byte argument is whole" grep -qE "/nonexistent/long4095 +
 check "--fails: a 4096-byte argument is cut" grep -qE "/nonexistent/long4096 +long4096 y{4095} \\[cut\\]$" "$OUT"
 check "--fails: a success is reported once" test "$(grep -c 'fails-ok$' "$OUT")" = 1
 check "--fails: a success has RET 0" grep -qE '^ *[0-9]+ 0 +/usr/bin/true +/usr/bin/true fails-ok$' "$OUT"
+# With --comm, a failed exec matches by the name it would have had: the
+# last component of the path, whatever the caller is called.
+start_tracer "$OUT" -x --comm failprobe
+python3 -c 'import os
+for path in ("/nonexistent/failprobe", "/nonexistent/otherprobe"):
+    try: os.execv(path, [path, "c"])
+    except OSError: pass'
+wait_for "$OUT" /nonexistent/failprobe
+stop_tracer
+check "--fails --comm: by the name the exec would have had" grep -qE "ENOENT +/nonexistent/failprobe +/nonexistent/failprobe c$" "$OUT"
+check "--fails --comm: nothing else" bash -c "! grep -q otherprobe '$OUT'"
 start_tracer "$OUT" -x --json
 python3 -c 'import os
 try: os.execv("/nonexistent/json", ["/nonexistent/json", "j"])
