@@ -110,8 +110,9 @@ check "--fails --comm: by the name the exec would have had" grep -qE "ENOENT +/n
 check "--fails --comm: nothing else" bash -c "! grep -q otherprobe '$OUT'"
 start_tracer "$OUT" -x --json
 python3 -c 'import os
-try: os.execv("/nonexistent/json", ["/nonexistent/json", "j"])
-except OSError: pass'
+for path, arg in (("/nonexistent/jsonlong", "z" * 5000), ("/nonexistent/json", "j")):
+    try: os.execv(path, [path, arg])
+    except OSError: pass'
 wait_for "$OUT" '"exe":"/nonexistent/json"'
 stop_tracer
 check "--fails --json: ret and error" python3 -c "
@@ -119,6 +120,12 @@ import json
 ev = [e for e in map(json.loads, open('$OUT')) if e['exe'] == '/nonexistent/json'][0]
 assert ev['ret'] == -2 and ev['error'] == 'ENOENT', ev
 assert ev['exe'] == '/nonexistent/json' and ev['args'] == ['/nonexistent/json', 'j'], ev
+assert ev['args_truncated'] == 0, ev
+"
+check "--fails --json: a cut of unknown size is null" python3 -c "
+import json
+ev = [e for e in map(json.loads, open('$OUT')) if e['exe'] == '/nonexistent/jsonlong'][0]
+assert ev['args_truncated'] is None and ev['args'][1] == 'z' * 4095, ev['args_truncated']
 "
 
 # --cgroup and the cgroup field: a cgroup of the test's own, on the

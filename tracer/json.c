@@ -112,6 +112,17 @@ static void put_num(struct sbuf *b, const char *key, unsigned long long v)
 	sbuf_put_u64(b, v);
 }
 
+/* The bytes cut; null for a cut of unknown size. */
+static void put_cut(struct sbuf *b, const char *key, bool cut, unsigned long long bytes)
+{
+	if (cut && !bytes) {
+		sbuf_puts(b, key);
+		sbuf_puts(b, "null");
+	} else {
+		put_num(b, key, bytes);
+	}
+}
+
 static bool put_args(struct sbuf *b, const struct exec_record *rec)
 {
 	struct argv_iter it;
@@ -175,8 +186,9 @@ void json_format(struct output *o, const struct exec_record *rec)
 	exe_exact = json_string(b, rec->exe, rec->exe_len);
 	sbuf_puts(b, ",\"args\":");
 	args_exact = put_args(b, rec);
-	put_num(b, ",\"exe_truncated\":", (e->flags & EV_EXE_TRUNCATED) ? exe_cut_bytes(rec) : 0);
-	put_num(b, ",\"args_truncated\":", argv_cut_bytes(rec));
+	put_cut(b, ",\"exe_truncated\":", e->flags & EV_EXE_TRUNCATED,
+		(e->flags & EV_EXE_TRUNCATED) ? exe_cut_bytes(rec) : 0);
+	put_cut(b, ",\"args_truncated\":", e->flags & EV_ARGV_TRUNCATED, argv_cut_bytes(rec));
 	sbuf_puts(b, ",\"ret\":");
 	sbuf_put_s64(b, e->ret);
 	sbuf_puts(b, ",\"error\":");
@@ -192,7 +204,7 @@ void json_format(struct output *o, const struct exec_record *rec)
 		cwd_exact = json_string(b, rec->cwd, rec->cwd_len);
 	else
 		sbuf_puts(b, "null");
-	put_num(b, ",\"cwd_truncated\":", cwd_cut_bytes(rec));
+	put_cut(b, ",\"cwd_truncated\":", e->flags & EV_CWD_TRUNCATED, cwd_cut_bytes(rec));
 	put_num(b, ",\"cgroup_id\":", e->cgroup_id);
 	sbuf_puts(b, ",\"cgroup\":");
 	cgroup = cgroup_path(e->cgroup_id);
