@@ -500,7 +500,9 @@ int BPF_PROG(execmon_exit, struct task_struct *task)
 {
 	__u32 tgid = task->tgid;
 
-	if (task->pid == tgid)
+	/* only with its last thread: a leader can end before the others, which
+	 * may still fork. The count drops before this tracepoint fires. */
+	if (!task->signal->live.counter)
 		bpf_map_delete_elem(&execmon_tracked, &tgid);
 	return 0;
 }

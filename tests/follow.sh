@@ -37,6 +37,18 @@ rc=${PIPESTATUS[0]}
 check "-- COMMAND: runs to its end when the reader goes away" test -e "$TMP/cmd-done"
 check "-- COMMAND: its status when the reader went away" test "$rc" -eq 5
 
+# A process whose first thread ends before the others is still followed:
+# another thread forks after it.
+"$EXECMON" -H -- python3 -c '
+import ctypes, os, threading, time
+def late():
+    time.sleep(0.5)
+    os.system("/usr/bin/true after-leader-exit")
+    os._exit(0)
+threading.Thread(target=late).start()
+ctypes.CDLL(None).pthread_exit(None)' >"$OUT"
+check "-- COMMAND: followed after its first thread ends" grep -q '/usr/bin/true after-leader-exit$' "$OUT"
+
 # Killed by a signal: 128 + the signal, as a shell reports it.
 "$EXECMON" -- sh -c 'kill -TERM $$' >/dev/null
 check "-- COMMAND killed: status 143" test $? -eq 143
