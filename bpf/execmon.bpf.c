@@ -79,7 +79,7 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } execmon_events SEC(".maps");
 
-/* Wakes the reader: its rings wake it only when half full, and with
+/* Wakes the reader: its rings wake it only when a quarter full, and with
  * nothing left to read it sleeps until the next event rings this. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
