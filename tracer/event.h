@@ -58,6 +58,8 @@ static inline __u64 argv_cut_bytes(const struct exec_record *rec)
 
 static inline __u64 exe_cut_bytes(const struct exec_record *rec)
 {
+	if (!(rec->hdr.flags & EV_EXE_TRUNCATED))
+		return 0;
 	return rec->hdr.exe_full_len > rec->exe_len ?
 	       rec->hdr.exe_full_len - rec->exe_len : 0;
 }

@@ -83,23 +83,13 @@ void base64(struct sbuf *b, const unsigned char *s, size_t n)
 	sbuf_putc(b, '"');
 }
 
-/* RFC 3339 in UTC, with nanoseconds. Execs come many to a second: the
- * date and time are formatted once a second. */
+/* RFC 3339 in UTC, with nanoseconds. */
 static void put_time(struct sbuf *b, __s64 real_ns)
 {
-	static time_t last = -1;
-	static char s[32];
-	time_t secs = real_ns / 1000000000;
+	static struct time_cache utc;
 
-	if (secs != last) {
-		struct tm tm;
-
-		gmtime_r(&secs, &tm);
-		strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
-		last = secs;
-	}
 	sbuf_putc(b, '"');
-	sbuf_puts(b, s);
+	sbuf_puts(b, time_text(&utc, real_ns / 1000000000, true));
 	sbuf_putc(b, '.');
 	sbuf_put_digits(b, real_ns % 1000000000, 9);
 	sbuf_puts(b, "Z\"");
@@ -186,8 +176,7 @@ void json_format(struct output *o, const struct exec_record *rec)
 	exe_exact = json_string(b, rec->exe, rec->exe_len);
 	sbuf_puts(b, ",\"args\":");
 	args_exact = put_args(b, rec);
-	put_cut(b, ",\"exe_truncated\":", e->flags & EV_EXE_TRUNCATED,
-		(e->flags & EV_EXE_TRUNCATED) ? exe_cut_bytes(rec) : 0);
+	put_cut(b, ",\"exe_truncated\":", e->flags & EV_EXE_TRUNCATED, exe_cut_bytes(rec));
 	put_cut(b, ",\"args_truncated\":", e->flags & EV_ARGV_TRUNCATED, argv_cut_bytes(rec));
 	sbuf_puts(b, ",\"ret\":");
 	sbuf_put_s64(b, e->ret);

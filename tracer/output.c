@@ -146,6 +146,22 @@ void output_header(struct output *o)
 	fwrite(b->p, 1, b->len, o->out);
 }
 
+const char *time_text(struct time_cache *c, time_t secs, bool utc)
+{
+	if (!c->text[0] || c->secs != secs) {
+		struct tm tm;
+		size_t n = 0;
+
+		if (utc && gmtime_r(&secs, &tm))
+			n = strftime(c->text, sizeof(c->text), "%Y-%m-%dT%H:%M:%S", &tm);
+		else if (!utc && localtime_r(&secs, &tm))
+			n = strftime(c->text, sizeof(c->text), "%H:%M:%S", &tm);
+		c->text[n] = '\0';
+		c->secs = secs;
+	}
+	return c->text;
+}
+
 const char *user_name(__u32 uid)
 {
 	/* The last few lookups are kept: NSS is slow and execs come in runs. */
@@ -244,19 +260,10 @@ static void put_field(struct output *o, enum field f, const struct exec_record *
 
 	switch (f) {
 	case FIELD_TIME: {
-		/* many execs to a second: formatted once a second */
-		static time_t last = -1;
-		static char s[16];
+		static struct time_cache local;
 		time_t secs = (time_t)((__s64)e->ts_ns + o->mono_to_real_ns) / 1000000000;
 
-		if (secs != last) {
-			struct tm tm;
-
-			localtime_r(&secs, &tm);
-			strftime(s, sizeof(s), "%H:%M:%S", &tm);
-			last = secs;
-		}
-		sbuf_puts(b, s);
+		sbuf_puts(b, time_text(&local, secs, false));
 		break;
 	}
 	case FIELD_TIMESTAMP:
