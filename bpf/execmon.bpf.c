@@ -16,6 +16,29 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/*
+ * What older kernels need, in one place; the tracer picks by probing the
+ * running kernel, never by its version:
+ * - BPF atomic exchange exists from 5.12 on. 5.10 refuses a program that
+ *   holds one, even where it cannot run, so each program that sends events
+ *   comes twice: the *_nx builds ring the bell after a plain load (see
+ *   emit()) and the reader adds a timer for the wakeup that may miss.
+ * - Global functions take pointer arguments from 5.12 on: the walks keep
+ *   their state in the per-CPU scratch slot instead.
+ * - bpf_get_current_task_btf() exists from 5.11 on: the failed-exec
+ *   program reads the current task with CO-RE reads.
+ * - Verifiers before 6.8 keep the bound that a compare taught them only in
+ *   the register compared, which need not be the one clang uses next, and
+ *   lose it when a 32-bit value is zero-extended again. Offsets into the
+ *   event are therefore 64-bit and go through clamp() right before use.
+ */
+
+/* x = min(x, max), done on the register that the next use reads. x must
+ * be a 64-bit unsigned variable. */
+#define clamp(x, max)								\
+	asm volatile("if %[v] <= %[m] goto .Lclamp%=; %[v] = %[m]; .Lclamp%=:"	\
+		     : [v] "+r"(x) : [m] "i"(max))
+
 /* Filters, fixed before load: the verifier sees them as constants and drops
  * the code of the filters that are off. */
 const volatile __u32 filter_pids[FILTER_IDS_MAX] = {};
@@ -55,7 +78,38 @@ struct event_buf {
 	char bytes[EVENT_MAX];
 };
 
+/*
+ * d_path() for the executed file, which BPF cannot call from a tracepoint:
+ * walk the dentries up to the root of their mount, hop to the mount point in
+ * the parent mount, and repeat until the root of the mount namespace.
+ * The path is written backwards so that it ends at bytes[EXE_MAX].
+ * Components that do not fit are still counted in full_len so that
+ * userspace can say how much was cut.
+ */
+struct path_walk {
+	__u64 dentry;		/* kernel pointers, kept as numbers: a global */
+	__u64 mnt;		/* function's state cannot hold them */
+	__u64 mnt_root;
+	__u32 pos;		/* where the path starts in bytes[] */
+	__u32 full_len;
+	__u32 flags;
+	__u32 pad;
+};
+
+/* A failed exec's argv, read one argument per step. */
+struct argv_walk {
+	__u64 argv;		/* user pointer to the argv array */
+	__u32 base;		/* where argv starts in the event's data */
+	__u32 idx;
+	__u32 off;		/* bytes of argv so far */
+	__u32 flags;
+};
+
+/* The scratch slot: the state of the walk under way, and the room where a
+ * path is assembled. */
 struct path_buf {
+	struct path_walk pw;
+	struct argv_walk aw;
 	char bytes[PATH_SCRATCH];
 };
 
@@ -124,7 +178,7 @@ static __always_inline struct event *event_slot(void)
 	return bpf_map_lookup_elem(&execmon_heap, &key);
 }
 
-static __always_inline char *path_scratch(void)
+static __always_inline struct path_buf *path_scratch(void)
 {
 	__u32 key = 0;
 
@@ -154,24 +208,6 @@ static __always_inline bool id_in(const volatile __u32 *set, __u32 cnt, __u32 id
 }
 
 /*
- * d_path() for the executed file, which BPF cannot call from a tracepoint:
- * walk the dentries up to the root of their mount, hop to the mount point in
- * the parent mount, and repeat until the root of the mount namespace.
- * The path is written backwards so that it ends at scratch[EXE_MAX].
- * Components that do not fit are still counted in full_len so that
- * userspace can say how much was cut.
- */
-struct path_walk {
-	__u64 dentry;		/* kernel pointers, kept as numbers: a global */
-	__u64 mnt;		/* function's arguments cannot hold them */
-	__u64 mnt_root;
-	__u32 pos;		/* where the path starts in the scratch slot */
-	__u32 full_len;
-	__u32 flags;
-	__u32 pad;
-};
-
-/*
  * Reads two fields of *ptr into the two members of *dst. Helper calls are
  * most of the cost of the walk, and the pairs read here (d_parent and
  * d_name, mnt_parent and mnt_mountpoint) sit side by side in every kernel
@@ -196,13 +232,14 @@ struct path_walk {
  * it once rather than once per iteration of the caller's loop, which would
  * not fit in its budget at PATH_DEPTH_MAX. Returns 1 when the walk is over.
  */
-__noinline int path_step(struct path_walk *w)
+__noinline int path_step(void)
 {
-	char *scratch = path_scratch();
+	struct path_buf *buf = path_scratch();
 
-	if (!w || !scratch)
+	if (!buf)
 		return 1;
 
+	struct path_walk *w = &buf->pw;
 	struct dentry *dentry = (struct dentry *)w->dentry;
 	struct mount *mnt = (struct mount *)w->mnt;
 
@@ -241,7 +278,7 @@ __noinline int path_step(struct path_walk *w)
 	if (dentry == parent)
 		return 1;
 
-	__u32 len = link.name.len, pos = w->pos;
+	__u64 len = link.name.len, pos = w->pos;
 
 	if (len > NAME_MAX_LEN)
 		len = NAME_MAX_LEN;
@@ -251,82 +288,80 @@ __noinline int path_step(struct path_walk *w)
 		w->flags |= EV_EXE_TRUNCATED;
 		return 0;
 	}
-	pos -= len;
-	/* pos < EXE_MAX here; the masks only show it to the verifier */
-	if (bpf_probe_read_kernel(scratch + (pos & (EXE_MAX - 1)), len & NAME_MAX_LEN, link.name.name))
+	pos -= len + 1;
+	/* pos < EXE_MAX and len <= NAME_MAX_LEN here, as the verifier is shown */
+	clamp(pos, EXE_MAX - 1);
+	clamp(len, NAME_MAX_LEN);
+	buf->bytes[pos] = '/';
+	if (bpf_probe_read_kernel(buf->bytes + pos + 1, len, link.name.name))
 		w->flags |= EV_EXE_FAULT;
-	pos--;
-	scratch[pos & (EXE_MAX - 1)] = '/';
 	w->pos = pos;
 	return 0;
 }
 
 /* Walks a path into the scratch slot; returns where it starts there. */
-static __always_inline __u32 resolve_path(struct vfsmount *vfsmnt, struct dentry *dentry,
+static __always_inline __u64 resolve_path(struct path_buf *buf, struct vfsmount *vfsmnt,
+					  struct dentry *mnt_root, struct dentry *dentry,
 					  __u32 *full_len, __u32 *flags)
 {
-	struct path_walk w = {
-		.dentry = (__u64)dentry,
-		.mnt = (__u64)container_of(vfsmnt, struct mount, mnt),
-		.mnt_root = (__u64)vfsmnt->mnt_root,
-		.pos = EXE_MAX,
-	};
+	struct path_walk *w = &buf->pw;
 	int i;
 
+	w->dentry = (__u64)dentry;
+	w->mnt = (__u64)container_of(vfsmnt, struct mount, mnt);
+	w->mnt_root = (__u64)mnt_root;
+	w->pos = EXE_MAX;
+	w->full_len = 0;
+	w->flags = 0;
 	for (i = 0; i < PATH_DEPTH_MAX; i++)
-		if (path_step(&w))
+		if (path_step())
 			break;
 	if (i == PATH_DEPTH_MAX)
-		w.flags |= EV_EXE_DEPTH | EV_EXE_TRUNCATED;
-	if (w.pos == EXE_MAX) {
+		w->flags |= EV_EXE_DEPTH | EV_EXE_TRUNCATED;
+	if (w->pos >= EXE_MAX) {
 		/* the root directory itself */
-		char *scratch = path_scratch();
-
-		if (scratch)
-			scratch[EXE_MAX - 1] = '/';
-		w.pos = EXE_MAX - 1;
-		w.full_len = 1;
+		buf->bytes[EXE_MAX - 1] = '/';
+		w->pos = EXE_MAX - 1;
+		w->full_len = 1;
 	}
-	*full_len = w.full_len;
-	*flags |= w.flags;
-	return w.pos;
+	*full_len = w->full_len;
+	*flags |= w->flags;
+	return w->pos;
 }
 
 /* Copies the path that resolve_path left in the scratch slot to the event,
  * at offset off (at most max_off); returns its length. */
-static __always_inline __u32 put_path(struct event *ev, const char *scratch, __u32 pos,
-				      __u32 off, __u32 max_off)
+static __always_inline __u64 put_path(struct event *ev, struct path_buf *buf, __u64 pos,
+				      __u64 off, __u64 max_off)
 {
-	__u32 len = EXE_MAX - pos;
+	clamp(pos, EXE_MAX - 1);
 
-	if (len > EXE_MAX)
-		len = 0;
-	if (off > max_off)
-		off = max_off;
-	barrier_var(len);
-	if (len > EXE_MAX)
-		len = EXE_MAX;
-	if (bpf_probe_read_kernel(ev->data + off, len, scratch + (pos & (EXE_MAX - 1))))
+	__u64 len = EXE_MAX - pos;
+
+	clamp(len, EXE_MAX);
+	clamp(off, max_off);
+	if (bpf_probe_read_kernel(ev->data + off, len, buf->bytes + pos))
 		return 0;
 	return len;
 }
 
-/* The working directory, at offset off of the event's data; returns the
- * flags to add. */
-static __always_inline __u32 put_cwd(struct event *ev, struct task_struct *task,
-				     const char *scratch, __u32 off)
+/* The working directory pwd, at offset off of the event's data; returns
+ * the flags to add. */
+static __always_inline __u32 put_cwd(struct event *ev, struct path_buf *buf,
+				     struct vfsmount *mnt, struct dentry *mnt_root,
+				     struct dentry *dentry, __u64 off)
 {
 	__u32 full, flags = 0;
-	__u32 pos = resolve_path(task->fs->pwd.mnt, task->fs->pwd.dentry, &full, &flags);
+	__u64 pos = resolve_path(buf, mnt, mnt_root, dentry, &full, &flags);
 
-	ev->cwd_len = put_path(ev, scratch, pos, off, EXE_MAX + ARGV_MAX + SCRIPT_MAX);
+	ev->cwd_len = put_path(ev, buf, pos, off, EXE_MAX + ARGV_MAX + SCRIPT_MAX);
 	ev->cwd_full_len = full;
 	return flags & EV_EXE_TRUNCATED ? EV_CWD_TRUNCATED : 0;
 }
 
 /* True when the filters leave this exec out; --comm only with by_comm. */
-static __always_inline bool filtered_out(struct task_struct *task, __u32 pid, __u32 ppid,
-					 __u32 uid, char *comm, bool by_comm)
+static __always_inline bool filtered_out(__u32 pid, __u32 ppid, __u32 uid, const char *comm,
+					 bool by_comm)
 {
 	if (filter_pid_cnt && !id_in(filter_pids, filter_pid_cnt, pid))
 		return true;
@@ -338,13 +373,12 @@ static __always_inline bool filtered_out(struct task_struct *task, __u32 pid, __
 		return true;
 	if (filter_cgroup_on && bpf_current_task_under_cgroup(&execmon_cgroup, 0) != 1)
 		return true;
-	__builtin_memcpy(comm, task->comm, COMM_LEN);
 	return by_comm && filter_comm_on && !comm_matches(comm);
 }
 
 /* The header fields that successful and failed execs share. */
-static __always_inline void fill_header(struct event *ev, struct task_struct *task,
-					__u32 pid, __u32 ppid, __u64 uid_gid, const char *comm)
+static __always_inline void fill_header(struct event *ev, __u32 pid, __u32 ppid, __u64 uid_gid,
+					__u32 mntns, const char *comm)
 {
 	ev->version = EXECMON_ABI_VERSION;
 	ev->hdr_len = sizeof(*ev);
@@ -357,49 +391,43 @@ static __always_inline void fill_header(struct event *ev, struct task_struct *ta
 	ev->cwd_len = 0;
 	ev->ret = 0;
 	ev->cgroup_id = bpf_get_current_cgroup_id();
-	ev->mntns = task->nsproxy->mnt_ns->ns.inum;
+	ev->mntns = mntns;
 	ev->cwd_full_len = 0;
 	__builtin_memcpy(ev->comm, comm, COMM_LEN);
 }
 
-/* The event slot, its header filled, and the path scratch slot. */
-static __always_inline struct event *new_event(struct task_struct *task, __u32 pid, __u32 ppid,
-					       __u64 uid_gid, const char *comm, char **scratch)
+/* Sends the event and, when the reader sleeps, rings its bell; xchg says
+ * whether the kernel has BPF atomic exchange (5.12 and later). */
+static __always_inline void emit(void *ctx, struct counters *cnt, struct event *ev, __u64 size,
+				 bool xchg)
 {
-	struct event *ev = event_slot();
-
-	*scratch = path_scratch();
-	if (!ev || !*scratch)
-		return NULL;
-	fill_header(ev, task, pid, ppid, uid_gid, comm);
-	return ev;
-}
-
-/* Sends the event; size is checked against the slot for the verifier. */
-static __always_inline void emit(void *ctx, struct counters *cnt, struct event *ev, __u64 size)
-{
-	barrier_var(size);
-	if (size > EVENT_MAX)
-		size = EVENT_MAX;
+	clamp(size, EVENT_MAX);
 	if (bpf_perf_event_output(ctx, &execmon_events, BPF_F_CURRENT_CPU, ev, size))
 		__sync_fetch_and_add(&cnt->emit_failed, 1);
 	else
 		__sync_fetch_and_add(&cnt->emitted, 1);
-	/* The exchange is a full barrier: either the reader, which sets the
-	 * flag and then looks at the rings, sees this record, or this sees
-	 * the flag. A plain load first would let both miss. */
-	if (__sync_lock_test_and_set(&cnt->bell, 0)) {
-		__u64 one = 1;
+	if (xchg) {
+		/* The exchange is a full barrier: either the reader, which sets
+		 * the flag and then looks at the rings, sees this record, or this
+		 * sees the flag. A plain load first would let both miss. */
+		if (!__sync_lock_test_and_set(&cnt->bell, 0))
+			return;
+	} else {
+		/* Without it, both can miss: the reader's timer covers that. */
+		volatile __u64 *bell = &cnt->bell;
 
-		bpf_perf_event_output(ctx, &execmon_bell, BPF_F_CURRENT_CPU, &one, sizeof(one));
+		if (!*bell)
+			return;
+		*bell = 0;
 	}
+
+	__u64 one = 1;
+
+	bpf_perf_event_output(ctx, &execmon_bell, BPF_F_CURRENT_CPU, &one, sizeof(one));
 }
 
-/* A BTF-enabled raw tracepoint: the arguments are typed, so the pointers
- * reached from them are read with plain loads instead of helper calls. */
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
-	     struct linux_binprm *bprm)
+static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t old_pid,
+				   struct linux_binprm *bprm, bool xchg)
 {
 	/* plain loads rather than the get_current helpers: task is current */
 	__u32 pid = task->tgid;
@@ -417,69 +445,88 @@ int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
 
 		bpf_map_delete_elem(&execmon_calls, &tid);
 	}
+	__builtin_memcpy(comm, task->comm, COMM_LEN);
 	if (pid == self_check_pid) {
 		flags = EV_SELF_CHECK;
 		self_check_hits = 1;
-		__builtin_memcpy(comm, task->comm, COMM_LEN);
-	} else if (filtered_out(task, pid, ppid, (__u32)uid_gid, comm, true)) {
+	} else if (filtered_out(pid, ppid, (__u32)uid_gid, comm, true)) {
 		__sync_fetch_and_add(&cnt->filtered, 1);
 		return 0;
 	}
 
-	char *scratch;
-	struct event *ev = new_event(task, pid, ppid, uid_gid, comm, &scratch);
+	struct event *ev = event_slot();
+	struct path_buf *buf = path_scratch();
 
-	if (!ev)
+	if (!ev || !buf)
 		return 0;
+	fill_header(ev, pid, ppid, uid_gid, task->nsproxy->mnt_ns->ns.inum, comm);
 	ev->old_pid = old_pid;
 
+	struct vfsmount *exe_mnt = bprm->file->f_path.mnt;
 	__u32 full = 0;
-	__u32 pos = resolve_path(bprm->file->f_path.mnt, bprm->file->f_path.dentry, &full, &flags);
-	__u32 exe_len = put_path(ev, scratch, pos, 0, 0);
+	__u64 pos = resolve_path(buf, exe_mnt, exe_mnt->mnt_root, bprm->file->f_path.dentry,
+				 &full, &flags);
+	__u64 exe_len = put_path(ev, buf, pos, 0, 0);
 
 	if (!exe_len)
 		flags |= EV_EXE_FAULT;
 	ev->exe_len = exe_len;
 	ev->exe_full_len = full;
 
-	unsigned long arg_start = task->mm->arg_start;
-	unsigned long arg_end = task->mm->arg_end;
+	__u64 arg_start = task->mm->arg_start;
+	__u64 arg_end = task->mm->arg_end;
 	__u64 argv_full = arg_end > arg_start ? arg_end - arg_start : 0;
-	__u32 argv_len = argv_full > ARGV_MAX ? ARGV_MAX : argv_full;
+	__u64 argv_len = argv_full;
 
 	if (argv_full > ARGV_MAX)
 		flags |= EV_ARGV_TRUNCATED;
-	barrier_var(argv_len);
-	if (argv_len > ARGV_MAX)
-		argv_len = ARGV_MAX;
-	if (bpf_probe_read_user(ev->data + (exe_len & (2 * EXE_MAX - 1)),
-				argv_len, (void *)arg_start)) {
+	clamp(argv_len, ARGV_MAX);
+	clamp(exe_len, EXE_MAX);
+	if (bpf_probe_read_user(ev->data + exe_len, argv_len, (void *)arg_start)) {
 		flags |= EV_ARGV_FAULT;
 		argv_len = 0;
 	}
 	ev->argv_len = argv_len;
-	ev->argv_full_len = argv_full > 0xffffffffULL ? 0xffffffffU : argv_full;
+	/* exec caps argv and the environment at 6 MB together: this fits */
+	ev->argv_full_len = argv_full;
 
-	__u32 off = exe_len + argv_len;
+	__u64 off = exe_len + argv_len;
 
 	/* A #! script (or binfmt_misc) replaced the name that was asked for
 	 * with its interpreter's; keep the name that was asked for. */
 	if (bprm->filename != bprm->interp) {
 		long n;
 
-		barrier_var(off);
-		if (off > EXE_MAX + ARGV_MAX)
-			off = EXE_MAX + ARGV_MAX;
+		clamp(off, EXE_MAX + ARGV_MAX);
 		n = bpf_probe_read_kernel_str(ev->data + off, SCRIPT_MAX, bprm->filename);
 		ev->script_len = n > 0 ? n - 1 : 0;	/* without its NUL */
 		off += ev->script_len;
 		flags |= EV_SCRIPT;
 	}
-	if (want_cwd)
-		flags |= put_cwd(ev, task, scratch, off);
+	if (want_cwd) {
+		struct vfsmount *mnt = task->fs->pwd.mnt;
+
+		flags |= put_cwd(ev, buf, mnt, mnt->mnt_root, task->fs->pwd.dentry, off);
+	}
 	ev->flags = flags;
-	emit(ctx, cnt, ev, sizeof(*ev) + exe_len + argv_len + ev->script_len + ev->cwd_len);
+	emit(ctx, cnt, ev, sizeof(*ev) + off + ev->cwd_len, xchg);
 	return 0;
+}
+
+/* A BTF-enabled raw tracepoint: the arguments are typed, so the pointers
+ * reached from them are read with plain loads instead of helper calls. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	return on_exec(ctx, task, old_pid, bprm, true);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(execmon_exec_nx, struct task_struct *task, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	return on_exec(ctx, task, old_pid, bprm, false);
 }
 
 /* Follow mode: a child of a traced process is traced; an exited one is
@@ -529,32 +576,32 @@ int BPF_PROG(execmon_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
-struct argv_walk {
-	__u64 argv;		/* user pointer to the argv array */
-	__u32 base;		/* where argv starts in the event's data */
-	__u32 idx;
-	__u32 off;		/* bytes of argv so far */
-	__u32 flags;
-};
-
 /* Reads one argument of a failed exec; a global function, checked once,
  * like path_step. Returns 1 when done. */
-__noinline int argv_step(struct argv_walk *w)
+__noinline int argv_step(void)
 {
 	struct event *ev = event_slot();
+	struct path_buf *buf = path_scratch();
 	const char *arg;
 	long n;
 
-	if (!w || !ev)
+	if (!ev || !buf)
 		return 1;
+
+	struct argv_walk *w = &buf->aw;
+
 	if (bpf_probe_read_user(&arg, sizeof(arg), (void *)(w->argv + w->idx * sizeof(arg))) || !arg)
 		return 1;
 	if (w->off > ARGV_MAX - FAILED_ARG_MAX) {
 		w->flags |= EV_ARGV_TRUNCATED;
 		return 1;
 	}
-	n = bpf_probe_read_user_str(ev->data + (w->base & (2 * EXE_MAX - 1)) +
-				    (w->off & (ARGV_MAX - 1)), FAILED_ARG_MAX, arg);
+
+	__u64 base = w->base, off = w->off;
+
+	clamp(base, EXE_MAX);
+	clamp(off, ARGV_MAX - FAILED_ARG_MAX);
+	n = bpf_probe_read_user_str(ev->data + base + off, FAILED_ARG_MAX, arg);
 	if (n <= 0) {
 		w->flags |= EV_ARGV_FAULT;
 		return 1;
@@ -612,16 +659,12 @@ __noinline int failed_comm_matches(__u32 len)
 	return name_is_comm(base, len);
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(execmon_sys_exit, struct pt_regs *regs, long ret)
+static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid, pid = pid_tgid >> 32;
 	struct exec_call *callp = bpf_map_lookup_elem(&execmon_calls, &tid);
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct counters *cnt = cpu_counters();
 	struct exec_call call;
-	char comm[COMM_LEN];
 
 	if (!callp)
 		return 0;
@@ -630,25 +673,31 @@ int BPF_PROG(execmon_sys_exit, struct pt_regs *regs, long ret)
 	if (ret >= 0)
 		return 0;
 
+	/* CO-RE reads: bpf_get_current_task_btf() is not there before 5.11 */
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct counters *cnt = cpu_counters();
 	__u64 uid_gid = bpf_get_current_uid_gid();
-	__u32 ppid = task->real_parent->tgid;
+	__u32 ppid = BPF_CORE_READ(task, real_parent, tgid);
+	char comm[COMM_LEN];
 
 	__sync_fetch_and_add(&cnt->seen, 1);
-	if (filtered_out(task, pid, ppid, (__u32)uid_gid, comm, false)) {
+	bpf_get_current_comm(comm, sizeof(comm));
+	if (filtered_out(pid, ppid, (__u32)uid_gid, comm, false)) {
 		__sync_fetch_and_add(&cnt->filtered, 1);
 		return 0;
 	}
 
-	char *scratch;
-	struct event *ev = new_event(task, pid, ppid, uid_gid, comm, &scratch);
+	struct event *ev = event_slot();
+	struct path_buf *buf = path_scratch();
 
-	if (!ev)
+	if (!ev || !buf)
 		return 0;
+	fill_header(ev, pid, ppid, uid_gid, BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum), comm);
 	ev->old_pid = tid;
 	ev->ret = ret;
 
 	long n = bpf_probe_read_user_str(ev->data, EXE_MAX, (void *)call.filename);
-	__u32 exe_len = n > 0 ? n - 1 : 0;
+	__u64 exe_len = n > 0 ? n - 1 : 0;
 	__u32 flags = EV_FAILED;
 
 	if (n <= 0)
@@ -660,19 +709,47 @@ int BPF_PROG(execmon_sys_exit, struct pt_regs *regs, long ret)
 	ev->exe_len = exe_len;
 	ev->exe_full_len = exe_len;
 
-	struct argv_walk w = { .argv = call.argv, .base = exe_len };
+	struct argv_walk *w = &buf->aw;
 
+	w->argv = call.argv;
+	w->base = exe_len;
+	w->idx = 0;
+	w->off = 0;
+	w->flags = 0;
 	for (int i = 0; i < 1024; i++)
-		if (argv_step(&w))
+		if (argv_step())
 			break;
-	if (w.off > ARGV_MAX)
-		w.off = ARGV_MAX;
-	ev->argv_len = w.off;
-	ev->argv_full_len = w.off;
-	flags |= w.flags;
-	if (want_cwd)
-		flags |= put_cwd(ev, task, scratch, exe_len + w.off);
+
+	__u64 argv_len = w->off;
+
+	clamp(argv_len, ARGV_MAX);
+	ev->argv_len = argv_len;
+	ev->argv_full_len = argv_len;
+	flags |= w->flags;
+
+	__u64 off = exe_len + argv_len;
+
+	if (want_cwd) {
+		struct path pwd;
+		struct dentry *mnt_root;
+
+		BPF_CORE_READ_INTO(&pwd, task, fs, pwd);
+		mnt_root = BPF_CORE_READ(pwd.mnt, mnt_root);
+		flags |= put_cwd(ev, buf, pwd.mnt, mnt_root, pwd.dentry, off);
+	}
 	ev->flags = flags;
-	emit(ctx, cnt, ev, sizeof(*ev) + exe_len + w.off + ev->cwd_len);
+	emit(ctx, cnt, ev, sizeof(*ev) + off + ev->cwd_len, xchg);
 	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(execmon_sys_exit, struct pt_regs *regs, long ret)
+{
+	return on_sys_exit(ctx, ret, true);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(execmon_sys_exit_nx, struct pt_regs *regs, long ret)
+{
+	return on_sys_exit(ctx, ret, false);
 }

@@ -16,7 +16,39 @@ enum { FD_EVENTS, FD_BELL, FD_TRACKED, FD_CGROUP, FD_BSS, FD_FIXED };
 struct load_msg {
 	int nprogs;
 	size_t bss_len;
+	bool bell_exact;
 };
+
+/* Whether the kernel has BPF atomic exchange (5.12 and later), which the
+ * bell needs to be exact: a four-instruction program says. */
+static bool kernel_has_xchg(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ST | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_10, .off = -8 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 1 },
+		{ .code = BPF_STX | BPF_ATOMIC | BPF_DW, .dst_reg = BPF_REG_10,
+		  .src_reg = BPF_REG_1, .off = -8, .imm = BPF_XCHG },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, NULL, "GPL", insns,
+			       sizeof(insns) / sizeof(insns[0]), NULL);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* Of each program that comes in two builds (see the BPF side), loads the
+ * one this kernel takes, if configure() asked for it. */
+static void pick_build(struct bpf_program *xchg, struct bpf_program *nx, bool has_xchg)
+{
+	bool want = bpf_program__autoload(xchg);
+
+	bpf_program__set_autoload(xchg, want && has_xchg);
+	bpf_program__set_autoload(nx, want && !has_xchg);
+}
 
 /* Why a load failed, in terms of what to do about it. */
 static void explain_load_error(int err)
@@ -59,6 +91,9 @@ static void load_child(int sock, void (*configure)(struct execmon_bpf *skel))
 		_exit(1);
 	}
 	configure(skel);
+	msg.bell_exact = kernel_has_xchg();
+	pick_build(skel->progs.execmon_exec, skel->progs.execmon_exec_nx, msg.bell_exact);
+	pick_build(skel->progs.execmon_sys_exit, skel->progs.execmon_sys_exit_nx, msg.bell_exact);
 	err = execmon_bpf__load(skel);
 	if (err) {
 		explain_load_error(-err);
@@ -120,6 +155,7 @@ int bpf_side_load(struct bpf_side *b, void (*configure)(struct execmon_bpf *skel
 	b->cgroup_fd = fds[FD_CGROUP];
 	b->bss_fd = fds[FD_BSS];
 	b->nprogs = msg.nprogs;
+	b->bell_exact = msg.bell_exact;
 	for (int i = 0; i < b->nprogs; i++) {
 		b->prog_fds[i] = fds[FD_FIXED + i];
 		b->link_fds[i] = -1;

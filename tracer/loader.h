@@ -8,6 +8,7 @@
 #ifndef EXECMON_LOADER_H
 #define EXECMON_LOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "event.h"		/* the ABI types, which the skeleton uses */
 #include "execmon.skel.h"
@@ -25,6 +26,7 @@ struct bpf_side {
 	int prog_fds[LOADER_PROGS_MAX];
 	int link_fds[LOADER_PROGS_MAX];
 	int nprogs;
+	bool bell_exact;	/* the BPF side never misses the reader's bell */
 };
 
 /* Opens the skeleton in a child, lets configure() set its read-only data

@@ -32,6 +32,9 @@
  * longer than BATCH_NS + HOLDBACK_NS, 85 ms. */
 #define BATCH_NS	(75 * 1000000ULL)
 #define SELF_CHECK_NS	(1000 * 1000000ULL)
+/* Where the BPF side can miss the bell (before 5.12), the longest sleep
+ * with nothing to read. */
+#define INEXACT_BELL_MS	50
 /* argv[1] of the start-up marker, which execmon runs as itself */
 #define SELF_CHECK_ARG	"--execmon-self-check"
 
@@ -234,14 +237,14 @@ static void print_stats(struct tracer *t, const struct stats *st)
 }
 
 /* How long to sleep, in ms for epoll_wait: -1 until the bell rings when
- * the rings are empty, or until the oldest record left is due and a batch
- * has had time to gather. */
+ * the rings are empty (INEXACT_BELL_MS at most where it can miss), or until
+ * the oldest record left is due and a batch has had time to gather. */
 static int sleep_ms(struct tracer *t, __u64 now, __u64 oldest, __u64 last_print)
 {
 	__u64 at;
 
 	if (oldest == READER_EMPTY)
-		return reader_arm(t->reader) ? -1 : 0;
+		return !reader_arm(t->reader) ? 0 : t->bpf.bell_exact ? -1 : INEXACT_BELL_MS;
 	at = oldest + HOLDBACK_NS;
 	if (at < last_print + BATCH_NS)
 		at = last_print + BATCH_NS;
