@@ -5,20 +5,22 @@ PREFIX    ?= /usr/local
 DESTDIR   ?=
 BUILD     ?= build
 
-CC        ?= gcc
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
-VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
-ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
-		-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
+# The BPF side's architecture, as bpf_tracing.h names it.
+ARCH      ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+# Where Debian keeps the UAPI's asm/ headers, which the BPF target does
+# not search by itself.
+MULTIARCH ?= $(shell $(CLANG) -print-multiarch 2>/dev/null)
 
 CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter
 CPPFLAGS  += -I$(BUILD) -Ibpf -Itracer -DEXECMON_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 LDLIBS    += -lbpf -lelf -lz
 
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf -Wall -Wno-unused-function
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -idirafter /usr/include/$(MULTIARCH) \
+	-Wall -Wno-unused-function
 
 # The tracer proper, and what the unit tests link against (everything but main).
 TRACER_SRCS := $(wildcard tracer/*.c)
@@ -44,13 +46,9 @@ all: $(BUILD)/execmon
 $(BUILD) $(BUILD)/tests:
 	$(Q)mkdir -p $@
 
-$(BUILD)/vmlinux.h: | $(BUILD)
-	$(call msg,GEN,$@)
-	$(Q)if [ ! -r $(VMLINUX_BTF) ]; then \
-		echo "execmon: $(VMLINUX_BTF) is missing: this kernel has no BTF (CONFIG_DEBUG_INFO_BTF=y is needed)" >&2; exit 1; fi
-	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
-
-$(BUILD)/execmon.bpf.o: bpf/execmon.bpf.c bpf/execmon.h $(BUILD)/vmlinux.h
+# The kernel's types come from bpf/kernel_types.h, not from the build
+# machine's BTF: see there.
+$(BUILD)/execmon.bpf.o: bpf/execmon.bpf.c bpf/execmon.h bpf/kernel_types.h | $(BUILD)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
 	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
@@ -59,8 +57,9 @@ $(BUILD)/execmon.skel.h: $(BUILD)/execmon.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name execmon_bpf > $@
 
-# The skeleton must exist before any tracer object is compiled.
-$(BUILD)/%.o: tracer/%.c $(BUILD)/execmon.skel.h | $(BUILD)
+# The skeleton must exist before the first build of a file that includes
+# it; from then on, the .d files say which do.
+$(BUILD)/%.o: tracer/%.c | $(BUILD) $(BUILD)/execmon.skel.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -MMD -MP -c $< -o $@
 
@@ -70,7 +69,8 @@ $(BUILD)/execmon: $(TRACER_OBJS)
 
 # Unit tests: no root needed; built with the sanitizers.
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_SRCS) $(wildcard tracer/*.h) tests/unit/unit.h | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_SRCS) $(wildcard tracer/*.h) tests/unit/unit.h \
+		$(BUILD)/execmon.skel.h | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit -O1 -g $(WARNINGS) $(SAN_FLAGS) $< $(LIB_SRCS) $(LDLIBS) -o $@
 

@@ -8,7 +8,7 @@
  * sched_process_exit keep the set of processes a follow mode traces, and
  * sys_enter/sys_exit catch the execs that fail.
  */
-#include "vmlinux.h"
+#include "kernel_types.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
@@ -308,7 +308,8 @@ static __always_inline __u64 resolve_path(struct path_buf *buf, struct vfsmount 
 	int i;
 
 	w->dentry = (__u64)dentry;
-	w->mnt = (__u64)container_of(vfsmnt, struct mount, mnt);
+	/* container_of(), with the kernel's offset rather than the header's */
+	w->mnt = (__u64)vfsmnt - bpf_core_field_offset(struct mount, mnt);
 	w->mnt_root = (__u64)mnt_root;
 	w->pos = EXE_MAX;
 	w->full_len = 0;

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The kernel's types, as far as execmon reads them: only the members used,
+ * at no particular offset. preserve_access_index makes every access a CO-RE
+ * relocation that libbpf resolves, at load time, against the running
+ * kernel's own BTF; so the build needs no BTF and no kernel headers (a
+ * container or a package build daemon has neither), and one binary serves
+ * every kernel. A member added here is found by name in the kernel's BTF.
+ *
+ * Exceptions, read whole rather than member by member, whose layout is
+ * fixed: struct qstr (read with its neighbour d_parent as a pair) and the
+ * one-member wrappers kuid_t, kgid_t and atomic_t.
+ */
+#ifndef EXECMON_KERNEL_TYPES_H
+#define EXECMON_KERNEL_TYPES_H
+/* what bpf_tracing.h looks for to name registers as the kernel does */
+#define __VMLINUX_H__
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include <linux/bpf.h>		/* map types and flags: the UAPI */
+
+typedef int pid_t;
+
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+
+typedef struct {
+	__u32 val;
+} kuid_t;
+
+typedef struct {
+	__u32 val;
+} kgid_t;
+
+typedef struct {
+	int counter;
+} atomic_t;
+
+struct cred {
+	kuid_t uid;
+	kgid_t gid;
+};
+
+/* Little-endian layout, as on every architecture execmon builds for. */
+struct qstr {
+	union {
+		struct {
+			__u32 hash;
+			__u32 len;
+		};
+		__u64 hash_len;
+	};
+	const unsigned char *name;
+};
+
+struct dentry {
+	struct dentry *d_parent;
+	struct qstr d_name;
+};
+
+struct vfsmount {
+	struct dentry *mnt_root;
+};
+
+/* fs/mount.h: the mount behind a vfsmount, which it embeds as mnt */
+struct mount {
+	struct mount *mnt_parent;
+	struct dentry *mnt_mountpoint;
+	struct vfsmount mnt;
+};
+
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+};
+
+struct file {
+	struct path f_path;
+};
+
+struct fs_struct {
+	struct path pwd;
+};
+
+struct mm_struct {
+	unsigned long arg_start;
+	unsigned long arg_end;
+};
+
+struct ns_common {
+	unsigned int inum;
+};
+
+struct mnt_namespace {
+	struct ns_common ns;
+};
+
+struct nsproxy {
+	struct mnt_namespace *mnt_ns;
+};
+
+struct signal_struct {
+	atomic_t live;
+};
+
+struct task_struct {
+	int tgid;
+	struct task_struct *real_parent;
+	const struct cred *cred;
+	char comm[16];
+	struct mm_struct *mm;
+	struct fs_struct *fs;
+	struct nsproxy *nsproxy;
+	struct signal_struct *signal;
+};
+
+struct linux_binprm {
+	struct file *file;
+	const char *filename;
+	const char *interp;
+};
+
+/* The registers of a system call, as bpf_tracing.h reads them. */
+#if defined(__TARGET_ARCH_x86)
+struct pt_regs {
+	unsigned long r10;
+	unsigned long dx;
+	unsigned long si;
+	unsigned long di;
+};
+#elif defined(__TARGET_ARCH_arm64)
+struct pt_regs;
+struct user_pt_regs {
+	__u64 regs[31];
+};
+#else
+#error "no system call registers for this architecture: add its struct pt_regs here"
+#endif
+
+#pragma clang attribute pop
+
+#endif /* EXECMON_KERNEL_TYPES_H */
