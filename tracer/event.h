@@ -18,7 +18,6 @@ enum decode_status {
 /* A decoded exec. hdr is an aligned copy; exe and argv point into the
  * record, which must outlive this. */
 struct exec_record {
-	struct event hdr;
 	const char *exe;
 	size_t exe_len;
 	const char *argv;
@@ -27,6 +26,7 @@ struct exec_record {
 	size_t script_len;
 	const char *cwd;	/* when captured */
 	size_t cwd_len;
+	struct event hdr;	/* last: it ends in a flexible array */
 };
 
 enum decode_status decode_event(const void *data, size_t size, struct exec_record *rec);

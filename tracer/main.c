@@ -56,6 +56,7 @@ static void p_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+__attribute__((format(printf, 2, 0)))
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
 	if (!env.verbose)
@@ -347,7 +348,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
 	struct tracer t = {};
 	struct stats st = {};
-	int err, status = 0;
+	int err = 0, status = 0;
 
 	if (argc == 2 && !strcmp(argv[1], SELF_CHECK_ARG))
 		return 0;
