@@ -79,6 +79,8 @@ unit-tests: $(UNIT_BINS)
 # Debian packages needed to build, run and test; installed only when missing.
 DEPS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config \
 	python3 jq man-db bash-completion util-linux procps passwd zsh fish libclang-rt-dev
+# make test-kernels: the VMs and their initramfs.
+DEPS += qemu-system-x86 busybox-static cpio xz-utils zstd
 
 deps:
 	$(Q)missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
@@ -102,6 +104,23 @@ $(BUILD)/storm: bench/storm.c | $(BUILD)
 test: deps
 	$(Q)$(MAKE) --no-print-directory all unit-tests $(BUILD)/storm
 	$(Q)BUILD=$(BUILD) tests/run
+
+# The root tests under Debian's kernels in qemu (tests/kernels/run): the
+# kernels to boot, those of them that run the full suites (the others run
+# the smoke test), the suites, the storm's size under emulation, and where
+# the kernel packages are kept across runs.
+KERNELS       ?= host 5.10 6.1 6.1-cloud 6.1-rt 6.12 6.12-trixie
+KERNELS_FULL  ?= host 5.10 6.1 6.12-trixie
+# docs.sh and build.sh test nothing of the kernel.
+KERNEL_SUITES ?= $(filter-out tests/lib.sh tests/docs.sh tests/build.sh,$(wildcard tests/*.sh))
+KERNELS_STORM_EXECS ?= 5000
+KERNELS_CACHE ?= /var/cache/execmon-kernels
+.PHONY: test-kernels
+test-kernels: deps
+	$(Q)$(MAKE) --no-print-directory all unit-tests $(BUILD)/storm
+	$(Q)BUILD=$(BUILD) KERNELS="$(KERNELS)" KERNELS_FULL="$(KERNELS_FULL)" \
+		KERNEL_SUITES="$(KERNEL_SUITES)" KERNELS_STORM_EXECS=$(KERNELS_STORM_EXECS) \
+		KERNELS_CACHE=$(KERNELS_CACHE) tests/kernels/run
 
 # A million execs, argv of mixed sizes up to past the limit; bounded by
 # SOAK_EXECS. Every exec must be printed exactly once.
