@@ -593,7 +593,7 @@ __noinline int argv_step(void)
 
 	if (bpf_probe_read_user(&arg, sizeof(arg), (void *)(w->argv + w->idx * sizeof(arg))) || !arg)
 		return 1;
-	if (w->off > ARGV_MAX - FAILED_ARG_MAX) {
+	if (w->idx >= FAILED_ARGS_MAX || w->off > ARGV_MAX - FAILED_ARG_MAX) {
 		w->flags |= EV_ARGV_TRUNCATED;
 		return 1;
 	}
@@ -703,6 +703,13 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 
 	if (n <= 0)
 		flags |= EV_EXE_FAULT;
+	if (n == EXE_MAX) {
+		char last;
+
+		/* longer than the kernel takes (ENAMETOOLONG): cut, of unknown size */
+		if (bpf_probe_read_user(&last, 1, (void *)call.filename + EXE_MAX - 1) || last)
+			flags |= EV_EXE_TRUNCATED;
+	}
 	if (filter_comm_on && !failed_comm_matches(exe_len)) {
 		__sync_fetch_and_add(&cnt->filtered, 1);
 		return 0;
@@ -717,7 +724,8 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 	w->idx = 0;
 	w->off = 0;
 	w->flags = 0;
-	for (int i = 0; i < 1024; i++)
+	/* one step more than the arguments read, to see whether any is left */
+	for (int i = 0; i <= FAILED_ARGS_MAX; i++)
 		if (argv_step())
 			break;
 

@@ -16,8 +16,10 @@
 #define ARGV_MAX		16384
 /* The working directory of the exec'ing process. */
 #define CWD_MAX			EXE_MAX
-/* A failed exec's arguments are read one by one, each up to this. */
+/* A failed exec's arguments are read one by one, each up to this, and up
+ * to this many. */
 #define FAILED_ARG_MAX		4096
+#define FAILED_ARGS_MAX		1024
 /* The name a #! script was asked for by, as given to exec. */
 #define SCRIPT_MAX		4096
 /* Longest single path component (NAME_MAX). */
