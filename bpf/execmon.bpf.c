@@ -273,10 +273,16 @@ __noinline int path_step(void)
 
 	struct dentry *parent = link.parent;
 
-	/* a root that is not its mount's: a file on an internal mount (memfd,
-	 * pipe) that is not attached anywhere */
-	if (dentry == parent)
-		return 1;
+	/* A root that is not its mount's: a file on an internal mount, never
+	 * linked anywhere (memfd_create). d_path() names it by its own name,
+	 * marked deleted; further up a path, the walk just ends there. */
+	bool detached = dentry == parent;
+
+	if (detached) {
+		if (w->pos != EXE_MAX)
+			return 1;
+		w->flags |= EV_EXE_DELETED;
+	}
 
 	__u64 len = link.name.len, pos = w->pos;
 
@@ -286,7 +292,7 @@ __noinline int path_step(void)
 	w->dentry = (__u64)parent;
 	if ((w->flags & EV_EXE_TRUNCATED) || pos > EXE_MAX || len + 1 > pos) {
 		w->flags |= EV_EXE_TRUNCATED;
-		return 0;
+		return detached;
 	}
 	pos -= len + 1;
 	/* pos < EXE_MAX and len <= NAME_MAX_LEN here, as the verifier is shown */
@@ -296,7 +302,14 @@ __noinline int path_step(void)
 	if (bpf_probe_read_kernel(buf->bytes + pos + 1, len, link.name.name))
 		w->flags |= EV_EXE_FAULT;
 	w->pos = pos;
-	return 0;
+	return detached;
+}
+
+/* d_unlinked(): a dentry taken out of the hash that is not a root, which
+ * d_path() marks " (deleted)". Given its d_hash.pprev and d_parent. */
+static __always_inline bool unlinked(void *hash_pprev, struct dentry *parent, struct dentry *dentry)
+{
+	return !hash_pprev && parent != dentry;
 }
 
 /* Walks a path into the scratch slot; returns where it starts there. */
@@ -357,7 +370,8 @@ static __always_inline __u32 put_cwd(struct event *ev, struct path_buf *buf,
 
 	ev->cwd_len = put_path(ev, buf, pos, off, EXE_MAX + ARGV_MAX + SCRIPT_MAX);
 	ev->cwd_full_len = full;
-	return flags & EV_EXE_TRUNCATED ? EV_CWD_TRUNCATED : 0;
+	return (flags & EV_EXE_TRUNCATED ? EV_CWD_TRUNCATED : 0) |
+	       (flags & EV_EXE_DELETED ? EV_CWD_DELETED : 0);
 }
 
 /* True when the filters leave this exec out; --comm only with by_comm. */
@@ -464,9 +478,12 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	ev->old_pid = old_pid;
 
 	struct vfsmount *exe_mnt = bprm->file->f_path.mnt;
+	struct dentry *exe_dentry = bprm->file->f_path.dentry;
 	__u32 full = 0;
-	__u64 pos = resolve_path(buf, exe_mnt, exe_mnt->mnt_root, bprm->file->f_path.dentry,
-				 &full, &flags);
+	__u64 pos = resolve_path(buf, exe_mnt, exe_mnt->mnt_root, exe_dentry, &full, &flags);
+
+	if (unlinked(exe_dentry->d_hash.pprev, exe_dentry->d_parent, exe_dentry))
+		flags |= EV_EXE_DELETED;
 	__u64 exe_len = put_path(ev, buf, pos, 0, 0);
 
 	if (!exe_len)
@@ -506,8 +523,11 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	}
 	if (want_cwd) {
 		struct vfsmount *mnt = task->fs->pwd.mnt;
+		struct dentry *dentry = task->fs->pwd.dentry;
 
-		flags |= put_cwd(ev, buf, mnt, mnt->mnt_root, task->fs->pwd.dentry, off);
+		flags |= put_cwd(ev, buf, mnt, mnt->mnt_root, dentry, off);
+		if (unlinked(dentry->d_hash.pprev, dentry->d_parent, dentry))
+			flags |= EV_CWD_DELETED;
 	}
 	ev->flags = flags;
 	emit(ctx, cnt, ev, sizeof(*ev) + off + ev->cwd_len, xchg);
@@ -745,6 +765,9 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 		BPF_CORE_READ_INTO(&pwd, task, fs, pwd);
 		mnt_root = BPF_CORE_READ(pwd.mnt, mnt_root);
 		flags |= put_cwd(ev, buf, pwd.mnt, mnt_root, pwd.dentry, off);
+		if (unlinked(BPF_CORE_READ(pwd.dentry, d_hash.pprev), BPF_CORE_READ(pwd.dentry, d_parent),
+			     pwd.dentry))
+			flags |= EV_CWD_DELETED;
 	}
 	ev->flags = flags;
 	emit(ctx, cnt, ev, sizeof(*ev) + off + ev->cwd_len, xchg);

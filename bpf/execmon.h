@@ -43,6 +43,8 @@
 #define EV_SELF_CHECK		(1u << 6) /* execmon's own start-up marker */
 #define EV_CWD_TRUNCATED	(1u << 7) /* cwd holds the leaf end of a longer path */
 #define EV_FAILED		(1u << 8) /* a failed exec: exe is the path asked for, ret the error */
+#define EV_EXE_DELETED		(1u << 9) /* the file is deleted, or was never linked (memfd) */
+#define EV_CWD_DELETED		(1u << 10) /* the working directory is deleted */
 
 /*
  * One exec. The record sent to userspace is this header followed by

@@ -53,7 +53,12 @@ struct qstr {
 	const unsigned char *name;
 };
 
+struct hlist_bl_node {
+	struct hlist_bl_node *next, **pprev;
+};
+
 struct dentry {
+	struct hlist_bl_node d_hash;	/* unhashed (pprev NULL): deleted */
 	struct dentry *d_parent;
 	struct qstr d_name;
 };

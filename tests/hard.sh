@@ -4,7 +4,9 @@ SUITE=hard
 . "$(dirname "$0")/lib.sh"
 
 if ! is_root; then
-	for t in "failed exec of 1100 arguments: marked cut" "ENAMETOOLONG: the path marked cut"; do
+	for t in "failed exec of 1100 arguments: marked cut" "ENAMETOOLONG: the path marked cut" \
+		"memfd exec: the kernel's name" "deleted binary: marked deleted" \
+		"O_TMPFILE binary: marked deleted" "removed working directory: marked deleted"; do
 		skip "$t" "needs root"
 	done
 	exit 0
@@ -35,7 +37,32 @@ for n in (4200, 4095):
     except OSError as e:
         pass
 EOF
-wait_for "$OUT" '"p4095"'
+# Fileless and deleted binaries: a copy of readlink, run from a memfd, from
+# a file unlinked (and replaced by another) after it was opened, and from
+# an O_TMPFILE file, prints what the kernel calls /proc/self/exe; and true
+# run in a directory removed after entering it. Each prints its own truth.
+mkdir -p "$TMP/bin"
+python3 - "$TMP/bin" >"$TMP/truth" <<'EOF'
+import os, shutil, sys
+d = sys.argv[1]
+src = open("/usr/bin/readlink", "rb").read()
+def run(fd, name, what="exe"):
+    pid = os.fork()
+    if pid == 0:
+        os.execve(fd, [name, "/proc/self/" + what], {})
+    os.waitpid(pid, 0)
+def tell(name):
+    print(name, end=" ", flush=True)
+tell("memfd"); fd = os.memfd_create("hard-mem"); os.write(fd, src); run(fd, "memfd")
+tell("deleted"); p = d + "/victim"; shutil.copy("/usr/bin/readlink", p); os.chmod(p, 0o755)
+fd = os.open(p, os.O_RDONLY); os.unlink(p); shutil.copy("/usr/bin/true", p); run(fd, "deleted")
+tell("tmpfile"); fd = os.open(d, os.O_TMPFILE | os.O_RDWR, 0o755); os.write(fd, src)
+ro = os.open(f"/proc/self/fd/{fd}", os.O_RDONLY); os.close(fd); run(ro, "tmpfile")
+tell("file"); run(os.open("/usr/bin/readlink", os.O_RDONLY), "file")
+tell("cwd"); g = d + "/gone"; os.mkdir(g); os.chdir(g); os.rmdir(g)
+run(os.open("/usr/bin/readlink", os.O_RDONLY), "cwd", "cwd")
+EOF
+wait_for "$OUT" '"p4095"' && wait_for "$OUT" '"args":\["cwd"'
 stop_tracer
 
 q() { jq -c "select($1)" "$OUT"; }
@@ -52,3 +79,14 @@ check "ENAMETOOLONG: the path marked cut" test "$(jq '.exe_truncated' <<<"$long"
 check "ENAMETOOLONG: the first 4095 bytes" test "$(jq '.exe | length' <<<"$long")" = 4095
 check "a 4095-byte path: not cut" test "$(jq '.exe_truncated' <<<"$fits")" = 0
 check "a 4095-byte path: shown whole" test "$(jq '.exe | length' <<<"$fits")" = 4095
+
+# what the kernel said for each, and what execmon said
+truth() { sed -n "s/^$1 //p" "$TMP/truth"; }
+said() { jq -r "select(.args[0] == \"$1\") | .$2 + (if .$2_deleted then \" (deleted)\" else \"\" end)" "$OUT"; }
+check "memfd exec: the kernel's name" test "$(said memfd exe)" = "$(truth memfd)"
+check "memfd exec: marked deleted" grep -q '^/memfd:hard-mem (deleted)$' <<<"$(said memfd exe)"
+check "deleted binary: marked deleted" test "$(said deleted exe)" = "$(truth deleted)"
+check "O_TMPFILE binary: marked deleted" test "$(said tmpfile exe)" = "$(truth tmpfile)"
+check "a linked binary: not marked" test "$(said file exe)" = /usr/bin/readlink
+check "removed working directory: marked deleted" test "$(said cwd cwd)" = "$(truth cwd)"
+check "a working directory that is there: not marked" test "$(said file cwd)" = "$(pwd)"

@@ -177,6 +177,7 @@ void json_format(struct output *o, const struct exec_record *rec)
 	sbuf_puts(b, ",\"args\":");
 	args_exact = put_args(b, rec);
 	put_cut(b, ",\"exe_truncated\":", e->flags & EV_EXE_TRUNCATED, exe_cut_bytes(rec));
+	sbuf_puts(b, e->flags & EV_EXE_DELETED ? ",\"exe_deleted\":true" : ",\"exe_deleted\":false");
 	put_cut(b, ",\"args_truncated\":", e->flags & EV_ARGV_TRUNCATED, argv_cut_bytes(rec));
 	sbuf_puts(b, ",\"ret\":");
 	sbuf_put_s64(b, e->ret);
@@ -194,6 +195,8 @@ void json_format(struct output *o, const struct exec_record *rec)
 	else
 		sbuf_puts(b, "null");
 	put_cut(b, ",\"cwd_truncated\":", e->flags & EV_CWD_TRUNCATED, cwd_cut_bytes(rec));
+	sbuf_puts(b, !rec->cwd_len ? ",\"cwd_deleted\":null" :
+		  e->flags & EV_CWD_DELETED ? ",\"cwd_deleted\":true" : ",\"cwd_deleted\":false");
 	put_num(b, ",\"cgroup_id\":", e->cgroup_id);
 	sbuf_puts(b, ",\"cgroup\":");
 	cgroup = cgroup_path(e->cgroup_id);
