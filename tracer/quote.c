@@ -43,13 +43,35 @@ static bool is_bare(unsigned char c)
 	       c == '/' || c == '-';
 }
 
-/* Code points a terminal would act on or hide: C1 controls, zero-width and
- * bidi controls, the BOM. They are shown as \uHHHH. */
+/* Code points a terminal would act on or hide, which must not be printed as
+ * they are: C1 controls, format characters (Unicode category Cf: soft
+ * hyphen, zero-width and bidi controls, tags, the BOM...) and the line and
+ * paragraph separators. */
 static bool is_hidden(unsigned int cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0xad ||
-	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
-	       (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff;
+	static const unsigned int ranges[][2] = {
+		{ 0x80, 0x9f }, { 0xad, 0xad }, { 0x600, 0x605 }, { 0x61c, 0x61c },
+		{ 0x6dd, 0x6dd }, { 0x70f, 0x70f }, { 0x890, 0x891 }, { 0x8e2, 0x8e2 },
+		{ 0x180e, 0x180e }, { 0x200b, 0x200f }, { 0x2028, 0x202e },
+		{ 0x2060, 0x206f }, { 0xfeff, 0xfeff }, { 0xfff9, 0xfffb },
+		{ 0x110bd, 0x110bd }, { 0x110cd, 0x110cd }, { 0x13430, 0x1343f },
+		{ 0x1bca0, 0x1bca3 }, { 0x1d173, 0x1d17a }, { 0xe0001, 0xe0001 },
+		{ 0xe0020, 0xe007f },
+	};
+
+	if (cp < 0x80)
+		return false;
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (cp >= ranges[i][0] && cp <= ranges[i][1])
+			return true;
+	return false;
+}
+
+/* zsh expands a bare =cmd to the command's path (EQUALS, on by default),
+ * and with MAGIC_EQUAL_SUBST also one after = or : as in x==cmd, x=a:=cmd */
+static bool is_equals(const unsigned char *s, size_t i)
+{
+	return s[i] == '=' && (i == 0 || s[i - 1] == '=' || s[i - 1] == ':');
 }
 
 enum style { BARE, SINGLE, ANSI_C };
@@ -63,7 +85,7 @@ static enum style pick_style(const unsigned char *s, size_t n)
 		size_t len;
 
 		if (s[i] >= 0x20 && s[i] < 0x7f) {	/* most bytes, decoded or not */
-			if (st == BARE && !is_bare(s[i]))
+			if (st == BARE && (!is_bare(s[i]) || is_equals(s, i)))
 				st = SINGLE;
 			i++;
 			continue;
@@ -114,7 +136,10 @@ static void put_ansi_c(struct sbuf *out, const unsigned char *s, size_t n)
 			if (cp < 0x20 || cp == 0x7f)
 				put_hex(out, cp);
 			else if (is_hidden(cp))
-				sbuf_printf(out, "\\u%04x", cp);
+				/* as bytes: what \u escapes give depends on
+				 * the locale (C: bash keeps them, zsh fails) */
+				for (size_t k = 0; k < len; k++)
+					put_hex(out, s[i + k]);
 			else
 				sbuf_add(out, s + i, len);
 		}

@@ -13,10 +13,13 @@ struct sbuf;
 size_t utf8_decode(const unsigned char *s, size_t n, unsigned int *cp);
 
 /* Writes s[0..n) as one shell word:
- *   bare      when every byte is in [A-Za-z0-9_@%+=:,./-] (and n > 0)
+ *   bare      when every byte is in [A-Za-z0-9_@%+=:,./-] (and n > 0), but
+ *             for an = at the start or after = or : (zsh's =cmd expansion)
  *   '...'     when it holds other printable text (valid UTF-8, no controls)
- *   $'...'    otherwise, with \n \t \E \\ \' \xHH (control or invalid bytes)
- *             and \uHHHH (C1 controls, invisible and bidi format characters)
+ *   $'...'    otherwise, with \a \b \t \n \v \f \r \E \\ \' and \xHH for
+ *             other control bytes, invalid UTF-8, and each byte of C1
+ *             controls, format characters (zero-width, bidi...) and line
+ *             separators: \u escapes would depend on the locale
  */
 void shell_quote(struct sbuf *out, const char *s, size_t n);
 
