@@ -29,18 +29,30 @@ check "--stats: nothing lost" grep -q '0 failed to send, 0 lost in the buffers, 
 check "self-check marker hidden" bash -c "! grep -q execmon-self-check '$OUT'"
 
 # With nothing to print, execmon sleeps until an event rings it awake: no
-# timer. Everything but the probe is filtered out in the kernel.
+# timer. Everything but the probe is filtered out in the kernel. Where the
+# kernel has no BPF atomic exchange (before 5.12: execmon then loads the
+# _nx build of its program) the bell can miss, and a 50 ms timer is allowed.
 cp /usr/bin/true "$TMP/bellprobe"
 start_tracer "$OUT" --comm bellprobe
 sleep 0.5
 woken() { awk '/^voluntary_ctxt_switches/ { print $2 }' /proc/"$TRACER_PID"/status; }
+loaded_progs() {
+	bpf_ids "$TRACER_PID" | while read -r kind id; do
+		[ "$kind" = prog ] && bpftool prog show id "$id"
+	done
+}
 before=$(woken)
 sleep 2
 wakeups=$(( $(woken) - before ))
-if [ "$wakeups" -le 2 ]; then
-	pass "idle: no wakeups in 2 s"
+if loaded_progs | grep -q 'name execmon_exec_nx'; then
+	name="idle: wakes only on the 50 ms timer (no BPF atomic exchange)" most=60
 else
-	fail "idle: no wakeups in 2 s" "woken $wakeups times"
+	name="idle: no wakeups in 2 s" most=2
+fi
+if [ "$wakeups" -le $most ]; then
+	pass "$name"
+else
+	fail "$name" "woken $wakeups times"
 fi
 "$TMP/bellprobe" lone-exec
 check "lone exec shown while execmon runs" wait_for "$OUT" lone-exec
@@ -65,7 +77,7 @@ start_tracer "$OUT" --strict --buffer-pages 1 --stats
 kill -STOP "$TRACER_PID"
 for i in $(seq 300); do /usr/bin/true overflow-padding-padding-padding-padding-$i; done
 kill -CONT "$TRACER_PID"
-sleep 0.5
+wait_for "$OUT.err" '^execmon: lost'
 stop_tracer
 rc=$?
 check "--strict: exit status 3 after a loss" test $rc -eq 3
