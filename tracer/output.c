@@ -192,8 +192,9 @@ static void put_user(struct sbuf *b, __u32 uid)
 		sbuf_put_u64(b, uid);
 }
 
-/* A cut is marked before what is left; its size, when known. */
-static void put_cut(struct sbuf *b, __u64 cut)
+/* A cut is marked with its size, when known. In a path the mark has no
+ * space, [+N-bytes-cut]: a column that is one word stays one, for awk. */
+static void put_cut(struct sbuf *b, __u64 cut, char space)
 {
 	if (!cut) {
 		sbuf_puts(b, "[cut]");
@@ -201,7 +202,10 @@ static void put_cut(struct sbuf *b, __u64 cut)
 	}
 	sbuf_puts(b, "[+");
 	sbuf_put_u64(b, cut);
-	sbuf_puts(b, " bytes cut]");
+	sbuf_putc(b, space);
+	sbuf_puts(b, "bytes");
+	sbuf_putc(b, space);
+	sbuf_puts(b, "cut]");
 }
 
 static void put_args(struct sbuf *b, const struct exec_record *rec)
@@ -225,7 +229,7 @@ static void put_args(struct sbuf *b, const struct exec_record *rec)
 	if (!first)
 		sbuf_putc(b, ' ');
 	if (cut || (rec->hdr.flags & EV_ARGV_TRUNCATED))
-		put_cut(b, cut);
+		put_cut(b, cut, ' ');
 	else
 		sbuf_puts(b, "[argv unreadable]");
 }
@@ -241,16 +245,22 @@ const char *errno_name(int err)
 	return num;
 }
 
+/* The mark is on the side that was cut: a resolved path keeps its end, and
+ * the path a failed exec asked for keeps its start. The quoting never leaves
+ * a '[' bare, so the mark cannot be taken for a part of the path. */
 static void put_exe(struct sbuf *b, const struct exec_record *rec)
 {
-	__u64 cut = exe_cut_bytes(rec);
+	__u32 flags = rec->hdr.flags;
+	bool cut = flags & EV_EXE_TRUNCATED, at_end = flags & EV_FAILED;
 
-	if (rec->hdr.flags & EV_EXE_TRUNCATED)
-		put_cut(b, cut);
+	if (cut && !at_end)
+		put_cut(b, exe_cut_bytes(rec), '-');
 	if (rec->exe_len)
 		shell_quote(b, rec->exe, rec->exe_len);
 	else
 		sbuf_putc(b, '?');
+	if (cut && at_end)
+		put_cut(b, exe_cut_bytes(rec), '-');
 }
 
 static void put_field(struct output *o, enum field f, const struct exec_record *rec)
@@ -294,7 +304,7 @@ static void put_field(struct output *o, enum field f, const struct exec_record *
 	case FIELD_CWD:
 		if (rec->cwd_len) {
 			if (e->flags & EV_CWD_TRUNCATED)
-				put_cut(b, cwd_cut_bytes(rec));
+				put_cut(b, cwd_cut_bytes(rec), '-');
 			shell_quote(b, rec->cwd, rec->cwd_len);
 		} else {
 			sbuf_putc(b, '-');

@@ -53,6 +53,34 @@ static void add_cwd(const char *cwd, __u32 full_len, __u32 flags)
 		abort();
 }
 
+/* Marks the path of the record make() built last as cut from full_len. */
+static void cut_exe(__u32 full_len)
+{
+	struct event e;
+
+	memcpy(&e, buf, sizeof(e));
+	e.exe_full_len = full_len;
+	e.flags |= EV_EXE_TRUNCATED;
+	memcpy(buf, &e, sizeof(e));
+	if (decode_event(buf, buf_len, &rec) != DECODE_OK)
+		abort();
+}
+
+/* The n-th column of the line, split at blanks as awk does. */
+static const char *column(const struct output *o, int n)
+{
+	static char col[256];
+	char line[512];
+	char *save = NULL, *w;
+
+	snprintf(line, sizeof(line), "%.*s", (int)o->line.len, o->line.p);
+	w = strtok_r(line, " \t\n", &save);
+	while (w && --n > 0)
+		w = strtok_r(NULL, " \t\n", &save);
+	snprintf(col, sizeof(col), "%s", w ? w : "");
+	return col;
+}
+
 static void fields(struct output *o, const char *list)
 {
 	char l[128];
@@ -106,7 +134,7 @@ int main(void)
 	add_cwd("/leaf", 5000, EV_CWD_TRUNCATED);
 	fields(&o, "cwd,args");
 	output_format(&o, &rec);
-	LINE("table: cut cwd", "[+4995 bytes cut]/leaf true\n");
+	LINE("table: cut cwd", "[+4995-bytes-cut]/leaf true\n");
 	output_free(&o);
 	output_init(&o, NULL);
 	o.json = true;
@@ -128,6 +156,21 @@ int main(void)
 	LINE("table: failed exec", "   4242 ENOENT ./nope                   ./nope a\n");
 	output_free(&o);
 	fields(&o, "pid,exe,args");
+
+	/* a cut path is still one column: awk '{print $2}' gets all of it */
+	make("/ddd/x", "x\0a b\0", 6, 0, NULL, 0);
+	cut_exe(1022);
+	output_format(&o, &rec);
+	LINE("table: cut exe", "   4242 [+1016-bytes-cut]/ddd/x  x 'a b'\n");
+	CHECK("table: cut exe is one column", !strcmp(column(&o, 2), "[+1016-bytes-cut]/ddd/x") &&
+	      !strcmp(column(&o, 3), "x"));
+	make("/d d/x", "x\0", 2, 0, NULL, 0);
+	cut_exe(1022);
+	output_format(&o, &rec);
+	LINE("table: cut exe, quoted", "   4242 [+1016-bytes-cut]'/d d/x' x\n");
+	make("./long", "./long\0", 7, 0, NULL, EV_FAILED | EV_EXE_TRUNCATED);
+	output_format(&o, &rec);
+	LINE("table: failed exec's path cut at its end", "   4242 ./long[cut]              ./long\n");
 
 	make("/usr/bin/true", "", 0, 0, NULL, 0);
 	output_format(&o, &rec);
