@@ -123,3 +123,37 @@ for loc in C C.UTF-8; do
 		readback "$name -i reads back every argument ($loc)"
 	done
 done
+
+# A path cut by execmon is still one column (RET EXEC ARGS: awk's $3 is the
+# whole mark and path, $4 argv[0]). A resolved path keeps its end; the path
+# a failed exec asked for, longer than the kernel takes, keeps its start.
+if ! is_root; then
+	skip "a cut path is one column" "needs root"
+	exit 0
+fi
+comp=$(printf 'd%.0s' $(seq 200))
+long=$(printf "$TMP/$comp%.0s" $(seq 21))
+OUT=$TMP/out
+start_tracer "$OUT" -x || { fail "execmon -x starts"; exit 0; }
+# (bash would exec ./t by its whole path, which is too long)
+python3 -c 'import os, shutil, sys
+os.chdir(sys.argv[1])
+for _ in range(25):
+    os.mkdir(sys.argv[2])
+    os.chdir(sys.argv[2])
+shutil.copy("/usr/bin/true", "t")
+os.execv("./t", ["./t", "deep-exec"])' "$TMP" "$comp"
+python3 -c 'import os, sys
+try:
+    os.execv(sys.argv[1], ["too-long"])
+except OSError:
+    pass' "$long"
+/usr/bin/true cut-marks-done
+wait_for "$OUT" cut-marks-done
+stop_tracer
+check "a cut path is one column" awk '
+	$2 == "0" && $4 == "./t" && $5 == "deep-exec" { found = $3 ~ /^\[\+[0-9]+-bytes-cut\][d\/]*\/t$/ }
+	END { exit !found }' "$OUT"
+check "a failed exec's path is cut at its end, one column" awk -v start="${long:0:40}" '
+	$2 == "ENAMETOOLONG" && $4 == "too-long" { found = index($3, start) == 1 && $3 ~ /d\[cut\]$/ }
+	END { exit !found }' "$OUT"
