@@ -54,6 +54,8 @@ const volatile bool follow_on = false;		/* only what execmon_tracked holds */
 const volatile bool want_cwd = false;
 const volatile long sys_execve_nr = -1;		/* the architecture's numbers */
 const volatile long sys_execveat_nr = -1;
+const volatile long sys_execve_nr32 = -1;	/* and its 32-bit ABI's (x86: ia32) */
+const volatile long sys_execveat_nr32 = -1;
 
 /* Written by userspace while running: the pid of execmon's start-up marker,
  * which is sent whatever the filters say. */
@@ -103,6 +105,7 @@ struct argv_walk {
 	__u32 idx;
 	__u32 off;		/* bytes of argv so far */
 	__u32 flags;
+	__u64 compat;		/* 4-byte pointers */
 };
 
 /* The scratch slot: the state of the walk under way, and the room where a
@@ -162,6 +165,7 @@ struct {
 struct exec_call {
 	__u64 filename;		/* user pointers */
 	__u64 argv;
+	__u64 compat;		/* a 32-bit call: argv holds 4-byte pointers */
 };
 
 struct {
@@ -575,6 +579,33 @@ int BPF_PROG(execmon_exit, struct task_struct *task)
 	return 0;
 }
 
+/* Whether the system call under way is a 32-bit one (in_compat_syscall()). */
+static __always_inline bool in_compat_syscall(void)
+{
+#if defined(__TARGET_ARCH_x86)
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
+#else
+	return false;
+#endif
+}
+
+/* The path and argv of a 32-bit execve or execveat (x86's ia32 ABI passes
+ * them in ebx, ecx and edx); false where there is no such ABI. */
+static __always_inline bool compat_call_args(struct pt_regs *regs, bool at, struct exec_call *call)
+{
+#if defined(__TARGET_ARCH_x86)
+	__u32 bx = BPF_CORE_READ(regs, bx), cx = BPF_CORE_READ(regs, cx), dx = BPF_CORE_READ(regs, dx);
+
+	call->filename = at ? cx : bx;
+	call->argv = at ? dx : cx;
+	return true;
+#else
+	return false;
+#endif
+}
+
 /* Failed execs: the call's arguments are noted on the way in and read on
  * the way out, when the exec failed and the caller's memory is intact. */
 SEC("tp_btf/sys_enter")
@@ -583,9 +614,23 @@ int BPF_PROG(execmon_sys_enter, struct pt_regs *regs, long id)
 	struct exec_call call;
 	__u32 tid;
 
-	if (id != sys_execve_nr && id != sys_execveat_nr)
+	if (id != sys_execve_nr && id != sys_execveat_nr &&
+	    id != sys_execve_nr32 && id != sys_execveat_nr32)
 		return 0;
-	if (id == sys_execve_nr) {
+
+	/* The number is looked up in the table of the call's own ABI: a 32-bit
+	 * call numbered as a 64-bit exec is something else, and the other way
+	 * round. */
+	bool compat = in_compat_syscall();
+
+	if (compat ? id != sys_execve_nr32 && id != sys_execveat_nr32
+		   : id != sys_execve_nr && id != sys_execveat_nr)
+		return 0;
+	call.compat = compat;
+	if (compat) {
+		if (!compat_call_args(regs, id == sys_execveat_nr32, &call))
+			return 0;
+	} else if (id == sys_execve_nr) {
 		call.filename = PT_REGS_PARM1_CORE_SYSCALL(regs);
 		call.argv = PT_REGS_PARM2_CORE_SYSCALL(regs);
 	} else {
@@ -603,7 +648,7 @@ __noinline int argv_step(void)
 {
 	struct event *ev = event_slot();
 	struct path_buf *buf = path_scratch();
-	const char *arg;
+	const char *arg = NULL;
 	long n;
 
 	if (!ev || !buf)
@@ -611,7 +656,16 @@ __noinline int argv_step(void)
 
 	struct argv_walk *w = &buf->aw;
 
-	if (bpf_probe_read_user(&arg, sizeof(arg), (void *)(w->argv + w->idx * sizeof(arg))) || !arg)
+	if (w->compat) {
+		__u32 arg32;
+
+		if (bpf_probe_read_user(&arg32, sizeof(arg32), (void *)(w->argv + w->idx * 4)))
+			return 1;
+		arg = (const char *)(__u64)arg32;
+	} else if (bpf_probe_read_user(&arg, sizeof(arg), (void *)(w->argv + w->idx * 8))) {
+		return 1;
+	}
+	if (!arg)
 		return 1;
 	if (w->idx >= FAILED_ARGS_MAX || w->off > ARGV_MAX - FAILED_ARG_MAX) {
 		w->flags |= EV_ARGV_TRUNCATED;
@@ -740,6 +794,7 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 	struct argv_walk *w = &buf->aw;
 
 	w->argv = call.argv;
+	w->compat = call.compat;
 	w->base = exe_len;
 	w->idx = 0;
 	w->off = 0;

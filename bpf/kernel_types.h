@@ -108,7 +108,17 @@ struct signal_struct {
 	atomic_t live;
 };
 
+#if defined(__TARGET_ARCH_x86)
+struct thread_info {
+	__u32 status;
+};
+#define TS_COMPAT	0x0002	/* arch/x86: a 32-bit system call is under way */
+#endif
+
 struct task_struct {
+#if defined(__TARGET_ARCH_x86)
+	struct thread_info thread_info;
+#endif
 	int tgid;
 	struct task_struct *real_parent;
 	const struct cred *cred;
@@ -128,6 +138,8 @@ struct linux_binprm {
 /* The registers of a system call, as bpf_tracing.h reads them. */
 #if defined(__TARGET_ARCH_x86)
 struct pt_regs {
+	unsigned long bx;
+	unsigned long cx;
 	unsigned long r10;
 	unsigned long dx;
 	unsigned long si;

@@ -90,3 +90,27 @@ check "O_TMPFILE binary: marked deleted" test "$(said tmpfile exe)" = "$(truth t
 check "a linked binary: not marked" test "$(said file exe)" = /usr/bin/readlink
 check "removed working directory: marked deleted" test "$(said cwd cwd)" = "$(truth cwd)"
 check "a working directory that is there: not marked" test "$(said file cwd)" = "$(pwd)"
+
+# 32-bit system calls (x86's ia32 ABI, through int 0x80): a failed execve
+# is shown with its argv, and calls whose 32-bit numbers are the 64-bit
+# execve's and execveat's, or whose 64-bit number is the 32-bit execve's,
+# are not execs at all.
+compat_prog=$TMP/compat_exec
+if [ "$(uname -m)" != x86_64 ] || ! cc -O2 -o "$compat_prog" "$(dirname "$0")/progs/compat_exec.c" 2>/dev/null; then
+	skip "32-bit failed execve shown" "x86-64 and a C compiler are needed"
+elif ! "$compat_prog" /nonexistent >/dev/null 2>&1; then
+	skip "32-bit failed execve shown" "this kernel runs no 32-bit system calls (int 0x80)"
+else
+	start_tracer "$OUT" -x --json || { fail "execmon -x --json starts"; exit 0; }
+	"$compat_prog" "$TMP/no-such-compat" >"$TMP/compat.out" &
+	pid=$!
+	wait $pid
+	/usr/bin/true compat-done
+	wait_for "$OUT" '"compat-done"'
+	stop_tracer
+	mine=$(jq -c "select(.pid == $pid and .ret != 0)" "$OUT")
+	check "32-bit failed execve: the call failed" grep -qx 'execve -2' "$TMP/compat.out"
+	check "32-bit failed execve shown" \
+		test "$(jq -c '[.exe, .args, .ret]' <<<"$mine")" = "[\"$TMP/no-such-compat\",[\"c32\",\"arg one\"],-2]"
+	check "32-bit calls numbered as 64-bit execs: not shown" test "$(grep -c . <<<"$mine")" = 1
+fi

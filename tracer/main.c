@@ -339,6 +339,11 @@ static void configure(struct execmon_bpf *skel)
 	if (env.fails) {
 		skel->rodata->sys_execve_nr = SYS_execve;
 		skel->rodata->sys_execveat_nr = SYS_execveat;
+#ifdef __x86_64__
+		/* the ia32 table's, from <asm/unistd_32.h>, whose names clash */
+		skel->rodata->sys_execve_nr32 = 11;
+		skel->rodata->sys_execveat_nr32 = 358;
+#endif
 		bpf_map__set_max_entries(skel->maps.execmon_calls, CALLS_MAX);
 	}
 }
