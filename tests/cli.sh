@@ -69,3 +69,34 @@ if [ $rc -ne 0 ] && [ -z "$out" ] && grep -q 'needs root, or the capabilities CA
 else
 	fail "unprivileged start explains what is needed" "status $rc, stderr [$(cat "$TMP/err")]"
 fi
+
+# A value that is not all digits is a user name, even if it starts with one.
+bad_value "uid with letters after digits is a name" --uid 12x "unknown user '12x'"
+if is_root; then
+	digit_user=4qa$$
+	for _ in $(seq 10); do	# again while another holds the lock on /etc/passwd
+		useradd -M -N -s /usr/sbin/nologin "$digit_user" 2>"$TMP/err" ||
+			useradd --badname -M -N -s /usr/sbin/nologin "$digit_user" 2>"$TMP/err"
+		grep -q lock "$TMP/err" || break
+		sleep 0.5
+	done
+	if id -u "$digit_user" >/dev/null 2>&1; then
+		trap 'userdel "$digit_user" 2>/dev/null; cleanup' EXIT
+		uid=$(id -u "$digit_user")
+		if start_tracer "$TMP/out" -H -o uid,args --uid "$digit_user"; then
+			/usr/bin/true not-that-user
+			setpriv --reuid="$uid" --regid="$uid" --clear-groups /usr/bin/true digit-user
+			wait_for "$TMP/out" digit-user
+			stop_tracer
+			check "--uid $digit_user: that user's execs" grep -qE "^ *$uid /usr/bin/true digit-user$" "$TMP/out"
+			check "--uid $digit_user: no other user's" bash -c "! grep -q not-that-user '$TMP/out'"
+		else
+			fail "--uid $digit_user: traces" "$(cat "$TMP/out.err")"
+		fi
+		userdel "$digit_user"
+	else
+		skip "--uid with a name that starts with a digit" "useradd: $(cat "$TMP/err")"
+	fi
+else
+	skip "--uid with a name that starts with a digit" "needs root"
+fi

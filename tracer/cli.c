@@ -94,11 +94,13 @@ static void add_id(struct argp_state *state, __u32 *set, int *n, const char *opt
 	set[(*n)++] = id;
 }
 
+/* All digits is a UID; anything else is a name, which may start with a
+ * digit ("4qa"). */
 static __u32 parse_user(struct argp_state *state, const char *arg)
 {
 	struct passwd *pw;
 
-	if (*arg >= '0' && *arg <= '9')
+	if (*arg && !arg[strspn(arg, "0123456789")])
 		return parse_num(state, "UID", arg, 0, 4294967294L);
 	pw = *arg ? getpwnam(arg) : NULL;
 	if (!pw)
