@@ -100,3 +100,30 @@ if is_root; then
 else
 	skip "--uid with a name that starts with a digit" "needs root"
 fi
+
+# A closed stdout: said at once, before anything is loaded or run (the
+# command would make the file). Without privileges the message is the same.
+out=$("$EXECMON" -- touch "$TMP/ran" 2>"$TMP/err" >&-)
+rc=$?
+check "closed stdout: exit status 1" test $rc -eq 1
+check "closed stdout: said so" grep -qx "execmon: standard output is closed: .*" "$TMP/err"
+check "closed stdout: one line" test "$(wc -l <"$TMP/err")" -eq 1
+check "closed stdout: nothing traced or run" test ! -e "$TMP/ran"
+"$EXECMON" >&- 2>&-
+check "closed stdout and stderr: exit status 1" test $? -eq 1
+out=$("$EXECMON" 2>"$TMP/err" 1</dev/null)
+rc=$?
+check "read-only stdout: exit status 1" test $rc -eq 1
+check "read-only stdout: said so" grep -q "standard output is open for reading only" "$TMP/err"
+if is_root; then
+	# closed stdin and stderr are taken by /dev/null, not by execmon's own
+	# descriptors, which the command would otherwise find there
+	out=$("$EXECMON" -H -o args -- readlink /proc/self/fd/0 <&- 2>&-)
+	rc=$?
+	check "closed stdin: traces, exit status 0" test $rc -eq 0
+	check "closed stdin: the command's stdin is /dev/null" grep -qx /dev/null <<<"$out"
+	out=$("$EXECMON" -H -o args -- /usr/bin/true stderr-closed 2>&-)
+	check "closed stderr: traces" grep -qx '/usr/bin/true stderr-closed' <<<"$out"
+else
+	skip "closed stdin and stderr" "needs root"
+fi

@@ -348,6 +348,36 @@ static void configure(struct execmon_bpf *skel)
 	}
 }
 
+/*
+ * Every descriptor execmon opens would take the lowest free number: with
+ * stdout closed, the events would go into whatever took 1 (an epoll fd,
+ * a BPF map). Closed stdin and stderr are put on /dev/null; a closed
+ * stdout leaves nowhere for the events to go. Returns 0, or the exit
+ * status once the reason has been given where it can be.
+ */
+static int check_std_fds(void)
+{
+	bool closed[3];
+
+	for (int fd = 0; fd < 3; fd++)
+		closed[fd] = fcntl(fd, F_GETFD) < 0 && errno == EBADF;
+	if (closed[1]) {
+		if (!closed[2])
+			p_err("standard output is closed: the events have nowhere to go "
+			      "(redirect it to a file, or to /dev/null to count with --stats)");
+		return 1;
+	}
+	if ((fcntl(1, F_GETFL) & O_ACCMODE) == O_RDONLY) {
+		if (!closed[2])
+			p_err("standard output is open for reading only: the events can't be written");
+		return 1;
+	}
+	for (int fd = 0; fd < 3; fd++)
+		if (closed[fd] && open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			return 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
@@ -357,6 +387,9 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && !strcmp(argv[1], SELF_CHECK_ARG))
 		return 0;
+	status = check_std_fds();
+	if (status)
+		return status;
 	cli_parse(argc, argv);
 
 	if (is_setid()) {
