@@ -212,7 +212,11 @@ static int self_check(struct tracer *t)
 	if (write(go[1], "", 1) != 1)
 		kill(child, SIGKILL);
 	close(go[1]);
-	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+	/* the marker exits at once: a signal meanwhile is seen after it */
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return -ECHILD;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		return -ECHILD;
 	/* The program notes that it ran for the marker, so that a full buffer,
 	 * which is reported as a loss, does not pass for a silent tracepoint. */
@@ -383,6 +387,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
 	struct tracer t = {};
 	struct stats st = {};
+	sigset_t stop_sigs, old_sigs;
 	int err = 0, status = 0;
 
 	if (argc == 2 && !strcmp(argv[1], SELF_CHECK_ARG))
@@ -390,6 +395,10 @@ int main(int argc, char **argv)
 	status = check_std_fds();
 	if (status)
 		return status;
+	/* from the start, so that a signal before tracing ends it quietly too */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	cli_parse(argc, argv);
 
 	if (is_setid()) {
@@ -408,16 +417,23 @@ int main(int argc, char **argv)
 	}
 
 	libbpf_set_print(libbpf_print);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	cli_setup_output(&t.out);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 
 	want_cwd = t.out.json || output_has_field(&t.out, FIELD_CWD);
-	if (bpf_side_load(&t.bpf, configure)) {
-		status = 1;
+	/* A signal would cut the loader's hand-over short, and the child has
+	 * the handler too (a Ctrl-C reaches both): the load runs with them
+	 * blocked, in both, and one that came meanwhile is handled after. */
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGINT);
+	sigaddset(&stop_sigs, SIGTERM);
+	sigaddset(&stop_sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop_sigs, &old_sigs);
+	err = bpf_side_load(&t.bpf, configure);
+	sigprocmask(SIG_SETMASK, &old_sigs, NULL);
+	if (err || exiting) {
+		status = err ? 1 : 0;
 		goto cleanup;
 	}
 
@@ -483,6 +499,10 @@ int main(int argc, char **argv)
 		status = 1;
 		goto cleanup;
 	}
+	/* stopped before tracing began: nothing shown, no command run (it
+	 * waits for a go that now never comes), and a quiet exit, as ever */
+	if (exiting)
+		goto cleanup;
 	if (!t.header_done) {
 		output_header(&t.out);
 		t.header_done = t.wrote = true;

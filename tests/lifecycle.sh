@@ -1,0 +1,100 @@
+# Over execmon's life: signals before tracing has begun. Needs root.
+SUITE=lifecycle
+. "$(dirname "$0")/lib.sh"
+
+if ! is_root; then
+	for t in "signal before tracing" "signal during the load"; do
+		skip "$t" "needs root"
+	done
+	exit 0
+fi
+OUT=$TMP/out
+
+# handler_ready PID: PID catches SIGINT (SigCgt bit 1). Before that, a
+# SIGINT to a background job of a script is ignored, as bash sets it.
+handler_ready() {
+	local mask
+	mask=$(awk '/^SigCgt:/ { print $2 }' /proc/"$1"/status 2>/dev/null)
+	[ -n "$mask" ] && (( (0x$mask >> 1) & 1 ))
+}
+
+# wait_exit PID: waits for PID, a child of this shell, to end and sets rc
+# to its status; kills it after 60 s, so that a hang fails, not stalls.
+wait_exit() {
+	for _ in $(seq 600); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1"
+	rc=$?
+}
+
+# A signal at any moment before tracing ends execmon quietly with status
+# 0, as one during tracing does, and nothing stays loaded. Where it lands
+# (before, during or after the load) depends on the machine's speed.
+early_signal() {
+	local sig=$1 delay=$2 pid ids name="$1 ${2}s after start"
+	"$EXECMON" >"$OUT" 2>"$OUT.err" &
+	pid=$!
+	for _ in $(seq 1000); do handler_ready $pid && break; sleep 0.02; done
+	sleep "$delay"
+	ids=$(bpf_ids $pid; for c in $(pgrep -P $pid); do bpf_ids "$c"; done)
+	kill -"$sig" $pid
+	wait_exit $pid
+	if [ $rc -eq 0 ] && [ ! -s "$OUT.err" ]; then
+		pass "$name: status 0, quietly"
+	else
+		fail "$name: status 0, quietly" "status $rc, stderr [$(cat "$OUT.err")]"
+	fi
+	check "$name: nothing left loaded" bpf_ids_gone "$ids"
+}
+for delay in 0 0.01 0.05 0.1; do early_signal INT $delay; done
+early_signal TERM 0.01
+
+# During the load, for certain: the loader (execmon's only child before it
+# attaches) is stopped while the signal comes. With BOTH, the loader gets
+# it too, as from a Ctrl-C to the whole process group. ARGS go to execmon;
+# a try that missed the load is made again. Sets pid to the last try's.
+signal_in_load() {
+	local sig=$1 both=$2 name=$3 child=
+	shift 3
+	for _ in $(seq 20); do
+		"$EXECMON" "$@" >"$OUT" 2>"$OUT.err" &
+		pid=$!
+		for _ in $(seq 500); do
+			child=$(pgrep -P $pid | head -n 1)
+			if [ -n "$child" ] && kill -STOP "$child" 2>/dev/null; then
+				# not yet attached: then it is the loader, not the start-up check
+				ls -l /proc/$pid/fd 2>/dev/null | grep -q bpf_link || break
+				kill -CONT "$child"
+			fi
+			child=
+			ls -l /proc/$pid/fd 2>/dev/null | grep -q bpf_link && break
+			kill -0 $pid 2>/dev/null || break
+		done
+		[ -n "$child" ] && break
+		kill -KILL $pid 2>/dev/null
+		wait $pid 2>/dev/null
+	done
+	if [ -z "$child" ]; then
+		skip "$name" "the load was never caught while it ran"
+		return 1
+	fi
+	kill -"$sig" $pid ${both:+$child}
+	sleep 0.2
+	kill -CONT "$child"
+	wait_exit $pid
+	if [ $rc -eq 0 ] && [ ! -s "$OUT.err" ] && [ ! -s "$OUT" ]; then
+		pass "$name: status 0, nothing printed"
+	else
+		fail "$name: status 0, nothing printed" "status $rc, stdout [$(head -c 200 "$OUT")], stderr [$(cat "$OUT.err")]"
+	fi
+	check "$name: the loader is gone with execmon" bash -c "! kill -0 $child 2>/dev/null"
+}
+signal_in_load INT "" "INT during the load"
+signal_in_load INT both "INT during the load, to the loader too"
+signal_in_load TERM "" "TERM during the load"
+# the command's file is named after its parent, the try's execmon
+signal_in_load INT both "INT during the load of -- COMMAND" -- sh -c 'touch "$0.$PPID"' "$TMP/ran" &&
+	check "INT during the load of -- COMMAND: the command never runs" test ! -e "$TMP/ran.$pid"
