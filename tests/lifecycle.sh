@@ -1,9 +1,10 @@
-# Over execmon's life: signals before tracing has begun. Needs root.
+# Over execmon's life: signals before tracing has begun, output that fails
+# while a command is followed. Needs root.
 SUITE=lifecycle
 . "$(dirname "$0")/lib.sh"
 
 if ! is_root; then
-	for t in "signal before tracing" "signal during the load"; do
+	for t in "signal before tracing" "signal during the load" "full disk while following"; do
 		skip "$t" "needs root"
 	done
 	exit 0
@@ -98,3 +99,13 @@ signal_in_load TERM "" "TERM during the load"
 # the command's file is named after its parent, the try's execmon
 signal_in_load INT both "INT during the load of -- COMMAND" -- sh -c 'touch "$0.$PPID"' "$TMP/ran" &&
 	check "INT during the load of -- COMMAND: the command never runs" test ! -e "$TMP/ran.$pid"
+
+# The output fails while following a command (a full disk): tracing stops,
+# the error is said once, the command runs to its end, and the status is 1.
+rm -f "$TMP/done"
+"$EXECMON" -- sh -c "sleep 1; echo done >'$TMP/done'; exit 5" >/dev/full 2>"$OUT.err"
+rc=$?
+check "full disk while following: the command ran to its end" test -e "$TMP/done"
+check "full disk while following: exit status 1" test $rc -eq 1
+check "full disk while following: the error said once" \
+	test "$(grep -c "can't write the output: No space left on device" "$OUT.err")" -eq 1

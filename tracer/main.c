@@ -389,6 +389,7 @@ int main(int argc, char **argv)
 	struct stats st = {};
 	sigset_t stop_sigs, old_sigs;
 	int err = 0, status = 0;
+	bool write_said = false;
 
 	if (argc == 2 && !strcmp(argv[1], SELF_CHECK_ARG))
 		return 0;
@@ -521,12 +522,20 @@ int main(int argc, char **argv)
 	status = trace(&t);
 	if (!status && t.followed_gone) {
 		status = follow_exit_code(&t.follow);
-	} else if (!status && env.command && !exiting && t.write_errno == EPIPE) {
-		/* The output's reader went away, but the command is the user's
-		 * work: it runs to its end, untraced, and its status is ours. */
+	} else if (!status && env.command && !exiting && t.write_errno) {
+		/* The output failed, but the command is the user's work: it
+		 * runs to its end, untraced. A reader that went away is a
+		 * normal end, and the command's status is ours; another error
+		 * (a full disk) is said now, not after the command, and the
+		 * status is 1, as for any output that could not be written. */
 		bpf_side_detach(&t.bpf);
+		if (t.write_errno != EPIPE) {
+			p_err("can't write the output: %s; tracing stopped, waiting for "
+			      "the command to end", strerror(t.write_errno));
+			write_said = true;
+		}
 		err = follow_wait(&t.follow, &exiting);
-		if (err >= 0)
+		if (err >= 0 && t.write_errno == EPIPE)
 			status = err;
 	}
 
@@ -539,7 +548,8 @@ int main(int argc, char **argv)
 		print_stats(&t, &st);
 	flush_output(&t);
 	if (t.write_errno && t.write_errno != EPIPE) {
-		p_err("can't write the output: %s", strerror(t.write_errno));
+		if (!write_said)
+			p_err("can't write the output: %s", strerror(t.write_errno));
 		status = 1;
 	}
 	/* the kernel's count too: the last losses may not have reached the
