@@ -1,10 +1,11 @@
 # Over execmon's life: signals before tracing has begun, output that fails
-# while a command is followed. Needs root.
+# while a command is followed, users that appear while it runs. Needs root.
 SUITE=lifecycle
 . "$(dirname "$0")/lib.sh"
 
 if ! is_root; then
-	for t in "signal before tracing" "signal during the load" "full disk while following"; do
+	for t in "signal before tracing" "signal during the load" "full disk while following" \
+		"user added while tracing"; do
 		skip "$t" "needs root"
 	done
 	exit 0
@@ -109,3 +110,50 @@ check "full disk while following: the command ran to its end" test -e "$TMP/done
 check "full disk while following: exit status 1" test $rc -eq 1
 check "full disk while following: the error said once" \
 	test "$(grep -c "can't write the output: No space left on device" "$OUT.err")" -eq 1
+
+# A user added while execmon runs shows by name, not as the number it had
+# when it had no name; and by number again once removed.
+uid=
+for u in $(seq $((30000 + $$ % 20000)) $((30000 + $$ % 20000 + 100))); do
+	getent passwd "$u" >/dev/null || { uid=$u; break; }
+done
+name=elc$$
+run_as() { setpriv --reuid="$uid" --regid="$uid" --clear-groups /usr/bin/true "$@"; }
+# shows_as WANT TAG: runs execs as uid until one shows with WANT in the
+# user column (the name cache looks at /etc/passwd once a second).
+shows_as() {
+	for i in $(seq 20); do
+		run_as "$2-$i"
+		wait_for "$OUT" "$2-$i\$" || return 1
+		grep -qE "^ *$uid +$1 +/usr/bin/true $2-$i\$" "$OUT" && return 0
+		sleep 0.5
+	done
+	return 1
+}
+# useradd_retry ARGS: useradd, again while another holds the lock.
+useradd_retry() {
+	for _ in $(seq 10); do
+		useradd "$@" 2>"$TMP/useradd.err" && return 0
+		grep -q lock "$TMP/useradd.err" || return 1
+		sleep 0.5
+	done
+	return 1
+}
+if [ -z "$uid" ]; then
+	skip "user added while tracing" "no free uid"
+elif start_tracer "$OUT" -o uid,user,args --uid "$uid"; then
+	trap 'userdel "$name" 2>/dev/null; cleanup' EXIT
+	run_as nameless
+	wait_for "$OUT" nameless
+	check "user added while tracing: a number before" grep -qE "^ *$uid +$uid +/usr/bin/true nameless$" "$OUT"
+	if useradd_retry -u "$uid" -M -N -s /usr/sbin/nologin "$name"; then
+		check "user added while tracing: its name after" shows_as "$name" named
+		userdel "$name"
+		check "user removed while tracing: a number again" shows_as "$uid" removed
+	else
+		skip "user added while tracing" "useradd: $(cat "$TMP/useradd.err")"
+	fi
+	stop_tracer
+else
+	fail "user added while tracing: execmon starts"
+fi
