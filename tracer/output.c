@@ -288,6 +288,14 @@ const char *errno_name(int err)
 /* The mark is on the side that was cut: a resolved path keeps its end, and
  * the path a failed exec asked for keeps its start. The quoting never leaves
  * a '[' bare, so the mark cannot be taken for a part of the path. */
+/* The kernel's " (deleted)", without the space that would split the
+ * column: "(" is never left bare, so this cannot be part of a name. */
+static void put_deleted(struct sbuf *b, bool deleted)
+{
+	if (deleted)
+		sbuf_puts(b, "(deleted)");
+}
+
 static void put_exe(struct sbuf *b, const struct exec_record *rec)
 {
 	__u32 flags = rec->hdr.flags;
@@ -301,6 +309,7 @@ static void put_exe(struct sbuf *b, const struct exec_record *rec)
 		sbuf_putc(b, '?');
 	if (cut && at_end)
 		put_cut(b, exe_cut_bytes(rec), '-');
+	put_deleted(b, flags & EV_EXE_DELETED);
 }
 
 static void put_field(struct output *o, enum field f, const struct exec_record *rec)
@@ -346,6 +355,7 @@ static void put_field(struct output *o, enum field f, const struct exec_record *
 			if (e->flags & EV_CWD_TRUNCATED)
 				put_cut(b, cwd_cut_bytes(rec), '-');
 			shell_quote(b, rec->cwd, rec->cwd_len);
+			put_deleted(b, e->flags & EV_CWD_DELETED);
 		} else {
 			sbuf_putc(b, '-');
 		}

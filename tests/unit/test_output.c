@@ -136,6 +136,7 @@ int main(void)
 	output_format(&o, &rec);
 	LINE("table: cut cwd", "[+4995-bytes-cut]/leaf true\n");
 	output_free(&o);
+
 	output_init(&o, NULL);
 	o.json = true;
 	output_format(&o, &rec);
@@ -144,6 +145,14 @@ int main(void)
 	add_cwd("/home", 5, 0);
 	output_format(&o, &rec);
 	CHECK("json: whole cwd", HAS("\"cwd\":\"/home\",\"cwd_truncated\":0,"));
+	output_free(&o);
+	make("/memfd:x", "x\0", 2, 0, NULL, EV_EXE_DELETED);
+	add_cwd("/tmp/a b", 8, EV_CWD_DELETED);
+	fields(&o, "exe,cwd,args");
+	output_format(&o, &rec);
+	LINE("table: deleted exe and cwd", "/memfd:x(deleted)        '/tmp/a b'(deleted)  x\n");
+	CHECK_STR("table: a deleted exe is one column", column(&o, 1), strlen(column(&o, 1)),
+		  "/memfd:x(deleted)");
 	output_free(&o);
 	fields(&o, "pid,exe,args");
 
@@ -189,8 +198,8 @@ int main(void)
 	     "{\"time\":\"1970-01-01T00:00:02.500000000Z\",\"mono_ns\":2500000000,\"pid\":4242,"
 	     "\"ppid\":1,\"uid\":0,\"gid\":0,\"user\":\"root\",\"comm\":\"my prog\","
 	     "\"exe\":\"/usr/bin/true\",\"args\":[\"true\",\"a\\\"\\\\\\t\\n\xef\xbf\xbd\"],"
-	     "\"exe_truncated\":0,\"args_truncated\":0,\"ret\":0,\"error\":null,\"cwd\":null,"
-	     "\"cwd_truncated\":0,\"cgroup_id\":0,\"cgroup\":null,\"mntns\":0,\"interpreter\":null,\"script\":null,"
+	     "\"exe_truncated\":0,\"exe_deleted\":false,\"args_truncated\":0,\"ret\":0,\"error\":null,"
+	     "\"cwd\":null,\"cwd_truncated\":0,\"cwd_deleted\":null,\"cgroup_id\":0,\"cgroup\":null,\"mntns\":0,\"interpreter\":null,\"script\":null,"
 	     "\"args_b64\":[\"dHJ1ZQ==\",\"YSJcCQr/\"]}\n");
 
 	make("/usr/bin/dash", "/bin/sh\0./s.sh\0", 15, 0, "./s.sh", EV_SCRIPT);
