@@ -111,8 +111,9 @@ test: deps
 # the kernel packages are kept across runs.
 KERNELS       ?= host 5.10 6.1 6.1-cloud 6.1-rt 6.12 6.12-trixie
 KERNELS_FULL  ?= host 5.10 6.1 6.12-trixie
-# docs.sh and build.sh test nothing of the kernel.
-KERNEL_SUITES ?= $(filter-out tests/lib.sh tests/docs.sh tests/build.sh,$(wildcard tests/*.sh))
+# docs.sh, build.sh and quoting.sh test nothing of the kernel.
+KERNEL_SUITES ?= $(filter-out tests/lib.sh tests/docs.sh tests/build.sh tests/quoting.sh,\
+	$(wildcard tests/*.sh))
 KERNELS_STORM_EXECS ?= 5000
 KERNELS_CACHE ?= /var/cache/execmon-kernels
 .PHONY: test-kernels
