@@ -45,6 +45,15 @@ done
 line=$(awk '
 	!($2 in first) { order[++n] = $2; first[$2] = $3; shown[$2 "=" $3] = 1; next }
 	!(($2 "=" $3) in shown) { shown[$2 "=" $3] = 1; more[$2] = more[$2] " " $2 "(" $1 ")=" $3 }
-	END { for (i = 1; i <= n; i++) printf "%s%s=%s%s", (i > 1 ? " " : ""), order[i], first[order[i]], more[order[i]] }
+	$3 != "-" { counted = 1 }
+	END {
+		if (!counted) {
+			printf "not reported by this kernel (programs:"
+			for (i = 1; i <= n; i++) printf " %s", order[i]
+			printf ")"
+			exit
+		}
+		for (i = 1; i <= n; i++) printf "%s%s=%s%s", (i > 1 ? " " : ""), order[i], first[order[i]], more[order[i]]
+	}
 ' "$tmp/counts" 2>/dev/null)
 echo "$label: verified insns: ${line:-none}$notes"
