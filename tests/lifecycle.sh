@@ -54,6 +54,39 @@ early_signal() {
 for delay in 0 0.01 0.05 0.1; do early_signal INT $delay; done
 early_signal TERM 0.01
 
+# Helpers that run no program, so that they are quick even where every
+# exec is slow (an emulated VM). first_child PID: its oldest child.
+first_child() {
+	local kids
+	if [ -r /proc/"$1"/task/"$1"/children ]; then
+		read -r kids _ 2>/dev/null </proc/"$1"/task/"$1"/children
+	else
+		kids=$(pgrep -o -P "$1")
+	fi
+	echo "$kids"
+}
+# attached PID: PID holds a BPF link (its fdinfo has a link_id).
+attached() {
+	local f k
+	for f in /proc/"$1"/fdinfo/*; do
+		while read -r k _; do
+			[ "$k" = link_id: ] && return 0
+		done 2>/dev/null <"$f"
+	done
+	return 1
+}
+# stopped PID: PID is in the stopped state, not running nor a zombie.
+stopped() {
+	local state
+	for _ in $(seq 100); do
+		read -r _ _ state _ 2>/dev/null </proc/"$1"/stat || return 1
+		[ "$state" = T ] && return 0
+		[ "$state" = Z ] && return 1
+		sleep 0.01
+	done
+	return 1
+}
+
 # During the load, for certain: the loader (execmon's only child before it
 # attaches) is stopped while the signal comes. With BOTH, the loader gets
 # it too, as from a Ctrl-C to the whole process group. ARGS go to execmon;
@@ -64,16 +97,14 @@ signal_in_load() {
 	for _ in $(seq 20); do
 		"$EXECMON" "$@" >"$OUT" 2>"$OUT.err" &
 		pid=$!
-		for _ in $(seq 500); do
-			child=$(pgrep -P $pid | head -n 1)
+		while kill -0 $pid 2>/dev/null && ! attached $pid; do
+			child=$(first_child $pid)
 			if [ -n "$child" ] && kill -STOP "$child" 2>/dev/null; then
-				# not yet attached: then it is the loader, not the start-up check
-				ls -l /proc/$pid/fd 2>/dev/null | grep -q bpf_link || break
-				kill -CONT "$child"
+				# still not attached once it stopped: it is the loader
+				stopped "$child" && ! attached $pid && break
+				kill -CONT "$child" 2>/dev/null
 			fi
 			child=
-			ls -l /proc/$pid/fd 2>/dev/null | grep -q bpf_link && break
-			kill -0 $pid 2>/dev/null || break
 		done
 		[ -n "$child" ] && break
 		kill -KILL $pid 2>/dev/null
