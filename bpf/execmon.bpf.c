@@ -31,6 +31,10 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  *   the register compared, which need not be the one clang uses next, and
  *   lose it when a 32-bit value is zero-extended again. Offsets into the
  *   event are therefore 64-bit and go through clamp() right before use.
+ *   They also follow a compare into the registers that are copies of the
+ *   one compared, even along a path that cannot be taken, and end up with
+ *   a minimum above their maximum: so no compare is made on a value that
+ *   an offset was copied from.
  */
 
 /* x = min(x, max), done on the register that the next use reads. x must
@@ -509,7 +513,9 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		argv_len = 0;
 	}
 	ev->argv_len = argv_len;
-	/* exec caps argv and the environment at 6 MB together: this fits */
+	/* exec caps argv and the environment at 6 MB together: this fits.
+	 * (A saturating compare here would also break 5.10 and 6.1; see the
+	 * top of the file.) */
 	ev->argv_full_len = argv_full;
 
 	__u64 off = exe_len + argv_len;
