@@ -27,8 +27,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  *   their state in the per-CPU scratch slot instead.
  * - bpf_get_current_task_btf() exists from 5.11 on: the failed-exec
  *   program reads the current task with CO-RE reads.
- * - Verifiers before 6.8 keep the bound that a compare taught them only in
- *   the register compared, which need not be the one clang uses next, and
+ * - The verifiers of 5.10, 6.1 and (in places) 6.12 keep the bound that a
+ *   compare taught them only in the register compared, which need not be the one clang uses next, and
  *   lose it when a 32-bit value is zero-extended again. Offsets into the
  *   event are therefore 64-bit and go through clamp() right before use.
  *   They also follow a compare into the registers that are copies of the

@@ -20,7 +20,7 @@ struct load_msg {
 };
 
 /* Whether the kernel has BPF atomic exchange (5.12 and later), which the
- * bell needs to be exact: a four-instruction program says. */
+ * bell needs to be exact: a five-instruction program says. */
 static bool kernel_has_xchg(void)
 {
 	struct bpf_insn insns[] = {
