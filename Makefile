@@ -118,7 +118,7 @@ KERNELS_STORM_EXECS ?= 5000
 KERNELS_CACHE ?= /var/cache/execmon-kernels
 .PHONY: test-kernels
 test-kernels: deps
-	$(Q)$(MAKE) --no-print-directory all unit-tests $(BUILD)/storm
+	$(Q)$(MAKE) --no-print-directory all unit-tests $(BUILD)/storm $(BUILD)/progs
 	$(Q)BUILD=$(BUILD) KERNELS="$(KERNELS)" KERNELS_FULL="$(KERNELS_FULL)" \
 		KERNEL_SUITES="$(KERNEL_SUITES)" KERNELS_STORM_EXECS=$(KERNELS_STORM_EXECS) \
 		KERNELS_CACHE=$(KERNELS_CACHE) tests/kernels/run

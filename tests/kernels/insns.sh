@@ -6,7 +6,7 @@
 # POSIX sh,
 # as root; PROGS is the helper built from tests/kernels/progs.c.
 EXECMON=${EXECMON:-${BUILD:-build}/execmon}
-PROGS=${PROGS:-${BUILD:-build}/kernels/progs}
+PROGS=${PROGS:-${BUILD:-build}/progs}
 label=${1:-$(uname -r)}
 tmp=$(mktemp -d /tmp/execmon-insns.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
