@@ -29,6 +29,17 @@ struct exec_record {
 	struct event hdr;	/* last: it ends in a flexible array */
 };
 
+/* What kind of record it is: readers ask these, not the header's bits. */
+static inline bool record_is_self_check(const struct exec_record *rec)
+{
+	return rec->hdr.flags & EV_SELF_CHECK;
+}
+
+static inline bool record_is_failed(const struct exec_record *rec)
+{
+	return rec->hdr.flags & EV_FAILED;
+}
+
 enum decode_status decode_event(const void *data, size_t size, struct exec_record *rec);
 const char *decode_strerror(enum decode_status st);
 

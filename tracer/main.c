@@ -117,7 +117,7 @@ static void on_event(void *ctx, int cpu, const void *data, size_t size)
 			p_err("skipped a malformed record on CPU %d: %s", cpu, decode_strerror(st));
 		return;
 	}
-	if (rec.hdr.flags & EV_SELF_CHECK)
+	if (record_is_self_check(&rec))
 		return;
 	if (!t->header_done) {
 		output_header(&t->out);
