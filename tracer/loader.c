@@ -5,16 +5,23 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
+#include "cli.h"
+#include "diagnose.h"
 #include "loader.h"
 
-/* fds sent before the programs' */
-enum { FD_EVENTS, FD_BELL, FD_TRACKED, FD_CGROUP, FD_BSS, FD_FIXED };
+#define TRACKED_MAX	65536	/* processes a follow mode can hold */
+#define CALLS_MAX	1024	/* execs in flight at once, for --fails */
+#define ATTACH_NOW	'a'
 
+/* What the child says, before the fds that come with it. */
 struct load_msg {
-	int nprogs;
+	int err;		/* 0, or the negative errno; the child said why */
+	int nfds;
 	size_t bss_len;
 	bool bell_exact;
 };
@@ -41,127 +48,203 @@ static bool kernel_has_xchg(void)
 }
 
 /* Of each program that comes in two builds (see the BPF side), loads the
- * one this kernel takes, if configure() asked for it. */
-static void pick_build(struct bpf_program *xchg, struct bpf_program *nx, bool has_xchg)
+ * one this kernel takes, if it is wanted at all. */
+static void pick_build(struct bpf_program *xchg, struct bpf_program *nx, bool want, bool has_xchg)
 {
-	bool want = bpf_program__autoload(xchg);
-
 	bpf_program__set_autoload(xchg, want && has_xchg);
 	bpf_program__set_autoload(nx, want && !has_xchg);
 }
 
-/* Why a load failed, in terms of what to do about it. */
-static void explain_load_error(int err)
+/* Read-only data, map sizes and the programs to load: what the options
+ * fix before the load. */
+static void configure(struct execmon_bpf *skel, const struct env *o, bool want_cwd,
+		      bool has_xchg)
 {
-	if (err == EPERM)
-		fprintf(stderr, "execmon: can't load the BPF program: %s; tracing needs root, or "
-			"the capabilities CAP_BPF and CAP_PERFMON (try sudo)\n", strerror(err));
-	else
-		fprintf(stderr, "execmon: can't load the BPF program: %s (run with --verbose for "
-			"the verifier's log)\n", strerror(err));
+	bool follow = o->command || o->tree;
+
+	memcpy((void *)skel->rodata->filter_pids, o->pids, sizeof(o->pids));
+	skel->rodata->filter_pid_cnt = o->npids;
+	memcpy((void *)skel->rodata->filter_ppids, o->ppids, sizeof(o->ppids));
+	skel->rodata->filter_ppid_cnt = o->nppids;
+	memcpy((void *)skel->rodata->filter_uids, o->uids, sizeof(o->uids));
+	skel->rodata->filter_uid_cnt = o->nuids;
+	if (o->comm) {
+		strncpy((char *)skel->rodata->filter_comm, o->comm, COMM_LEN - 1);
+		skel->rodata->filter_comm_on = true;
+	}
+	skel->rodata->filter_cgroup_on = o->cgroup != NULL;
+	skel->rodata->want_cwd = want_cwd;
+
+	pick_build(skel->progs.execmon_exec, skel->progs.execmon_exec_nx, true, has_xchg);
+	/* the follow and failure programs, and their maps, only when asked for */
+	skel->rodata->follow_on = follow;
+	bpf_program__set_autoload(skel->progs.execmon_fork, follow);
+	bpf_program__set_autoload(skel->progs.execmon_exit, follow);
+	if (follow) {
+		bpf_map__set_max_entries(skel->maps.execmon_tracked, TRACKED_MAX);
+		bpf_map__set_map_flags(skel->maps.execmon_tracked, BPF_F_NO_PREALLOC);
+	}
+	bpf_program__set_autoload(skel->progs.execmon_sys_enter, o->fails);
+	pick_build(skel->progs.execmon_sys_exit, skel->progs.execmon_sys_exit_nx, o->fails,
+		   has_xchg);
+	if (o->fails) {
+		skel->rodata->sys_execve_nr = SYS_execve;
+		skel->rodata->sys_execveat_nr = SYS_execveat;
+#ifdef __x86_64__
+		/* the ia32 table's, from <asm/unistd_32.h>, whose names clash */
+		skel->rodata->sys_execve_nr32 = 11;
+		skel->rodata->sys_execveat_nr32 = 358;
+#endif
+		bpf_map__set_max_entries(skel->maps.execmon_calls, CALLS_MAX);
+	}
 }
 
-static int send_fds(int sock, const struct load_msg *msg, const int *fds, int nfds)
+static int send_msg(int sock, const struct load_msg *msg, const int *fds)
 {
-	char ctl[CMSG_SPACE(sizeof(int) * (FD_FIXED + LOADER_PROGS_MAX))] = {};
+	char ctl[CMSG_SPACE(sizeof(int) * (MAP_COUNT + LOADER_LINKS_MAX))] = {};
 	struct iovec iov = { .iov_base = (void *)msg, .iov_len = sizeof(*msg) };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl, .msg_controllen = CMSG_SPACE(sizeof(int) * nfds),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-	memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
+	if (msg->nfds) {
+		struct cmsghdr *cm;
+
+		mh.msg_control = ctl;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * msg->nfds);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int) * msg->nfds);
+		memcpy(CMSG_DATA(cm), fds, sizeof(int) * msg->nfds);
+	}
 	return sendmsg(sock, &mh, 0) == sizeof(*msg) ? 0 : -1;
 }
 
-/* The child: everything that needs the kernel's BTF. */
-static void load_child(int sock, void (*configure)(struct execmon_bpf *skel))
+/* Receives a message and up to max fds; -1 when the child sent nothing
+ * whole (it has said why, or died). */
+static int recv_msg(int sock, struct load_msg *msg, int *fds, int max)
+{
+	char ctl[CMSG_SPACE(sizeof(int) * (MAP_COUNT + LOADER_LINKS_MAX))];
+	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(*msg) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n != sizeof(*msg) || msg->nfds < 0 || msg->nfds > max)
+		return -1;
+	if (!msg->nfds)
+		return 0;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS ||
+	    cm->cmsg_len != CMSG_LEN(sizeof(int) * msg->nfds))
+		return -1;
+	memcpy(fds, CMSG_DATA(cm), sizeof(int) * msg->nfds);
+	return 0;
+}
+
+/* The child: everything that needs the kernel's BTF or the loaded object.
+ * It loads, sends the maps, waits for the word, attaches and sends the
+ * links. If the tracer goes away first, it just exits. */
+static void load_child(int sock, const struct env *o, bool want_cwd)
 {
 	struct execmon_bpf *skel = execmon_bpf__open();
-	struct bpf_program *prog;
 	struct load_msg msg = {};
-	int fds[FD_FIXED + LOADER_PROGS_MAX], err;
+	struct bpf_program *prog;
+	int fds[MAP_COUNT + LOADER_LINKS_MAX];
+	char c;
 
 	if (!skel) {
 		fprintf(stderr, "execmon: can't open the BPF object: %s\n", strerror(errno));
 		_exit(1);
 	}
-	configure(skel);
 	msg.bell_exact = kernel_has_xchg();
-	pick_build(skel->progs.execmon_exec, skel->progs.execmon_exec_nx, msg.bell_exact);
-	pick_build(skel->progs.execmon_sys_exit, skel->progs.execmon_sys_exit_nx, msg.bell_exact);
-	err = execmon_bpf__load(skel);
-	if (err) {
-		explain_load_error(-err);
-		_exit(1);
+	configure(skel, o, want_cwd, msg.bell_exact);
+	msg.err = execmon_bpf__load(skel);
+	if (msg.err) {
+		diag_failed(DIAG_LOAD, -msg.err);
+		_exit(send_msg(sock, &msg, NULL) ? 1 : 0);
 	}
-	fds[FD_EVENTS] = bpf_map__fd(skel->maps.execmon_events);
-	fds[FD_BELL] = bpf_map__fd(skel->maps.execmon_bell);
-	fds[FD_TRACKED] = bpf_map__fd(skel->maps.execmon_tracked);
-	fds[FD_CGROUP] = bpf_map__fd(skel->maps.execmon_cgroup);
-	fds[FD_BSS] = bpf_map__fd(skel->maps.bss);
+#define BPF_SIDE_MAP_FD(id, name) fds[MAP_##id] = bpf_map__fd(skel->maps.name);
+	BPF_SIDE_MAPS(BPF_SIDE_MAP_FD)
+#undef BPF_SIDE_MAP_FD
+	msg.nfds = MAP_COUNT;
 	msg.bss_len = bpf_map__value_size(skel->maps.bss);
-	bpf_object__for_each_program(prog, skel->obj) {
-		int fd = bpf_program__fd(prog);
+	if (send_msg(sock, &msg, fds) || read(sock, &c, 1) != 1 || c != ATTACH_NOW)
+		_exit(0);
 
-		if (fd >= 0 && msg.nprogs < LOADER_PROGS_MAX)
-			fds[FD_FIXED + msg.nprogs++] = fd;
+	msg = (struct load_msg){};
+	bpf_object__for_each_program(prog, skel->obj) {
+		struct bpf_link *link;
+
+		if (bpf_program__fd(prog) < 0)
+			continue;	/* not loaded */
+		link = bpf_program__attach(prog);
+		if (!link) {
+			msg.err = -errno;
+			diag_failed(DIAG_ATTACH, errno);
+			break;
+		}
+		if (msg.nfds < LOADER_LINKS_MAX)
+			fds[msg.nfds++] = bpf_link__fd(link);
 	}
-	_exit(send_fds(sock, &msg, fds, FD_FIXED + msg.nprogs) ? 1 : 0);
+	if (msg.err)
+		msg.nfds = 0;	/* the links close with this process */
+	_exit(send_msg(sock, &msg, fds) ? 1 : 0);
 }
 
-int bpf_side_load(struct bpf_side *b, void (*configure)(struct execmon_bpf *skel))
+/* Waits for the child, keeping its peak memory for the verbose report. */
+static void reap(struct bpf_side *b)
 {
-	char ctl[CMSG_SPACE(sizeof(int) * (FD_FIXED + LOADER_PROGS_MAX))];
+	struct rusage ru = {};
+	int status;
+
+	if (b->sock >= 0)
+		close(b->sock);
+	b->sock = -1;
+	if (b->loader <= 0)
+		return;
+	while (wait4(b->loader, &status, 0, &ru) < 0)
+		if (errno != EINTR)
+			break;
+	b->loader_peak_kb = ru.ru_maxrss;
+	b->loader = 0;
+}
+
+int bpf_side_load(struct bpf_side *b, const struct env *o, bool want_cwd)
+{
 	struct load_msg msg = {};
-	struct iovec iov = { .iov_base = &msg, .iov_len = sizeof(msg) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-	struct cmsghdr *cm;
-	int sv[2], status, fds[FD_FIXED + LOADER_PROGS_MAX];
-	ssize_t n;
-	pid_t pid;
+	int sv[2];
 
 	memset(b, 0, sizeof(*b));
-	b->events_fd = b->bell_fd = b->tracked_fd = b->cgroup_fd = b->bss_fd = -1;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) || (pid = fork()) < 0) {
+	for (int i = 0; i < MAP_COUNT; i++)
+		b->map_fds[i] = -1;
+	b->sock = -1;
+	b->opened = true;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) ||
+	    (b->loader = fork()) < 0) {
 		fprintf(stderr, "execmon: can't start the loader: %s\n", strerror(errno));
+		b->loader = 0;
 		return -1;
 	}
-	if (pid == 0) {
+	if (b->loader == 0) {
 		close(sv[0]);
-		load_child(sv[1], configure);
+		load_child(sv[1], o, want_cwd);
 	}
 	close(sv[1]);
-	n = recvmsg(sv[0], &mh, MSG_CMSG_CLOEXEC);
-	close(sv[0]);
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
-		n = -1;		/* the child said why */
-	cm = n == sizeof(msg) ? CMSG_FIRSTHDR(&mh) : NULL;
-	if (!cm || cm->cmsg_type != SCM_RIGHTS || msg.nprogs < 1 || msg.nprogs > LOADER_PROGS_MAX ||
-	    cm->cmsg_len != CMSG_LEN(sizeof(int) * (FD_FIXED + msg.nprogs))) {
-		if (WIFEXITED(status) && !WEXITSTATUS(status))
+	b->sock = sv[0];
+	if (recv_msg(b->sock, &msg, b->map_fds, MAP_COUNT) || msg.err || msg.nfds != MAP_COUNT) {
+		if (!msg.err)
 			fprintf(stderr, "execmon: the loader sent nothing usable\n");
+		reap(b);
 		return -1;
 	}
-	memcpy(fds, CMSG_DATA(cm), sizeof(int) * (FD_FIXED + msg.nprogs));
-	b->events_fd = fds[FD_EVENTS];
-	b->bell_fd = fds[FD_BELL];
-	b->tracked_fd = fds[FD_TRACKED];
-	b->cgroup_fd = fds[FD_CGROUP];
-	b->bss_fd = fds[FD_BSS];
-	b->nprogs = msg.nprogs;
 	b->bell_exact = msg.bell_exact;
-	for (int i = 0; i < b->nprogs; i++) {
-		b->prog_fds[i] = fds[FD_FIXED + i];
-		b->link_fds[i] = -1;
-	}
 	b->bss_len = (msg.bss_len + getpagesize() - 1) & ~(size_t)(getpagesize() - 1);
-	b->bss = mmap(NULL, b->bss_len, PROT_READ | PROT_WRITE, MAP_SHARED, b->bss_fd, 0);
+	b->bss = mmap(NULL, b->bss_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      b->map_fds[MAP_BSS], 0);
 	if (b->bss == MAP_FAILED) {
 		b->bss = NULL;
 		fprintf(stderr, "execmon: can't map the BPF program's counters: %s\n", strerror(errno));
@@ -172,39 +255,38 @@ int bpf_side_load(struct bpf_side *b, void (*configure)(struct execmon_bpf *skel
 
 int bpf_side_attach(struct bpf_side *b)
 {
-	for (int i = 0; i < b->nprogs; i++) {
-		/* tp_btf programs know their tracepoint: no name is given */
-		b->link_fds[i] = bpf_raw_tracepoint_open(NULL, b->prog_fds[i]);
-		if (b->link_fds[i] < 0) {
-			int err = -errno;
+	struct load_msg msg = {};
+	char c = ATTACH_NOW;
+	int err = -1;
 
-			bpf_side_detach(b);
-			return err;
-		}
+	if (b->sock >= 0 && write(b->sock, &c, 1) == 1 &&
+	    !recv_msg(b->sock, &msg, b->link_fds, LOADER_LINKS_MAX) && !msg.err && msg.nfds > 0) {
+		b->nlinks = msg.nfds;
+		err = 0;
+	} else if (!msg.err) {
+		fprintf(stderr, "execmon: the loader did not attach the programs\n");
 	}
-	return 0;
+	reap(b);
+	return err;
 }
 
 void bpf_side_detach(struct bpf_side *b)
 {
-	for (int i = 0; i < b->nprogs; i++) {
-		if (b->link_fds[i] >= 0)
-			close(b->link_fds[i]);
-		b->link_fds[i] = -1;
-	}
+	for (int i = 0; i < b->nlinks; i++)
+		close(b->link_fds[i]);
+	b->nlinks = 0;
 }
 
 void bpf_side_close(struct bpf_side *b)
 {
+	if (!b->opened)
+		return;
 	bpf_side_detach(b);
+	reap(b);
 	if (b->bss)
 		munmap(b->bss, b->bss_len);
-	for (int i = 0; i < b->nprogs; i++)
-		close(b->prog_fds[i]);
-	int map_fds[] = { b->events_fd, b->bell_fd, b->tracked_fd, b->cgroup_fd, b->bss_fd };
-
-	for (size_t i = 0; i < sizeof(map_fds) / sizeof(map_fds[0]); i++)
-		if (map_fds[i] >= 0)
-			close(map_fds[i]);
+	for (int i = 0; i < MAP_COUNT; i++)
+		if (b->map_fds[i] >= 0)
+			close(b->map_fds[i]);
 	memset(b, 0, sizeof(*b));
 }

@@ -1,41 +1,68 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Loading the BPF programs in a short-lived child. CO-RE needs the kernel's
- * BTF, which libbpf reads whole (over 10 MB at its peak on a current
- * kernel); the child does that, loads, hands the program and map fds over
- * and exits, so that the long-running tracer never holds that memory.
+ * Loading and attaching the BPF programs in a short-lived child. CO-RE
+ * needs the kernel's BTF, which libbpf reads whole (over 10 MB at its peak
+ * on a current kernel); the child does that, loads, hands the map fds
+ * over, attaches when told and hands the links over, then exits, so that
+ * the long-running tracer never holds that memory. The child attaches with
+ * libbpf's own attach, so a program of any type needs nothing here.
  */
 #ifndef EXECMON_LOADER_H
 #define EXECMON_LOADER_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include "event.h"		/* the ABI types, which the skeleton uses */
 #include "execmon.skel.h"
 
-#define LOADER_PROGS_MAX 8
+struct env;
 
-struct bpf_side {
-	int events_fd;		/* the perf event array */
-	int bell_fd;		/* the perf event array that wakes the reader */
-	int tracked_fd;		/* follow mode's set of processes */
-	int cgroup_fd;		/* --cgroup's cgroup array */
-	int bss_fd;
-	struct execmon_bpf__bss *bss;	/* mapped: counters, self_check_pid */
-	size_t bss_len;
-	int prog_fds[LOADER_PROGS_MAX];
-	int link_fds[LOADER_PROGS_MAX];
-	int nprogs;
-	bool bell_exact;	/* the BPF side never misses the reader's bell */
+/* The maps the tracer uses once loaded, by their skeleton names: adding
+ * one is a line here, and bpf_side_map_fd(b, MAP_name) gives its fd. */
+#define BPF_SIDE_MAPS(X)	\
+	X(EVENTS, execmon_events)	/* the perf event array */		\
+	X(BELL, execmon_bell)		/* the perf event array that wakes the reader */ \
+	X(TRACKED, execmon_tracked)	/* follow mode's set of processes */	\
+	X(CGROUP, execmon_cgroup)	/* --cgroup's cgroup array */		\
+	X(BSS, bss)			/* mapped: counters, self_check_pid */
+
+enum bpf_side_map {
+#define BPF_SIDE_MAP_ENUM(id, name) MAP_##id,
+	BPF_SIDE_MAPS(BPF_SIDE_MAP_ENUM)
+#undef BPF_SIDE_MAP_ENUM
+	MAP_COUNT
 };
 
-/* Opens the skeleton in a child, lets configure() set its read-only data
- * and what to load, loads it and receives the fds. Returns 0, or -1 once
- * the reason has been printed. */
-int bpf_side_load(struct bpf_side *b, void (*configure)(struct execmon_bpf *skel));
+#define LOADER_LINKS_MAX 8
 
-/* Attaches every loaded program; returns 0 or a negative errno. */
+struct bpf_side {
+	bool opened;		/* bpf_side_load() ran: there is something to close */
+	int map_fds[MAP_COUNT];
+	struct execmon_bpf__bss *bss;
+	size_t bss_len;
+	int link_fds[LOADER_LINKS_MAX];
+	int nlinks;
+	bool bell_exact;	/* the BPF side never misses the reader's bell */
+	pid_t loader;		/* the child, until the programs are attached */
+	int sock;
+	long loader_peak_kb;	/* the child's peak RSS, once it has exited */
+};
+
+/* Opens the skeleton in a child, sets its read-only data and what to load
+ * from the options, loads it and receives the map fds. Returns 0, or -1
+ * once the reason has been printed. */
+int bpf_side_load(struct bpf_side *b, const struct env *opts, bool want_cwd);
+
+static inline int bpf_side_map_fd(const struct bpf_side *b, enum bpf_side_map m)
+{
+	return b->map_fds[m];
+}
+
+/* Has the child attach every program it loaded; returns 0 or a negative
+ * errno. Once done, the child is gone. */
 int bpf_side_attach(struct bpf_side *b);
+/* Detaching is closing the links: nothing runs from then on. */
 void bpf_side_detach(struct bpf_side *b);
 void bpf_side_close(struct bpf_side *b);
 

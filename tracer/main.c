@@ -16,6 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
+#include "diagnose.h"
 #include "event.h"
 #include "follow.h"
 #include "loader.h"
@@ -38,8 +39,6 @@
 /* argv[1] of the start-up marker, which execmon runs as itself */
 #define SELF_CHECK_ARG	"--execmon-self-check"
 
-#define TRACKED_MAX	65536	/* processes a follow mode can hold */
-#define CALLS_MAX	1024	/* execs in flight at once, for --fails */
 #define FOLLOW_EPOLL_MARK (~0ULL)
 
 
@@ -56,25 +55,31 @@ static void p_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-__attribute__((format(printf, 2, 0)))
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
-{
-	if (!env.verbose)
-		return 0;
-	return vfprintf(stderr, fmt, args);
-}
-
 static volatile sig_atomic_t exiting;
 static volatile bool stop_drain;
 static volatile pid_t command_pid;	/* the command being followed */
 static volatile sig_atomic_t signals;
 
-/* Following a command, execmon ends when it does: a signal sent to execmon
- * alone is passed on (one from the terminal reached the command already),
- * and only a second one ends execmon at once. */
+/*
+ * The first signal stops tracing, and what was captured is still written
+ * (waiting, if need be, for a reader that has stalled). Following a
+ * command, execmon ends when it does: a signal sent to execmon alone is
+ * passed on (one from the terminal reached the command already). A second
+ * signal ends execmon at once, with the status a shell gives a process
+ * the signal ended; the command, if any, runs on. The kernel drops the
+ * programs and maps with the last descriptor.
+ */
 static void on_signal(int sig, siginfo_t *si, void *uc)
 {
-	if (command_pid > 0 && signals++ == 0) {
+	static const char msg[] = "execmon: stopped at once by a second signal\n";
+
+	if (signals++) {
+		if (write(2, msg, sizeof(msg) - 1) < 0) {
+			/* nothing more to do: exiting anyway */
+		}
+		_exit(128 + sig);
+	}
+	if (command_pid > 0) {
 		if (si->si_code <= 0)
 			kill(command_pid, sig);
 		return;
@@ -104,6 +109,7 @@ struct tracer {
 	bool header_done;
 	bool wrote;
 	int write_errno;
+	bool write_said;	/* the write error was reported */
 };
 
 static void on_event(void *ctx, int cpu, const void *data, size_t size)
@@ -306,50 +312,7 @@ static void add_tracked(void *ctx, pid_t pid)
 	__u32 key = pid;
 	__u8 one = 1;
 
-	bpf_map_update_elem(t->bpf.tracked_fd, &key, &one, BPF_ANY);
-}
-
-/* Read-only data and map sizes: what is fixed before the load. Runs in the
- * loader's child process. */
-static bool want_cwd;
-
-static void configure(struct execmon_bpf *skel)
-{
-	bool follow = env.command || env.tree;
-
-	memcpy((void *)skel->rodata->filter_pids, env.pids, sizeof(env.pids));
-	skel->rodata->filter_pid_cnt = env.npids;
-	memcpy((void *)skel->rodata->filter_ppids, env.ppids, sizeof(env.ppids));
-	skel->rodata->filter_ppid_cnt = env.nppids;
-	memcpy((void *)skel->rodata->filter_uids, env.uids, sizeof(env.uids));
-	skel->rodata->filter_uid_cnt = env.nuids;
-	if (env.comm) {
-		strncpy((char *)skel->rodata->filter_comm, env.comm, COMM_LEN - 1);
-		skel->rodata->filter_comm_on = true;
-	}
-	skel->rodata->filter_cgroup_on = env.cgroup != NULL;
-	skel->rodata->want_cwd = want_cwd;
-
-	/* the follow and failure programs, and their maps, only when asked for */
-	skel->rodata->follow_on = follow;
-	bpf_program__set_autoload(skel->progs.execmon_fork, follow);
-	bpf_program__set_autoload(skel->progs.execmon_exit, follow);
-	if (follow) {
-		bpf_map__set_max_entries(skel->maps.execmon_tracked, TRACKED_MAX);
-		bpf_map__set_map_flags(skel->maps.execmon_tracked, BPF_F_NO_PREALLOC);
-	}
-	bpf_program__set_autoload(skel->progs.execmon_sys_enter, env.fails);
-	bpf_program__set_autoload(skel->progs.execmon_sys_exit, env.fails);
-	if (env.fails) {
-		skel->rodata->sys_execve_nr = SYS_execve;
-		skel->rodata->sys_execveat_nr = SYS_execveat;
-#ifdef __x86_64__
-		/* the ia32 table's, from <asm/unistd_32.h>, whose names clash */
-		skel->rodata->sys_execve_nr32 = 11;
-		skel->rodata->sys_execveat_nr32 = 358;
-#endif
-		bpf_map__set_max_entries(skel->maps.execmon_calls, CALLS_MAX);
-	}
+	bpf_map_update_elem(bpf_side_map_fd(&t->bpf, MAP_TRACKED), &key, &one, BPF_ANY);
 }
 
 /*
@@ -382,18 +345,13 @@ static int check_std_fds(void)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Options, signals and the output: nothing is loaded yet. */
+static int prepare(struct tracer *t, int argc, char **argv)
 {
-	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
-	struct tracer t = {};
-	struct stats st = {};
-	sigset_t stop_sigs, old_sigs;
-	int err = 0, status = 0;
-	bool write_said = false;
+	/* SA_RESTART: a signal must not cut a write short (see on_signal) */
+	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO | SA_RESTART };
+	int status = check_std_fds();
 
-	if (argc == 2 && !strcmp(argv[1], SELF_CHECK_ARG))
-		return 0;
-	status = check_std_fds();
 	if (status)
 		return status;
 	/* from the start, so that a signal before tracing ends it quietly too */
@@ -401,28 +359,22 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	cli_parse(argc, argv);
-
-	if (is_setid()) {
-		p_err("refusing to run set-user-ID or set-group-ID: that would show every "
-		      "exec to every user; run it as root or with CAP_BPF and CAP_PERFMON");
+	if (diag_preflight())
 		return 1;
-	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		p_err("this kernel has no BTF (/sys/kernel/btf/vmlinux: %s); execmon needs a "
-		      "kernel built with CONFIG_DEBUG_INFO_BTF=y", strerror(errno));
-		return 1;
-	}
-	if (!have_tracing_caps()) {
-		p_err("tracing needs root, or the capabilities CAP_BPF and CAP_PERFMON (try sudo)");
-		return 1;
-	}
-
-	libbpf_set_print(libbpf_print);
+	libbpf_set_print(diag_libbpf_print);
 	signal(SIGPIPE, SIG_IGN);
-	cli_setup_output(&t.out);
+	cli_setup_output(&t->out);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	return 0;
+}
 
-	want_cwd = t.out.json || output_has_field(&t.out, FIELD_CWD);
+/* The steps of the start-up, in order; each says why it failed. */
+static int load(struct tracer *t)
+{
+	bool want_cwd = t->out.json || output_has_field(&t->out, FIELD_CWD);
+	sigset_t stop_sigs, old_sigs;
+	int err;
+
 	/* A signal would cut the loader's hand-over short, and the child has
 	 * the handler too (a Ctrl-C reaches both): the load runs with them
 	 * blocked, in both, and one that came meanwhile is handled after. */
@@ -431,125 +383,167 @@ int main(int argc, char **argv)
 	sigaddset(&stop_sigs, SIGTERM);
 	sigaddset(&stop_sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stop_sigs, &old_sigs);
-	err = bpf_side_load(&t.bpf, configure);
+	err = bpf_side_load(&t->bpf, &env, want_cwd);
 	sigprocmask(SIG_SETMASK, &old_sigs, NULL);
-	if (err || exiting) {
-		status = err ? 1 : 0;
-		goto cleanup;
-	}
+	return err ? 1 : 0;
+}
 
-	struct reader_ops ops = { .event = on_event, .lost = on_lost, .ctx = &t };
+static int open_rings(struct tracer *t)
+{
+	struct reader_ops ops = { .event = on_event, .lost = on_lost, .ctx = t };
 
-	t.reader = reader_new(t.bpf.events_fd, t.bpf.bell_fd, t.bpf.bss->counters, COUNTER_SLOTS,
-			      env.ring_pages, HOLDBACK_NS, &ops);
-	if (!t.reader) {
-		p_err("can't open the perf buffers: %s", strerror(errno));
-		status = 1;
-		goto cleanup;
+	t->reader = reader_new(bpf_side_map_fd(&t->bpf, MAP_EVENTS),
+			       bpf_side_map_fd(&t->bpf, MAP_BELL), t->bpf.bss->counters,
+			       COUNTER_SLOTS, env.ring_pages, HOLDBACK_NS, &ops);
+	if (!t->reader) {
+		diag_failed(DIAG_RINGS, errno);
+		return 1;
 	}
-	if (env.cgroup) {
-		__u32 key = 0, fd = env.cgroup_fd;
+	return 0;
+}
 
-		if (bpf_map_update_elem(t.bpf.cgroup_fd, &key, &fd, BPF_ANY)) {
-			p_err("can't set cgroup '%s': %s", env.cgroup, strerror(errno));
-			status = 1;
-			goto cleanup;
-		}
+static int set_cgroup(struct tracer *t)
+{
+	__u32 key = 0, fd = env.cgroup_fd;
+
+	if (env.cgroup && bpf_map_update_elem(bpf_side_map_fd(&t->bpf, MAP_CGROUP), &key, &fd,
+					      BPF_ANY)) {
+		p_err("can't set cgroup '%s': %s", env.cgroup, strerror(errno));
+		return 1;
 	}
+	return 0;
+}
+
+static int start_follow(struct tracer *t)
+{
+	int err = 0;
+
 	if (env.command) {
-		err = follow_spawn(&t.follow, env.command);
+		err = follow_spawn(&t->follow, env.command);
 		if (!err)
-			add_tracked(&t, t.follow.pid);
+			add_tracked(t, t->follow.pid);
 	} else if (env.tree) {
 		/* before attaching, and again after: a fork in between is caught */
-		err = follow_watch(&t.follow, env.tree);
+		err = follow_watch(&t->follow, env.tree);
 		if (!err)
-			follow_descendants(env.tree, add_tracked, &t);
+			follow_descendants(env.tree, add_tracked, t);
 	}
-	if (err) {
+	if (err)
 		p_err("can't %s: %s", env.command ? "start the command" : "watch the process",
 		      strerror(-err));
-		status = 1;
-		goto cleanup;
-	}
-	t.out.start_ns = clock_ns(CLOCK_MONOTONIC);
-	t.out.mono_to_real_ns = (__s64)clock_ns(CLOCK_REALTIME) - (__s64)t.out.start_ns;
-	err = bpf_side_attach(&t.bpf);
-	if (err) {
-		p_err("can't attach to the sched_process_exec tracepoint: %s", strerror(-err));
-		status = 1;
-		goto cleanup;
-	}
-	err = self_check(&t);
-	if (err) {
-		if (err == -ETIMEDOUT)
-			p_err("the sched_process_exec tracepoint did not fire within a second of "
-			      "attaching: execs cannot be traced on this system");
-		else
-			p_err("can't run the start-up check: %s", strerror(-err));
-		status = 1;
-		goto cleanup;
-	}
-	if (env.tree)
-		follow_descendants(env.tree, add_tracked, &t);
+	return err ? 1 : 0;
+}
+
+static int attach(struct tracer *t)
+{
+	t->out.start_ns = clock_ns(CLOCK_MONOTONIC);
+	t->out.mono_to_real_ns = (__s64)clock_ns(CLOCK_REALTIME) - (__s64)t->out.start_ns;
+	if (bpf_side_attach(&t->bpf))
+		return 1;
+	if (env.verbose)
+		p_err("loaded by a child process that peaked at %ld KB", t->bpf.loader_peak_kb);
+	return 0;
+}
+
+static int check_tracing(struct tracer *t)
+{
+	int err = self_check(t);
+
+	if (err == -ETIMEDOUT)
+		p_err("the sched_process_exec tracepoint did not fire within a second of "
+		      "attaching: execs cannot be traced on this system");
+	else if (err)
+		p_err("can't run the start-up check: %s", strerror(-err));
+	else if (env.tree)
+		follow_descendants(env.tree, add_tracked, t);
+	return err ? 1 : 0;
+}
+
+static int drop_privs(struct tracer *t)
+{
 	/* a user ID of its own would keep execmon from passing signals on to
 	 * the command, which runs as the user who started execmon */
-	err = drop_privileges(!env.command);
-	if (err) {
+	int err = drop_privileges(!env.command);
+
+	if (err)
 		p_err("can't drop privileges: %s", strerror(-err));
-		status = 1;
-		goto cleanup;
-	}
-	/* stopped before tracing began: nothing shown, no command run (it
-	 * waits for a go that now never comes), and a quiet exit, as ever */
-	if (exiting)
-		goto cleanup;
-	if (!t.header_done) {
-		output_header(&t.out);
-		t.header_done = t.wrote = true;
-	}
+	return err ? 1 : 0;
+}
 
-	if (env.command) {
-		command_pid = t.follow.pid;
-		err = follow_release(&t.follow);
-		if (err) {
-			p_err("can't start the command: %s", strerror(-err));
-			status = 1;
-			goto cleanup;
-		}
-	}
+static int begin(struct tracer *t)
+{
+	int err;
 
-	status = trace(&t);
-	if (!status && t.followed_gone) {
-		status = follow_exit_code(&t.follow);
-	} else if (!status && env.command && !exiting && t.write_errno) {
-		/* The output failed, but the command is the user's work: it
-		 * runs to its end, untraced. A reader that went away is a
-		 * normal end, and the command's status is ours; another error
-		 * (a full disk) is said now, not after the command, and the
-		 * status is 1, as for any output that could not be written. */
-		bpf_side_detach(&t.bpf);
-		if (t.write_errno != EPIPE) {
-			p_err("can't write the output: %s; tracing stopped, waiting for "
-			      "the command to end", strerror(t.write_errno));
-			write_said = true;
-		}
-		err = follow_wait(&t.follow, &exiting);
-		if (err >= 0 && t.write_errno == EPIPE)
-			status = err;
+	if (!t->header_done) {
+		output_header(&t->out);
+		t->header_done = t->wrote = true;
 	}
+	if (!env.command)
+		return 0;
+	command_pid = t->follow.pid;
+	err = follow_release(&t->follow);
+	if (err)
+		p_err("can't start the command: %s", strerror(-err));
+	return err ? 1 : 0;
+}
 
-	/* what is already in the buffers is shown before leaving */
+/* Returns 0 once tracing runs, or when a signal came first (nothing shown,
+ * no command run: it waits for a go that now never comes); 1 once the
+ * reason it cannot has been given. */
+static int start(struct tracer *t)
+{
+	static int (*const steps[])(struct tracer *) = {
+		load, open_rings, set_cgroup, start_follow, attach, check_tracing, drop_privs,
+		begin,
+	};
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]) && !exiting; i++)
+		if (steps[i](t))
+			return 1;
+	return 0;
+}
+
+/* Traces until the end: a signal, the followed command or tree gone, or
+ * the output failed. Returns the exit status so far. */
+static int run(struct tracer *t)
+{
+	int status = trace(t), err;
+
+	if (!status && t->followed_gone)
+		return follow_exit_code(&t->follow);
+	if (status || !env.command || exiting || !t->write_errno)
+		return status;
+	/* The output failed, but the command is the user's work: it runs to
+	 * its end, untraced. A reader that went away is a normal end, and the
+	 * command's status is ours; another error (a full disk) is said now,
+	 * not after the command, and the status is 1, as for any output that
+	 * could not be written. */
+	bpf_side_detach(&t->bpf);
+	if (t->write_errno != EPIPE) {
+		p_err("can't write the output: %s; tracing stopped, waiting for the command "
+		      "to end", strerror(t->write_errno));
+		t->write_said = true;
+	}
+	err = follow_wait(&t->follow, &exiting);
+	return err >= 0 && t->write_errno == EPIPE ? err : 0;
+}
+
+/* What is already in the buffers is shown before leaving, then the
+ * statistics and the losses; returns the exit status. */
+static int finish(struct tracer *t, int status)
+{
+	struct stats st = {};
+
 	stop_drain = false;
-	bpf_side_detach(&t.bpf);
-	drain(&t, true);
-	check_losses(&t, &st);
+	bpf_side_detach(&t->bpf);
+	drain(t, true);
+	check_losses(t, &st);
 	if (env.stats)
-		print_stats(&t, &st);
-	flush_output(&t);
-	if (t.write_errno && t.write_errno != EPIPE) {
-		if (!write_said)
-			p_err("can't write the output: %s", strerror(t.write_errno));
+		print_stats(t, &st);
+	flush_output(t);
+	if (t->write_errno && t->write_errno != EPIPE) {
+		if (!t->write_said)
+			p_err("can't write the output: %s", strerror(t->write_errno));
 		status = 1;
 	}
 	/* the kernel's count too: the last losses may not have reached the
@@ -559,7 +553,21 @@ int main(int argc, char **argv)
 		      (unsigned long long)(st.emit_failed > st.lost ? st.emit_failed : st.lost));
 	if (env.strict && stats_losses(&st) && (!status || env.command))
 		status = EXIT_LOSS;
-cleanup:
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct tracer t = {};
+	int status;
+
+	if (argc == 2 && !strcmp(argv[1], SELF_CHECK_ARG))
+		return 0;
+	status = prepare(&t, argc, argv);
+	if (!status)
+		status = start(&t);
+	if (!status && !exiting)
+		status = finish(&t, run(&t));
 	reader_free(t.reader);
 	bpf_side_close(&t.bpf);
 	output_free(&t.out);
