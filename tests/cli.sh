@@ -72,34 +72,6 @@ fi
 
 # A value that is not all digits is a user name, even if it starts with one.
 bad_value "uid with letters after digits is a name" --uid 12x "unknown user '12x'"
-if is_root; then
-	digit_user=4qa$$
-	for _ in $(seq 10); do	# again while another holds the lock on /etc/passwd
-		useradd -M -N -s /usr/sbin/nologin "$digit_user" 2>"$TMP/err" ||
-			useradd --badname -M -N -s /usr/sbin/nologin "$digit_user" 2>"$TMP/err"
-		grep -q lock "$TMP/err" || break
-		sleep 0.5
-	done
-	if id -u "$digit_user" >/dev/null 2>&1; then
-		trap 'userdel "$digit_user" 2>/dev/null; cleanup' EXIT
-		uid=$(id -u "$digit_user")
-		if start_tracer "$TMP/out" -H -o uid,args --uid "$digit_user"; then
-			/usr/bin/true not-that-user
-			setpriv --reuid="$uid" --regid="$uid" --clear-groups /usr/bin/true digit-user
-			wait_for "$TMP/out" digit-user
-			stop_tracer
-			check "--uid $digit_user: that user's execs" grep -qE "^ *$uid /usr/bin/true digit-user$" "$TMP/out"
-			check "--uid $digit_user: no other user's" bash -c "! grep -q not-that-user '$TMP/out'"
-		else
-			fail "--uid $digit_user: traces" "$(cat "$TMP/out.err")"
-		fi
-		userdel "$digit_user"
-	else
-		skip "--uid with a name that starts with a digit" "useradd: $(cat "$TMP/err")"
-	fi
-else
-	skip "--uid with a name that starts with a digit" "needs root"
-fi
 
 # A closed stdout: said at once, before anything is loaded or run (the
 # command would make the file). Without privileges the message is the same.
@@ -115,15 +87,42 @@ out=$("$EXECMON" 2>"$TMP/err" 1</dev/null)
 rc=$?
 check "read-only stdout: exit status 1" test $rc -eq 1
 check "read-only stdout: said so" grep -q "standard output is open for reading only" "$TMP/err"
-if is_root; then
-	# closed stdin and stderr are taken by /dev/null, not by execmon's own
-	# descriptors, which the command would otherwise find there
-	out=$("$EXECMON" -H -o args -- readlink /proc/self/fd/0 <&- 2>&-)
-	rc=$?
-	check "closed stdin: traces, exit status 0" test $rc -eq 0
-	check "closed stdin: the command's stdin is /dev/null" grep -qx /dev/null <<<"$out"
-	out=$("$EXECMON" -H -o args -- /usr/bin/true stderr-closed 2>&-)
-	check "closed stderr: traces" grep -qx '/usr/bin/true stderr-closed' <<<"$out"
+
+needs_root
+
+# A user name that starts with a digit.
+digit_user=4qa$$
+for _ in $(seq 10); do	# again while another holds the lock on /etc/passwd
+	useradd -M -N -s /usr/sbin/nologin "$digit_user" 2>"$TMP/err" ||
+		useradd --badname -M -N -s /usr/sbin/nologin "$digit_user" 2>"$TMP/err"
+	grep -q lock "$TMP/err" || break
+	sleep 0.5
+done
+if id -u "$digit_user" >/dev/null 2>&1; then
+	trap 'userdel "$digit_user" 2>/dev/null; cleanup' EXIT
+	uid=$(id -u "$digit_user")
+	if start_tracer "$TMP/out" -H -o uid,args --uid "$digit_user"; then
+		/usr/bin/true not-that-user
+		setpriv --reuid="$uid" --regid="$uid" --clear-groups /usr/bin/true digit-user
+		wait_for "$TMP/out" digit-user
+		stop_tracer
+		check "--uid $digit_user: that user's execs" grep -qE "^ *$uid /usr/bin/true digit-user$" "$TMP/out"
+		check "--uid $digit_user: no other user's" bash -c "! grep -q not-that-user '$TMP/out'"
+	else
+		fail "--uid $digit_user: traces" "$(cat "$TMP/out.err")"
+	fi
+	userdel "$digit_user"
 else
-	skip "closed stdin and stderr" "needs root"
+	for t in "--uid $digit_user: that user's execs" "--uid $digit_user: no other user's"; do
+		skip "$t" "useradd: $(cat "$TMP/err")"
+	done
 fi
+
+# closed stdin and stderr are taken by /dev/null, not by execmon's own
+# descriptors, which the command would otherwise find there
+out=$("$EXECMON" -H -o args -- readlink /proc/self/fd/0 <&- 2>&-)
+rc=$?
+check "closed stdin: traces, exit status 0" test $rc -eq 0
+check "closed stdin: the command's stdin is /dev/null" grep -qx /dev/null <<<"$out"
+out=$("$EXECMON" -H -o args -- /usr/bin/true stderr-closed 2>&-)
+check "closed stderr: traces" grep -qx '/usr/bin/true stderr-closed' <<<"$out"

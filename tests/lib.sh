@@ -5,25 +5,62 @@
 : "${EXECMON:?run the tests through tests/run}"
 TMP=$(mktemp -d /tmp/execmon-test.XXXXXX)
 TRACER_PID=
+DRY=		# why the checks are skipped, in a dry run (see needs_root)
 cleanup() {
 	[ -n "${KEEP_TMP:-}" ] && return
+	PATH=${REAL_PATH:-$PATH}
 	[ -n "$TRACER_PID" ] && kill -KILL "$TRACER_PID" 2>/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-pass() { echo "PASS $SUITE: $1"; }
-fail() { echo "FAIL $SUITE: $1${2:+: $2}"; }
+pass() { if [ -n "$DRY" ]; then skip "$1" "$DRY"; else echo "PASS $SUITE: $1"; fi; }
+fail() { if [ -n "$DRY" ]; then skip "$1" "$DRY"; else echo "FAIL $SUITE: $1${2:+: $2}"; fi; }
 skip() { echo "SKIP $SUITE: $1${2:+ ($2)}"; }
 
 # check NAME COND...: passes when the command succeeds.
 check() {
 	local name=$1
 	shift
-	if "$@"; then pass "$name"; else fail "$name"; fi
+	if [ -n "$DRY" ]; then
+		skip "$name" "$DRY"
+	elif "$@"; then
+		pass "$name"
+	else
+		fail "$name"
+	fi
 }
 
 is_root() { [ "$(id -u)" = 0 ]; }
+
+# have COMMAND: it is installed. A dry run takes everything to be, so that
+# it reports the checks a complete machine makes.
+have() { [ -n "$DRY" ] || command -v "$1" >/dev/null; }
+
+# needs_root: the rest of the suite needs root. Without root it still runs,
+# dry, so that each of its checks is reported SKIP by the very call that
+# would make it, and no list of them is kept by hand. A dry run does
+# nothing: check, pass and fail report SKIP without evaluating anything,
+# the tracer helpers below neither start nor wait for anything, a command
+# found through PATH is not run and succeeds, and stderr is dropped. A
+# program named by its path still runs, unprivileged. The count is right
+# as long as the checks a suite makes do not depend on the branch taken:
+# skip every check of a part that cannot run, by name. tests/run, as root,
+# compares each suite's count with that of a dry run (TESTS_DRY=1).
+needs_root() {
+	if [ -n "$DRY" ] || ! is_root; then
+		dry_run "needs root"
+	fi
+}
+dry_run() {
+	[ -n "$DRY" ] && return
+	DRY=$1
+	REAL_PATH=$PATH
+	PATH=/nonexistent
+	command_not_found_handle() { return 0; }
+	exec 2>/dev/null
+}
+[ -z "${TESTS_DRY:-}" ] || dry_run "a dry run"
 
 # The table line execmon prints for an exec (default columns).
 line() { printf '%7s %-24s %s' "$1" "$2" "$3"; }
@@ -34,6 +71,7 @@ line() { printf '%7s %-24s %s' "$1" "$2" "$3"; }
 start_tracer() {
 	local out=$1
 	shift
+	[ -n "$DRY" ] && return 0
 	"$EXECMON" "$@" >"$out" 2>"$out.err" &
 	TRACER_PID=$!
 	for _ in $(seq 200); do
@@ -57,6 +95,7 @@ stop_tracer() {
 # wait_for FILE PATTERN: waits up to 5 s for a line matching the grep
 # pattern to appear in FILE.
 wait_for() {
+	[ -n "$DRY" ] && return 0
 	for _ in $(seq 100); do
 		grep -q -- "$2" "$1" && return 0
 		sleep 0.05
@@ -91,6 +130,7 @@ bpf_ids() {
 # them after an RCU grace period, so give it a few seconds.
 bpf_ids_gone() {
 	local kind id left
+	[ -n "$DRY" ] && return 0
 	for _ in $(seq 50); do
 		left=0
 		while read -r kind id; do
@@ -110,6 +150,10 @@ bpf_ids_gone() {
 storm_check() {
 	local n=$1 word=storm$$ ids=$TMP/ids tracer
 	shift
+	if [ -n "$DRY" ]; then
+		pass "storm of $n execs ($*): every exec printed exactly once"
+		return
+	fi
 	( "$EXECMON" -H --stats | awk -v w="$word-" 'index($4, w) == 1 { print substr($4, length(w) + 1) }' >"$ids" ) 2>"$TMP/storm.err" &
 	tracer=$!
 	for _ in $(seq 200); do pgrep -x execmon -P "$tracer" >/dev/null && break; sleep 0.05; done

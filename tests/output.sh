@@ -3,13 +3,7 @@
 SUITE=output
 . "$(dirname "$0")/lib.sh"
 
-if ! is_root; then
-	for t in "JSON args equal the argv passed" "--no-header" "--fields" "--ppid" "--uid" \
-		"300 execs in order" "--json | head exits" "#! script"; do
-		skip "$t" "needs root"
-	done
-	exit 0
-fi
+needs_root
 OUT=$TMP/out
 
 # JSON: every line parses, and args are the argv exactly, byte for byte

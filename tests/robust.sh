@@ -3,13 +3,7 @@
 SUITE=robust
 . "$(dirname "$0")/lib.sh"
 
-if ! is_root; then
-	for t in "--stats" "--strict" "self-check hidden" "idle" "lone exec" "SIGHUP" "write error" \
-		"privileges dropped" "set-user-ID refused"; do
-		skip "$t" "needs root"
-	done
-	exit 0
-fi
+needs_root
 OUT=$TMP/out
 
 # --stats: counts at exit, on stderr for the table.

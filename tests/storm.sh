@@ -4,9 +4,6 @@
 SUITE=storm
 . "$(dirname "$0")/lib.sh"
 
-if ! is_root; then
-	skip "storm of 50000 execs" "needs root"
-	exit 0
-fi
+needs_root
 STORM=$BUILD/storm
 storm_check "${STORM_EXECS:-50000}" -r -a 20000

@@ -2,16 +2,7 @@
 SUITE=trace
 . "$(dirname "$0")/lib.sh"
 
-if ! is_root; then
-	for t in "symlink shows the real path" "relative exec shows the real path" \
-		"4000-byte path shown whole" "arguments shown unambiguously" \
-		"quoted and unquoted arguments differ" "cut argv marked with the amount" \
-		"--pid shows only that process" "--comm shows only that name" \
-		"exits when the reader goes away" "SIGTERM leaves no program behind"; do
-		skip "$t" "needs root"
-	done
-	exit 0
-fi
+needs_root
 
 OUT=$TMP/out
 start_tracer "$OUT" || { fail "execmon starts"; exit 0; }
