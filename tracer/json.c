@@ -3,6 +3,7 @@
 #include <time.h>
 #include "cgroup.h"
 #include "json.h"
+#include "lookup.h"
 #include "quote.h"
 
 /* Printable ASCII other than '"' and '\\' goes out as it is. */
@@ -150,16 +151,15 @@ static void put_args_b64(struct sbuf *b, const struct exec_record *rec)
 	sbuf_putc(b, ']');
 }
 
-void json_format(struct output *o, const struct exec_record *rec)
+void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_real_ns)
 {
 	const struct event *e = &rec->hdr;
-	struct sbuf *b = &o->line;
 	const char *user = user_name(e->uid);
 	bool exe_exact, args_exact, script_exact = true, cwd_exact = true;
 	const char *cgroup;
 
 	sbuf_puts(b, "{\"time\":");
-	put_time(b, (__s64)e->ts_ns + o->mono_to_real_ns);
+	put_time(b, (__s64)e->ts_ns + mono_to_real_ns);
 	put_num(b, ",\"mono_ns\":", e->ts_ns);
 	put_num(b, ",\"pid\":", e->pid);
 	put_num(b, ",\"ppid\":", e->ppid);

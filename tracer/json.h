@@ -4,14 +4,17 @@
 #define EXECMON_JSON_H
 
 #include <stdbool.h>
-#include "output.h"
+#include <linux/types.h>
+#include "event.h"
+#include "sbuf.h"
 
 /* Appends s[0..n) as a JSON string. Bytes that are not valid UTF-8 become
  * U+FFFD; returns false when that happened. */
 bool json_string(struct sbuf *b, const char *s, size_t n);
 void base64(struct sbuf *b, const unsigned char *s, size_t n);
 
-/* Formats one exec into o->line as a JSON object and a newline. */
-void json_format(struct output *o, const struct exec_record *rec);
+/* Appends one exec to b as a JSON object and a newline; times are
+ * CLOCK_MONOTONIC, mono_to_real_ns turns them into wall clock. */
+void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_real_ns);
 
 #endif

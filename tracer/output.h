@@ -5,7 +5,6 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include <time.h>
 #include "event.h"
 #include "sbuf.h"
 
@@ -52,19 +51,6 @@ const char *field_names(void);
 
 /* The table's header line, when there is one. */
 void output_header(struct output *o);
-/* ENOENT for 2; E<number> when the C library has no name for it. */
-const char *errno_name(int err);
-/* A user's name, from a small cache; NULL when the uid has none. */
-const char *user_name(__u32 uid);
-
-/* secs as an RFC 3339 date and time in UTC (to the second), or as the
- * local time of day; execs come many to a second, so each cache formats
- * once a second. */
-struct time_cache {
-	time_t secs;
-	char text[32];
-};
-const char *time_text(struct time_cache *c, time_t secs, bool utc);
 /* Formats one exec into o->line (which is cleared first) and writes it. */
 void output_format(struct output *o, const struct exec_record *rec);
 void output_event(struct output *o, const struct exec_record *rec);
