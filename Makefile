@@ -14,6 +14,12 @@ ARCH      ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 # not search by itself.
 MULTIARCH ?= $(shell $(CLANG) -print-multiarch 2>/dev/null)
 
+# make's own default for CC is cc: a CC from the command line or the
+# environment has another origin and is kept.
+ifeq ($(origin CC),default)
+CC        := gcc
+endif
+
 CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter
 CPPFLAGS  += -I$(BUILD) -Ibpf -Itracer -DEXECMON_VERSION='"$(VERSION)"' -D_GNU_SOURCE
@@ -21,6 +27,14 @@ LDLIBS    += -lbpf -lelf -lz
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -idirafter /usr/include/$(MULTIARCH) \
 	-Wall -Wno-unused-function
+
+# make WERROR=1: a warning fails the build (tests/build.sh, for gcc and
+# clang). Not by default, so that a newer compiler's new warning does not
+# stop a build from source.
+ifeq ($(WERROR),1)
+WARNINGS   += -Werror
+BPF_CFLAGS += -Werror
+endif
 
 # The tracer proper, and what the unit tests link against (everything but main).
 TRACER_SRCS := $(wildcard tracer/*.c)

@@ -1,24 +1,67 @@
-# The build: where the build machine has no BTF, and with clang for the
-# tracer too. Each build goes to a directory of its own.
+# The build: with gcc and with clang, warnings as errors; the compiler the
+# caller names; no include cycle in the tracer; and where the build machine
+# has no BTF. Each build goes to a directory of its own.
 SUITE=build
 . "$(dirname "$0")/lib.sh"
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 
-# clang for the tracer and the unit tests, with no warning at all.
-if ! command -v clang >/dev/null; then
-	skip "builds with clang" "clang is not installed (make deps)"
+# module_edges DIR: "A B" for each module A of DIR (A.c and A.h) that
+# includes B.h, another of DIR's modules.
+module_edges() {
+	local f a b
+	for f in "$1"/*.[ch]; do
+		a=$(basename "${f%.?}")
+		sed -nE 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"([^"/]+)\.h".*/\1/p' "$f" |
+			while read -r b; do
+				[ "$b" != "$a" ] && [ -e "$1/$b.h" ] && echo "$a $b"
+			done
+	done | sort -u
+}
+# Two modules that include each other cannot be built or read one at a
+# time; tsort names the modules of any loop.
+edges=$(module_edges "$TOP/tracer")
+loops=$(tsort <<<"$edges" 2>&1 >/dev/null)
+if [ -n "$edges" ] && [ -z "$loops" ]; then
+	pass "no include cycle among the tracer's modules"
 else
-	out=$(make -C "$TOP" CC=clang BUILD="$TMP/clang" "$TMP/clang/execmon" unit-tests 2>&1)
-	rc=$?
-	warnings=$(grep -c 'warning:' <<<"$out")
-	if [ $rc -eq 0 ] && [ "$warnings" -eq 0 ] && "$TMP/clang/execmon" --version >/dev/null; then
-		pass "builds with clang, without warnings"
-	else
-		fail "builds with clang, without warnings" \
-			"status $rc, $warnings warnings: $(grep -m 3 'warning:\|error:' <<<"$out")"
-	fi
+	fail "no include cycle among the tracer's modules" \
+		"$(sed -n 's/^tsort: \([^-].*\)/\1/p' <<<"$loops" | tr '\n' ' ')"
 fi
+
+# make_commands [VAR=VALUE...]: what make would run for one tracer object,
+# one unit test and the BPF object, into a build directory that stays empty.
+make_commands() {
+	make -n -B -C "$TOP" BUILD="$TMP/dry" "$@" "$TMP/dry/output.o" \
+		"$TMP/dry/tests/test_output" "$TMP/dry/execmon.bpf.o" 2>&1
+}
+# The compiler named on the command line or in the environment is the one
+# used: make's own default (cc) is the only one replaced.
+check "CC from the command line compiles the tracer and unit tests" \
+	test "$(make_commands CC=execmon-probe-cc | grep -c '^execmon-probe-cc ')" -eq 2
+check "CC from the environment compiles the tracer and unit tests" \
+	test "$(CC=execmon-probe-cc make_commands | grep -c '^execmon-probe-cc ')" -eq 2
+check "a plain make never uses -Werror" bash -c '! grep -q -- -Werror <<<"$1"' _ "$(make_commands)"
+check "WERROR=1 adds -Werror to the tracer, unit test and BPF compiles" \
+	test "$(make_commands WERROR=1 | grep -c -- '-Werror')" -eq 3
+
+# gcc and clang for the tracer and the unit tests, a warning failing the
+# build.
+for cc in gcc clang; do
+	name="builds with $cc and WERROR=1"
+	if ! have "$cc"; then
+		skip "$name" "$cc is not installed (make deps)"
+		continue
+	fi
+	out=$(make -C "$TOP" CC="$cc" WERROR=1 BUILD="$TMP/$cc" "$TMP/$cc/execmon" unit-tests 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && "$TMP/$cc/execmon" --version >/dev/null; then
+		pass "$name"
+	else
+		fail "$name" "status $rc: $(grep -m 3 'warning:\|error:' <<<"$out")"
+	fi
+	rm -rf "${TMP:?}/$cc"
+done
 
 # The rest makes mount namespaces.
 needs_root
