@@ -88,6 +88,34 @@ check_options "bash completion" "$(script_options "$BASH_COMP")"
 check_options "zsh completion" "$(script_options "$ZSH_COMP")"
 check_options "fish completion" "$(fish_options "$FISH_COMP")"
 
+# The field names. --help lists those of the table --fields reads
+# (tracer/output.c); every other list of them must name the same ones.
+fields=$(help_fields | sort)
+if ! grep -qx pid <<<"$fields" || ! grep -qx args <<<"$fields"; then
+	fail "field names read from --help" "found only: ${fields//$'\n'/ }"
+fi
+# check_fields NAME LIST: LIST (one per line) names every field and no other.
+check_fields() {
+	local missing unknown
+	missing=$(comm -23 <(echo "$fields") <(sort -u <<<"$2"))
+	unknown=$(comm -13 <(echo "$fields") <(sort -u <<<"$2"))
+	if [ -z "$missing" ] && [ -z "$unknown" ]; then
+		pass "$1 names every field and no other"
+	else
+		fail "$1 names every field and no other" \
+			"missing [${missing//$'\n'/ }], not a field [${unknown//$'\n'/ }]"
+	fi
+}
+words() { tr -s ' \t' '\n' | sed '/^$/d'; }
+check_fields "bash completion" "$(sed -nE "s/^ *local fields='([^']*)'.*/\1/p" "$BASH_COMP" | words)"
+check_fields "zsh completion" "$(sed -nE "s/.*_values -s , field ([^']*)'.*/\1/p" "$ZSH_COMP" | words)"
+check_fields "fish completion" "$(sed -nE 's/^ *for f in (.*)$/\1/p' "$FISH_COMP" | words)"
+# (each field of the man page's list is the .B line after a .TP)
+check_fields "man page" "$(awk '/^The fields, with their headers, are:/ { on = 1 }
+	on && /^\.PP/ { exit } on && prev ~ /^\.TP/ && $1 == ".B" { print $2 } { prev = $0 }' "$MAN")"
+check_fields "README" "$(awk '/^`-o` chooses the columns from/, /^$/' "$TOP/README.md" |
+	grep -oE '`[a-z]+`' | tr -d '`')"
+
 # bash_complete LINE: what the bash completion offers for LINE (the cursor
 # at its end), one per line; words are split at spaces and at '=', as
 # readline does.

@@ -42,8 +42,7 @@ static const char doc[] =
 "matches any of its values. Arguments are printed as shell words: bare,\n"
 "'single-quoted', or $'escaped' for control bytes and invalid UTF-8, so that\n"
 "every exec is one line.\v"
-"Fields for --fields: time, timestamp, pid, ppid, uid, user, comm, ret, cwd,\n"
-"cgroup, mntns, exe, args.";
+"Fields for --fields:";	/* the list is output.c's: see help_filter */
 
 enum { OPT_CGROUP = 0x100, OPT_TREE };
 
@@ -71,6 +70,18 @@ static const struct argp_option options[] = {
 	{ "version", 'V', NULL, 0, "Print the version and the libbpf version, then exit", 3 },
 	{},
 };
+
+/* The field names come from output.c's table, the one --fields reads. */
+static char *help_filter(int key, const char *text, void *input)
+{
+	char *s;
+
+	if (key != ARGP_KEY_HELP_POST_DOC || !text)
+		return (char *)text;
+	if (asprintf(&s, "%s %s.", text, field_names()) < 0)
+		return (char *)text;
+	return s;	/* argp frees it */
+}
 
 /* A decimal number in [min, max]; argp_error names the value otherwise. */
 static long parse_num(struct argp_state *state, const char *what, const char *arg,
@@ -277,7 +288,7 @@ void cli_setup_output(struct output *o)
 void cli_parse(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, "[-- COMMAND [ARGS...]]", doc,
-					   NULL, NULL, NULL };
+					   NULL, help_filter, NULL };
 
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))

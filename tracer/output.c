@@ -44,7 +44,17 @@ void output_free(struct output *o)
 
 const char *field_names(void)
 {
-	return "time,timestamp,pid,ppid,uid,user,comm,ret,cwd,cgroup,mntns,exe,args";
+	/* the longest name is 9 bytes, and each is followed by ", " */
+	static char names[FIELD_COUNT * 12];
+
+	if (!names[0]) {
+		size_t n = 0;
+
+		for (int f = 0; f < FIELD_COUNT; f++)
+			n += snprintf(names + n, sizeof(names) - n, "%s%s", f ? ", " : "",
+				      fields[f].name);
+	}
+	return names;
 }
 
 static void add_field(struct output *o, enum field f)

@@ -47,6 +47,7 @@ void output_finish_fields(struct output *o);
 bool output_has_field(const struct output *o, enum field f);
 /* Adds f just before `before` (or at the end), unless it is there. */
 void output_insert_field(struct output *o, enum field f, enum field before);
+/* Every field's name, in the order of the table: "time, timestamp, ...". */
 const char *field_names(void);
 
 /* The table's header line, when there is one. */
