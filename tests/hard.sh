@@ -30,6 +30,40 @@ for n in (4200, 4095):
     except OSError as e:
         pass
 EOF
+# An exec that fails past the point of no return (an ELF whose segment has
+# more file than memory): the kernel has already replaced the caller's
+# memory and kills the process. Its path and argv are still shown. The
+# truth: the file, the argv given, and the death by SIGSEGV.
+python3 - "$TMP" >"$TMP/late" <<'EOF'
+import os, signal, struct, sys
+path = sys.argv[1] + "/late-elf"
+elf = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
+elf += struct.pack("<HHIQQQIHHHHHH", 2, 0x3E, 1, 0x400078, 64, 0, 0, 64, 56, 1, 0, 0, 0)
+elf += struct.pack("<IIQQQQQQ", 1, 5, 0, 0x400000, 0x400000, 0x1000, 0x10, 0x1000)
+open(path, "wb").write(elf.ljust(0x1000, b"\xcc"))
+os.chmod(path, 0o755)
+pid = os.fork()
+if pid == 0:
+    os.execv(path, ["late", "one", "two words"])
+_, st = os.waitpid(pid, 0)
+print(pid, "SIGSEGV" if os.WIFSIGNALED(st) and os.WTERMSIG(st) == signal.SIGSEGV else st)
+EOF
+# Arguments in a page the process never touched (a file mapped and never
+# read): the kernel may copy them before the exec fails, or not; either
+# the argv is whole or it is marked unreadable, never quietly short.
+python3 - "$TMP" <<'EOF'
+import ctypes, mmap, os, sys
+f = sys.argv[1] + "/untouched"
+open(f, "wb").write(b"never-touched\0".ljust(mmap.PAGESIZE, b"\0"))
+m = mmap.mmap(os.open(f, os.O_RDONLY), mmap.PAGESIZE, flags=mmap.MAP_PRIVATE,
+              prot=mmap.PROT_READ | mmap.PROT_WRITE)
+arg = ctypes.addressof(ctypes.c_char.from_buffer(m))  # the address only: no access
+name = ctypes.create_string_buffer(b"untouched")
+argv = (ctypes.c_void_p * 3)(ctypes.addressof(name), arg, None)
+libc = ctypes.CDLL(None, use_errno=True)
+libc.execv.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+libc.execv(f.encode() + b"-no-such", argv)
+EOF
 # Fileless and deleted binaries: a copy of readlink, run from a memfd, from
 # a file unlinked (and replaced by another) after it was opened, and from
 # an O_TMPFILE file, prints what the kernel calls /proc/self/exe; and true
@@ -57,6 +91,18 @@ run(os.open("/usr/bin/readlink", os.O_RDONLY), "cwd", "cwd")
 EOF
 wait_for "$OUT" '"p4095"' && wait_for "$OUT" '"args":\["cwd"'
 stop_tracer
+
+late_pid=$(cut -d' ' -f1 "$TMP/late")
+late=$(jq -c "select(.pid == ${late_pid:-0} and .ret != 0)" "$OUT")
+check "an exec failing past the point of no return: the process was killed" \
+	test "$(cut -d' ' -f2 "$TMP/late")" = SIGSEGV
+check "an exec failing past the point of no return: its path, argv and error" \
+	test "$(jq -c '[.exe, .args, .error]' <<<"$late")" = \
+	"[\"$TMP/late-elf\",[\"late\",\"one\",\"two words\"],\"EINVAL\"]"
+untouched=$(jq -c 'select(.args[0] == "untouched")' "$OUT")
+check "argv in an untouched page: whole, or marked unreadable" \
+	jq -e '.args == ["untouched", "never-touched"] or
+		(.args_unreadable and (.args | length) < 2)' <<<"$untouched"
 
 q() { jq -c "select($1)" "$OUT"; }
 many=$(q '.args[0] == "many"')

@@ -155,7 +155,7 @@ void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_re
 {
 	const struct event *e = &rec->hdr;
 	const char *user = user_name(e->uid);
-	bool exe_exact, args_exact, script_exact = true, cwd_exact = true;
+	bool exe_exact = true, args_exact, script_exact = true, cwd_exact = true;
 	const char *cgroup;
 
 	sbuf_puts(b, "{\"time\":");
@@ -173,12 +173,19 @@ void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_re
 	sbuf_puts(b, ",\"comm\":");
 	json_string(b, e->comm, strnlen(e->comm, sizeof(e->comm)));
 	sbuf_puts(b, ",\"exe\":");
-	exe_exact = json_string(b, rec->exe, rec->exe_len);
+	if (e->flags & EV_EXE_FAULT)
+		sbuf_puts(b, "null");
+	else
+		exe_exact = json_string(b, rec->exe, rec->exe_len);
 	sbuf_puts(b, ",\"args\":");
 	args_exact = put_args(b, rec);
 	put_cut(b, ",\"exe_truncated\":", e->flags & EV_EXE_TRUNCATED, exe_cut_bytes(rec));
 	sbuf_puts(b, e->flags & EV_EXE_DELETED ? ",\"exe_deleted\":true" : ",\"exe_deleted\":false");
 	put_cut(b, ",\"args_truncated\":", e->flags & EV_ARGV_TRUNCATED, argv_cut_bytes(rec));
+	/* what could not be read from the process's memory at all */
+	sbuf_puts(b, e->flags & EV_EXE_FAULT ? ",\"exe_unreadable\":true" : ",\"exe_unreadable\":false");
+	sbuf_puts(b, e->flags & EV_ARGV_FAULT ? ",\"args_unreadable\":true" :
+		  ",\"args_unreadable\":false");
 	sbuf_puts(b, ",\"ret\":");
 	sbuf_put_s64(b, e->ret);
 	sbuf_puts(b, ",\"error\":");

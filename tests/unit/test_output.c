@@ -198,7 +198,7 @@ int main(void)
 	     "{\"time\":\"1970-01-01T00:00:02.500000000Z\",\"mono_ns\":2500000000,\"pid\":4242,"
 	     "\"ppid\":1,\"uid\":0,\"gid\":0,\"user\":\"root\",\"comm\":\"my prog\","
 	     "\"exe\":\"/usr/bin/true\",\"args\":[\"true\",\"a\\\"\\\\\\t\\n\xef\xbf\xbd\"],"
-	     "\"exe_truncated\":0,\"exe_deleted\":false,\"args_truncated\":0,\"ret\":0,\"error\":null,"
+	     "\"exe_truncated\":0,\"exe_deleted\":false,\"args_truncated\":0,\"exe_unreadable\":false,\"args_unreadable\":false,\"ret\":0,\"error\":null,"
 	     "\"cwd\":null,\"cwd_truncated\":0,\"cwd_deleted\":null,\"cgroup_id\":0,\"cgroup\":null,\"mntns\":0,\"interpreter\":null,\"script\":null,"
 	     "\"args_b64\":[\"dHJ1ZQ==\",\"YSJcCQr/\"]}\n");
 
