@@ -38,6 +38,23 @@ bad_value "buffer pages not a power of two" --buffer-pages 3 "'3'"
 bad_value "buffer pages zero" -b 0 "'0'"
 bad_value "too many pids" $(for i in $(seq 65); do echo -p $i; done) "too many --pid values"
 bad_value "command that does not exist" -- no-such-command-here "'no-such-command-here'"
+
+# COMMAND that cannot be run: the statuses a shell gives, before tracing.
+command_status() {
+	local name=$1 want=$2 out rc
+	shift 2
+	out=$("$EXECMON" -- "$@" 2>"$TMP/err")
+	rc=$?
+	if [ $rc -eq "$want" ] && [ -z "$out" ] && grep -qF -- "'$1'" "$TMP/err"; then
+		pass "$name"
+	else
+		fail "$name" "status $rc, stdout [$out], stderr [$(cat "$TMP/err")]"
+	fi
+}
+printf 'not a program\n' >"$TMP/not-executable"
+command_status "COMMAND not found: status 127" 127 no-such-command-here
+command_status "COMMAND not found by its path: status 127" 127 "$TMP/no/such/file"
+command_status "COMMAND not executable: status 126" 126 "$TMP/not-executable"
 bad_value "--tree and a command" --tree 1 -- true "--tree and a COMMAND"
 bad_value "--tree twice" --tree 1 --tree 1 "--tree given twice"
 bad_value "--tree of no process" --tree 4194303 "'4194303': no such process"

@@ -188,3 +188,51 @@ elif start_tracer "$OUT" -o uid,user,args --uid "$uid"; then
 else
 	fail "user added while tracing: execmon starts"
 fi
+
+# A second signal ends execmon at once with 128+N, following a command or
+# not, and the command it follows runs on.
+if start_tracer "$OUT" -- sh -c 'trap "" TERM; sleep 60 & wait; sleep 60'; then
+	pid=$TRACER_PID
+	TRACER_PID=
+	wait_for "$OUT" 'sleep 60$'	# the command runs, its trap set
+	kill -TERM "$pid"
+	sleep 0.3
+	alive_first=$(kill -0 "$pid" 2>/dev/null && echo yes)
+	kill -TERM "$pid"
+	wait_exit "$pid"
+	check "a second signal while following: ends execmon with 128+15" \
+		test "$alive_first:$rc" = yes:143
+	check "a second signal while following: the command runs on" \
+		pgrep -f 'trap "" TERM; sleep 60' >/dev/null
+	pkill -KILL -f 'trap "" TERM; sleep 60'
+else
+	fail "a second signal while following: execmon starts"
+fi
+
+# A reader that stalls: the first signal waits to write what was captured,
+# a second ends execmon at once. (Not in a dry run: opening the pipe would
+# wait for a reader that never comes.)
+stall() {
+mkfifo "$TMP/stall"
+sleep 120 <"$TMP/stall" &
+stalled_reader=$!
+"$EXECMON" >"$TMP/stall" 2>"$OUT.err" &
+pid=$!
+for _ in $(seq 100); do
+	ls -l /proc/"$pid"/fd 2>/dev/null | grep -q 'anon_inode:bpf_link' && break
+	sleep 0.05
+done
+# more lines than a pipe holds
+for i in $(seq 800); do /usr/bin/true "stall-$i-$(printf '%0200d' 0)"; done
+sleep 0.3
+kill -TERM "$pid"
+sleep 0.5
+alive_first=$(kill -0 "$pid" 2>/dev/null && echo yes)
+kill -TERM "$pid"
+wait_exit "$pid"
+kill "$stalled_reader" 2>/dev/null
+}
+[ -n "$DRY" ] || stall
+check "a stalled reader: the first signal waits for it" test "$alive_first" = yes
+check "a stalled reader: a second signal ends execmon with 128+15" test "$rc" = 143
+check "a stalled reader: the second signal says so" grep -q "second signal" "$OUT.err"

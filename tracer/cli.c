@@ -248,9 +248,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "unexpected argument '%s': to trace a command, "
 				   "put it after --", arg);
 		err = command_error(arg);
-		if (err)
-			argp_error(state, "can't run '%s': %s", arg,
-				   err == ENOENT ? "no such command" : strerror(err));
+		if (err) {
+			/* the statuses of a shell, env(1) and nice(1): the command
+			 * is not there, or is there and cannot be run */
+			fprintf(stderr, "execmon: can't run '%s': %s\n", arg,
+				err == ENOENT ? "no such command" : strerror(err));
+			exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
+		}
 		/* the command to follow: it and all that follows are its */
 		env.command = &state->argv[state->next - 1];
 		state->next = state->argc;

@@ -10,6 +10,8 @@
 
 #define EXIT_LOSS	3	/* --strict: events were lost */
 #define EXIT_USAGE	64	/* EX_USAGE: a bad option */
+#define EXIT_CANNOT_RUN	126	/* COMMAND is there but cannot be run */
+#define EXIT_NOT_FOUND	127	/* COMMAND is not there */
 
 /* What the options asked for. */
 struct env {
