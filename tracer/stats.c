@@ -14,9 +14,14 @@ void stats_read(struct stats *st, const struct counters *slots, int nslots)
 	}
 }
 
+__u64 stats_lost_total(const struct stats *st)
+{
+	return st->emit_failed > st->lost ? st->emit_failed : st->lost;
+}
+
 __u64 stats_losses(const struct stats *st)
 {
-	return (st->emit_failed > st->lost ? st->emit_failed : st->lost) + st->malformed;
+	return stats_lost_total(st) + st->malformed;
 }
 
 void stats_format(struct sbuf *b, const struct stats *st, bool json)

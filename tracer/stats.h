@@ -3,6 +3,7 @@
 #ifndef EXECMON_STATS_H
 #define EXECMON_STATS_H
 
+#include <stdbool.h>
 #include <linux/types.h>
 #include "execmon.h"
 #include "sbuf.h"
@@ -20,8 +21,14 @@ struct stats {
 /* Sums the kernel's per-CPU counters into st. */
 void stats_read(struct stats *st, const struct counters *slots, int nslots);
 
-/* Events that never reached the output. A full perf buffer is counted both
- * as a failed send and as a lost record, hence the larger of the two. */
+/* Events the kernel side sent or meant to send that never reached the
+ * reader. A full perf buffer is counted both as a failed send and as a lost
+ * record, hence the larger of the two; for a span of time too, given the
+ * counts' growth over it. */
+__u64 stats_lost_total(const struct stats *st);
+
+/* Events that never reached the output: those lost, and those that could
+ * not be decoded. */
 __u64 stats_losses(const struct stats *st);
 
 /* One line: text for people, or a JSON object {"stats":{...}}. */
