@@ -147,16 +147,18 @@ static void on_lost(void *ctx, int cpu, __u64 lost)
  * and as a lost record, so failures are reported only beyond those. */
 static void check_losses(struct tracer *t, struct stats *st)
 {
-	__u64 failed, lost;
+	struct stats span;
+	__u64 unsent;
 
 	stats_read(st, t->bpf.bss->counters, COUNTER_SLOTS);
 	st->lost = t->lost;
 	st->malformed = t->malformed;
 	st->printed = t->printed;
-	failed = st->emit_failed - t->reported.emit_failed;
-	lost = st->lost - t->reported.lost;
-	if (failed > lost)
-		p_err("the kernel could not send %llu events", (unsigned long long)(failed - lost));
+	span = (struct stats){ .emit_failed = st->emit_failed - t->reported.emit_failed,
+			       .lost = st->lost - t->reported.lost };
+	unsent = stats_lost_total(&span) - span.lost;
+	if (unsent)
+		p_err("the kernel could not send %llu events", (unsigned long long)unsent);
 	t->reported = *st;
 }
 
@@ -548,9 +550,8 @@ static int finish(struct tracer *t, int status)
 	}
 	/* the kernel's count too: the last losses may not have reached the
 	 * buffers as a lost record before the end */
-	if (st.lost || st.emit_failed)
-		p_err("lost %llu events in all",
-		      (unsigned long long)(st.emit_failed > st.lost ? st.emit_failed : st.lost));
+	if (stats_lost_total(&st))
+		p_err("lost %llu events in all", (unsigned long long)stats_lost_total(&st));
 	if (env.strict && stats_losses(&st) && (!status || env.command))
 		status = EXIT_LOSS;
 	return status;
