@@ -16,7 +16,7 @@
 #define RING_PAGES_MAX	65536
 #define DEFAULT_FIELDS	"pid,exe,args"
 
-struct env env = {
+struct options options = {
 	.ring_pages = RING_PAGES,
 };
 
@@ -46,7 +46,7 @@ static const char doc[] =
 
 enum { OPT_CGROUP = 0x100, OPT_TREE };
 
-static const struct argp_option options[] = {
+static const struct argp_option argp_options[] = {
 	{ NULL, 0, NULL, 0, "Filters (in the kernel):", 1 },
 	{ "pid", 'p', "PID", 0, "Only execs by process PID (repeatable)", 1 },
 	{ "ppid", 'P', "PID", 0, "Only execs whose parent is process PID (repeatable)", 1 },
@@ -122,11 +122,11 @@ static __u32 parse_user(struct argp_state *state, const char *arg)
 static void add_fields(struct argp_state *state, const char *arg)
 {
 	struct output check;
-	char list[sizeof(env.fields)];
+	char list[sizeof(options.fields)];
 	const char *bad;
-	size_t used = strlen(env.fields);
+	size_t used = strlen(options.fields);
 
-	if (!*arg || strlen(arg) + used + 2 > sizeof(env.fields))
+	if (!*arg || strlen(arg) + used + 2 > sizeof(options.fields))
 		argp_error(state, "invalid field list '%s': %s", arg,
 			   *arg ? "too long" : "it is empty");
 	snprintf(list, sizeof(list), "%s", arg);
@@ -135,7 +135,7 @@ static void add_fields(struct argp_state *state, const char *arg)
 	if (bad || strstr(arg, ",,") || arg[strlen(arg) - 1] == ',' || *arg == ',')
 		argp_error(state, "unknown field '%s' in '%s': the fields are %s",
 			   bad ? bad : "", arg, field_names());
-	snprintf(env.fields + used, sizeof(env.fields) - used, "%s%s", used ? "," : "", arg);
+	snprintf(options.fields + used, sizeof(options.fields) - used, "%s%s", used ? "," : "", arg);
 }
 
 /* Whether execvp() would find cmd: 0, or why not (an errno). */
@@ -166,54 +166,54 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'p':
-		add_id(state, env.pids, &env.npids, "--pid", parse_num(state, "PID", arg, 1, PID_MAX_LIMIT));
+		add_id(state, options.pids, &options.npids, "--pid", parse_num(state, "PID", arg, 1, PID_MAX_LIMIT));
 		break;
 	case 'P':
-		add_id(state, env.ppids, &env.nppids, "--ppid", parse_num(state, "PID", arg, 1, PID_MAX_LIMIT));
+		add_id(state, options.ppids, &options.nppids, "--ppid", parse_num(state, "PID", arg, 1, PID_MAX_LIMIT));
 		break;
 	case 'u':
-		add_id(state, env.uids, &env.nuids, "--uid", parse_user(state, arg));
+		add_id(state, options.uids, &options.nuids, "--uid", parse_user(state, arg));
 		break;
 	case 'c':
 		if (!*arg || strlen(arg) >= COMM_LEN)
 			argp_error(state, "invalid process name '%s': it must be 1 to %d bytes, "
 				   "the kernel's limit", arg, COMM_LEN - 1);
-		if (env.comm && strcmp(env.comm, arg))
+		if (options.comm && strcmp(options.comm, arg))
 			argp_error(state, "--comm given twice ('%s' and '%s'): only one name can be matched",
-				   env.comm, arg);
-		env.comm = arg;
+				   options.comm, arg);
+		options.comm = arg;
 		break;
 	case 'j':
-		env.json = true;
+		options.json = true;
 		break;
 	case 'o':
 		add_fields(state, arg);
 		break;
 	case 'H':
-		env.no_header = true;
+		options.no_header = true;
 		break;
 	case 'T':
-		env.time = true;
+		options.time = true;
 		break;
 	case 't':
-		env.timestamp = true;
+		options.timestamp = true;
 		break;
 	case 'U':
-		env.print_uid = true;
+		options.print_uid = true;
 		break;
 	case 'b':
-		env.ring_pages = parse_num(state, "page count", arg, 1, RING_PAGES_MAX);
-		if (env.ring_pages & (env.ring_pages - 1))
+		options.ring_pages = parse_num(state, "page count", arg, 1, RING_PAGES_MAX);
+		if (options.ring_pages & (options.ring_pages - 1))
 			argp_error(state, "invalid page count '%s': it must be a power of two", arg);
 		break;
 	case 'S':
-		env.stats = true;
+		options.stats = true;
 		break;
 	case 's':
-		env.strict = true;
+		options.strict = true;
 		break;
 	case 'v':
-		env.verbose = true;
+		options.verbose = true;
 		break;
 	case 'V':
 		printf("execmon %s (built with libbpf %d.%d, running with libbpf %s)\n",
@@ -223,24 +223,24 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_CGROUP:
 		if (!*arg)
 			argp_error(state, "invalid cgroup ''");
-		if (env.cgroup && strcmp(env.cgroup, arg))
+		if (options.cgroup && strcmp(options.cgroup, arg))
 			argp_error(state, "--cgroup given twice ('%s' and '%s'): only one can be traced",
-				   env.cgroup, arg);
-		env.cgroup = arg;
-		env.cgroup_fd = cgroup_open(arg);
-		if (env.cgroup_fd < 0)
-			argp_error(state, "invalid cgroup '%s': %s", arg, env.cgroup_fd == -ENOTDIR ?
-				   "not a cgroup v2 directory" : strerror(-env.cgroup_fd));
+				   options.cgroup, arg);
+		options.cgroup = arg;
+		options.cgroup_fd = cgroup_open(arg);
+		if (options.cgroup_fd < 0)
+			argp_error(state, "invalid cgroup '%s': %s", arg, options.cgroup_fd == -ENOTDIR ?
+				   "not a cgroup v2 directory" : strerror(-options.cgroup_fd));
 		break;
 	case OPT_TREE:
-		if (env.tree)
+		if (options.tree)
 			argp_error(state, "--tree given twice: only one tree can be followed");
-		env.tree = parse_num(state, "PID", arg, 1, PID_MAX_LIMIT);
-		if (kill(env.tree, 0) && errno == ESRCH)
+		options.tree = parse_num(state, "PID", arg, 1, PID_MAX_LIMIT);
+		if (kill(options.tree, 0) && errno == ESRCH)
 			argp_error(state, "invalid --tree '%s': no such process", arg);
 		break;
 	case 'x':
-		env.fails = true;
+		options.fails = true;
 		break;
 	case ARGP_KEY_ARG:
 		/* only after "--", so that a stray word is not run by mistake */
@@ -256,13 +256,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
 		}
 		/* the command to follow: it and all that follows are its */
-		env.command = &state->argv[state->next - 1];
+		options.command = &state->argv[state->next - 1];
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_END:
-		if (env.command && env.tree)
+		if (options.command && options.tree)
 			argp_error(state, "--tree and a COMMAND both choose what to follow: give one");
-		if (env.json && (env.fields[0] || env.time || env.timestamp || env.print_uid))
+		if (options.json && (options.fields[0] || options.time || options.timestamp || options.print_uid))
 			argp_error(state, "--fields, --time, --timestamp and --print-uid choose table "
 				   "columns; --json always carries every field");
 		break;
@@ -275,23 +275,23 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 /* The table's columns: the shortcuts first, then --fields or the default. */
 void cli_setup_output(struct output *o)
 {
-	char list[sizeof(env.fields) + 32];
+	char list[sizeof(options.fields) + 32];
 
 	output_init(o, stdout);
-	o->json = env.json;
-	o->header = !env.no_header;
-	snprintf(list, sizeof(list), "%s%s%s%s", env.time ? "time," : "",
-		 env.timestamp ? "timestamp," : "", env.print_uid ? "uid," : "",
-		 env.fields[0] ? env.fields : DEFAULT_FIELDS);
+	o->json = options.json;
+	o->header = !options.no_header;
+	snprintf(list, sizeof(list), "%s%s%s%s", options.time ? "time," : "",
+		 options.timestamp ? "timestamp," : "", options.print_uid ? "uid," : "",
+		 options.fields[0] ? options.fields : DEFAULT_FIELDS);
 	output_add_fields(o, list);
-	if (env.fails)
+	if (options.fails)
 		output_insert_field(o, FIELD_RET, FIELD_EXE);
 	output_finish_fields(o);
 }
 
 void cli_parse(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, "[-- COMMAND [ARGS...]]", doc,
+	static const struct argp argp = { argp_options, parse_opt, "[-- COMMAND [ARGS...]]", doc,
 					   NULL, help_filter, NULL };
 
 	argp_err_exit_status = EXIT_USAGE;

@@ -14,7 +14,7 @@
 #define EXIT_NOT_FOUND	127	/* COMMAND is not there */
 
 /* What the options asked for. */
-struct env {
+struct options {
 	bool verbose;
 	bool stats, strict;
 	bool json;
@@ -32,9 +32,9 @@ struct env {
 	long ring_pages;
 };
 
-extern struct env env;
+extern struct options options;
 
-/* Parses argv into env; a bad option ends the process with EXIT_USAGE. */
+/* Parses argv into options; a bad option ends the process with EXIT_USAGE. */
 void cli_parse(int argc, char **argv);
 
 /* The output the options ask for: format and table columns. */

@@ -203,7 +203,7 @@ static void gather(struct diag_facts *f, enum diag_step step, int err)
 	f->nofile_cur = limit_of(RLIMIT_NOFILE);
 	f->perf_mlock_kb = read_long("/proc/sys/kernel/perf_event_mlock_kb");
 	f->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
-	f->pages = env.ring_pages;
+	f->pages = options.ring_pages;
 	f->page_size = sysconf(_SC_PAGESIZE);
 	f->tp_btf_err = -1;
 	f->log_read_kernel_refused = read_kernel_refused;
@@ -480,7 +480,7 @@ int diag_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ar
 		free(s);
 	}
 	va_end(copy);
-	if (!env.verbose)
+	if (!options.verbose)
 		return 0;
 	return vfprintf(stderr, fmt, args);
 }

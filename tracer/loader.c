@@ -57,7 +57,7 @@ static void pick_build(struct bpf_program *xchg, struct bpf_program *nx, bool wa
 
 /* Read-only data, map sizes and the programs to load: what the options
  * fix before the load. */
-static void configure(struct execmon_bpf *skel, const struct env *o, bool want_cwd,
+static void configure(struct execmon_bpf *skel, const struct options *o, bool want_cwd,
 		      bool has_xchg)
 {
 	bool follow = o->command || o->tree;
@@ -148,7 +148,7 @@ static int recv_msg(int sock, struct load_msg *msg, int *fds, int max)
 /* The child: everything that needs the kernel's BTF or the loaded object.
  * It loads, sends the maps, waits for the word, attaches and sends the
  * links. If the tracer goes away first, it just exits. */
-static void load_child(int sock, const struct env *o, bool want_cwd)
+static void load_child(int sock, const struct options *o, bool want_cwd)
 {
 	struct execmon_bpf *skel = execmon_bpf__open();
 	struct load_msg msg = {};
@@ -213,7 +213,7 @@ static void reap(struct bpf_side *b)
 	b->loader = 0;
 }
 
-int bpf_side_load(struct bpf_side *b, const struct env *o, bool want_cwd)
+int bpf_side_load(struct bpf_side *b, const struct options *o, bool want_cwd)
 {
 	struct load_msg msg = {};
 	int sv[2];

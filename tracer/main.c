@@ -243,9 +243,9 @@ static void print_stats(struct tracer *t, const struct stats *st)
 {
 	struct sbuf b = {};
 
-	stats_format(&b, st, env.json);
-	fwrite(b.p, 1, b.len, env.json ? stdout : stderr);
-	t->wrote = env.json;
+	stats_format(&b, st, options.json);
+	fwrite(b.p, 1, b.len, options.json ? stdout : stderr);
+	t->wrote = options.json;
 	sbuf_free(&b);
 }
 
@@ -385,7 +385,7 @@ static int load(struct tracer *t)
 	sigaddset(&stop_sigs, SIGTERM);
 	sigaddset(&stop_sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stop_sigs, &old_sigs);
-	err = bpf_side_load(&t->bpf, &env, want_cwd);
+	err = bpf_side_load(&t->bpf, &options, want_cwd);
 	sigprocmask(SIG_SETMASK, &old_sigs, NULL);
 	return err ? 1 : 0;
 }
@@ -396,7 +396,7 @@ static int open_rings(struct tracer *t)
 
 	t->reader = reader_new(bpf_side_map_fd(&t->bpf, MAP_EVENTS),
 			       bpf_side_map_fd(&t->bpf, MAP_BELL), t->bpf.bss->counters,
-			       COUNTER_SLOTS, env.ring_pages, HOLDBACK_NS, &ops);
+			       COUNTER_SLOTS, options.ring_pages, HOLDBACK_NS, &ops);
 	if (!t->reader) {
 		diag_failed(DIAG_RINGS, errno);
 		return 1;
@@ -406,11 +406,11 @@ static int open_rings(struct tracer *t)
 
 static int set_cgroup(struct tracer *t)
 {
-	__u32 key = 0, fd = env.cgroup_fd;
+	__u32 key = 0, fd = options.cgroup_fd;
 
-	if (env.cgroup && bpf_map_update_elem(bpf_side_map_fd(&t->bpf, MAP_CGROUP), &key, &fd,
+	if (options.cgroup && bpf_map_update_elem(bpf_side_map_fd(&t->bpf, MAP_CGROUP), &key, &fd,
 					      BPF_ANY)) {
-		p_err("can't set cgroup '%s': %s", env.cgroup, strerror(errno));
+		p_err("can't set cgroup '%s': %s", options.cgroup, strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -420,18 +420,18 @@ static int start_follow(struct tracer *t)
 {
 	int err = 0;
 
-	if (env.command) {
-		err = follow_spawn(&t->follow, env.command);
+	if (options.command) {
+		err = follow_spawn(&t->follow, options.command);
 		if (!err)
 			add_tracked(t, t->follow.pid);
-	} else if (env.tree) {
+	} else if (options.tree) {
 		/* before attaching, and again after: a fork in between is caught */
-		err = follow_watch(&t->follow, env.tree);
+		err = follow_watch(&t->follow, options.tree);
 		if (!err)
-			follow_descendants(env.tree, add_tracked, t);
+			follow_descendants(options.tree, add_tracked, t);
 	}
 	if (err)
-		p_err("can't %s: %s", env.command ? "start the command" : "watch the process",
+		p_err("can't %s: %s", options.command ? "start the command" : "watch the process",
 		      strerror(-err));
 	return err ? 1 : 0;
 }
@@ -442,7 +442,7 @@ static int attach(struct tracer *t)
 	t->out.mono_to_real_ns = (__s64)clock_ns(CLOCK_REALTIME) - (__s64)t->out.start_ns;
 	if (bpf_side_attach(&t->bpf))
 		return 1;
-	if (env.verbose)
+	if (options.verbose)
 		p_err("loaded by a child process that peaked at %ld KB", t->bpf.loader_peak_kb);
 	return 0;
 }
@@ -456,8 +456,8 @@ static int check_tracing(struct tracer *t)
 		      "attaching: execs cannot be traced on this system");
 	else if (err)
 		p_err("can't run the start-up check: %s", strerror(-err));
-	else if (env.tree)
-		follow_descendants(env.tree, add_tracked, t);
+	else if (options.tree)
+		follow_descendants(options.tree, add_tracked, t);
 	return err ? 1 : 0;
 }
 
@@ -465,7 +465,7 @@ static int drop_privs(struct tracer *t)
 {
 	/* a user ID of its own would keep execmon from passing signals on to
 	 * the command, which runs as the user who started execmon */
-	int err = drop_privileges(!env.command);
+	int err = drop_privileges(!options.command);
 
 	if (err)
 		p_err("can't drop privileges: %s", strerror(-err));
@@ -480,7 +480,7 @@ static int begin(struct tracer *t)
 		output_header(&t->out);
 		t->header_done = t->wrote = true;
 	}
-	if (!env.command)
+	if (!options.command)
 		return 0;
 	command_pid = t->follow.pid;
 	err = follow_release(&t->follow);
@@ -513,7 +513,7 @@ static int run(struct tracer *t)
 
 	if (!status && t->followed_gone)
 		return follow_exit_code(&t->follow);
-	if (status || !env.command || exiting || !t->write_errno)
+	if (status || !options.command || exiting || !t->write_errno)
 		return status;
 	/* The output failed, but the command is the user's work: it runs to
 	 * its end, untraced. A reader that went away is a normal end, and the
@@ -540,7 +540,7 @@ static int finish(struct tracer *t, int status)
 	bpf_side_detach(&t->bpf);
 	drain(t, true);
 	check_losses(t, &st);
-	if (env.stats)
+	if (options.stats)
 		print_stats(t, &st);
 	flush_output(t);
 	if (t->write_errno && t->write_errno != EPIPE) {
@@ -552,7 +552,7 @@ static int finish(struct tracer *t, int status)
 	 * buffers as a lost record before the end */
 	if (stats_lost_total(&st))
 		p_err("lost %llu events in all", (unsigned long long)stats_lost_total(&st));
-	if (env.strict && stats_losses(&st) && (!status || env.command))
+	if (options.strict && stats_losses(&st) && (!status || options.command))
 		status = EXIT_LOSS;
 	return status;
 }
