@@ -66,6 +66,9 @@ const volatile long sys_execveat_nr32 = -1;
 __u32 self_check_pid = 0;
 __u32 self_check_hits = 0;	/* set when it ran, even if its event is lost */
 struct counters counters[COUNTER_SLOTS] = {};
+/* The type's alignment puts the slots on cache lines of their own, past
+ * the two fields above, in the .bss that userspace maps. */
+_Static_assert(__alignof__(counters) == 64, "counter slots share cache lines");
 
 static __always_inline struct counters *cpu_counters(void)
 {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The event ABI shared by the BPF program and the tracer: sizes, flags and
- * the record header. Fixed-width fields only and no includes, so that both
- * the BPF side (vmlinux.h) and userspace (linux/types.h) can use it.
+ * the record header. Fixed-width fields only and no includes (hence
+ * __builtin_offsetof), so that both the BPF side (kernel_types.h) and
+ * userspace (linux/types.h) can use it.
  */
 #ifndef EXECMON_H
 #define EXECMON_H
@@ -76,8 +77,20 @@ struct event {
 	char data[];
 };
 
-/* What the BPF program did, per CPU slot; 64 bytes so that two CPUs never
- * share a cache line. Read by userspace through the mmapped .bss. */
+/* The layout both sides must agree on, checked by both compilers: the BPF
+ * program writes the data at data, the decoder reads it at hdr_len. */
+_Static_assert(sizeof(struct event) == 96, "struct event changed size: bump the ABI");
+_Static_assert(_Alignof(struct event) == 8, "struct event alignment");
+_Static_assert(__builtin_offsetof(struct event, data) == sizeof(struct event),
+	       "the data must start at hdr_len");
+_Static_assert(__builtin_offsetof(struct event, version) == 0 &&
+	       __builtin_offsetof(struct event, hdr_len) == 2,
+	       "version and hdr_len are read before the rest");
+_Static_assert(__builtin_offsetof(struct event, ts_ns) == 8, "ts_ns is read alone, to order records");
+
+/* What the BPF program did, per CPU slot. Aligned to a cache line of its
+ * own so that two CPUs never share one; read by userspace through the
+ * mmapped .bss, which is page-aligned. */
 struct counters {
 	__u64 seen;		/* execs the program ran for */
 	__u64 filtered;		/* left out by the filters */
@@ -85,6 +98,9 @@ struct counters {
 	__u64 emit_failed;	/* the perf buffer was full or the send failed */
 	__u64 bell;		/* set by the reader: ring execmon_bell on the next send */
 	__u64 unused[3];
-};
+} __attribute__((aligned(64)));
+
+_Static_assert(sizeof(struct counters) == 64 && _Alignof(struct counters) == 64,
+	       "one counter slot per cache line");
 
 #endif /* EXECMON_H */

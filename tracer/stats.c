@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <stdbool.h>
+#include <stddef.h>
 #include "stats.h"
+#include "execmon.skel.h"
+
+/* The slots are read where the skeleton's type of the mapped .bss puts
+ * them: on cache lines of their own, as in the BPF program's .bss. */
+_Static_assert(offsetof(struct execmon_bpf__bss, counters) % 64 == 0 &&
+	       _Alignof(struct counters) == 64, "counter slots share cache lines");
 
 void stats_read(struct stats *st, const struct counters *slots, int nslots)
 {
