@@ -57,25 +57,18 @@ int main(int argc, char **argv)
 	static const char args[] = "/usr/bin/true\0storm-12345";	/* with its NUL */
 	long count = argc > 1 ? atol(argv[1]) : 1000000;
 	unsigned char buf[sizeof(struct event) + sizeof(exe) + sizeof(args)];
-	struct event e = {
-		.version = EXECMON_ABI_VERSION, .hdr_len = sizeof(struct event),
-		.ts_ns = 2500000000ULL, .pid = 123456, .ppid = 12345,
-		.exe_len = sizeof(exe) - 1, .exe_full_len = sizeof(exe) - 1,
-		.argv_len = sizeof(args), .argv_full_len = sizeof(args),
+	struct exec_record r = {
+		.hdr = { .ts_ns = 2500000000ULL, .pid = 123456, .ppid = 12345, .comm = "true",
+			 .exe_full_len = sizeof(exe) - 1, .argv_full_len = sizeof(args) },
+		.exe = exe, .exe_len = sizeof(exe) - 1,
+		.argv = args, .argv_len = sizeof(args),
 	};
-	size_t n = 0;
+	size_t n = encode_event(buf, sizeof(buf), &r);
 
 	if (count < 1) {
 		fprintf(stderr, "usage: fmt [COUNT]\n");
 		return 2;
 	}
-	memcpy(e.comm, "true", 5);
-	memcpy(buf, &e, sizeof(e));
-	n += sizeof(e);
-	memcpy(buf + n, exe, e.exe_len);
-	n += e.exe_len;
-	memcpy(buf + n, args, e.argv_len);
-	n += e.argv_len;
 	printf("table_ns=%.0f json_ns=%.0f\n", per_event(false, buf, n, count),
 	       per_event(true, buf, n, count));
 	return 0;

@@ -80,7 +80,7 @@ static __always_inline struct counters *cpu_counters(void)
  * assembled backwards, leaf to root. Each is only as large as it needs to
  * be; as entries of one map both would have the size of the larger, and a
  * per-CPU value cannot exceed 32 KiB, so each has a map of its own. */
-#define EVENT_MAX	(sizeof(struct event) + EXE_MAX + ARGV_MAX + SCRIPT_MAX + CWD_MAX)
+#define EVENT_MAX	(sizeof(struct event) + EV_DATA_MAX)
 #define PATH_SCRATCH	(EXE_MAX + NAME_MAX_LEN + 1)
 
 struct event_buf {
@@ -379,7 +379,7 @@ static __always_inline __u32 put_cwd(struct event *ev, struct path_buf *buf,
 	__u32 full, flags = 0;
 	__u64 pos = resolve_path(buf, mnt, mnt_root, dentry, &full, &flags);
 
-	ev->cwd_len = put_path(ev, buf, pos, off, EXE_MAX + ARGV_MAX + SCRIPT_MAX);
+	ev->cwd_len = put_path(ev, buf, pos, off, EV_START_MAX(cwd));
 	ev->cwd_full_len = full;
 	return (flags & EV_EXE_TRUNCATED ? EV_CWD_TRUNCATED : 0) |
 	       (flags & EV_EXE_DELETED ? EV_CWD_DELETED : 0);
@@ -402,11 +402,12 @@ static __always_inline bool filtered_out(__u32 pid, __u32 ppid, __u32 uid, const
 	return by_comm && filter_comm_on && !comm_matches(comm);
 }
 
-/* The header fields that successful and failed execs share. */
-static __always_inline void fill_header(struct event *ev, __u32 pid, __u32 ppid, __u64 uid_gid,
-					__u32 mntns, const char *comm)
+/* The header fields that every kind of record has. */
+static __always_inline void fill_header(struct event *ev, __u8 kind, __u32 pid, __u32 ppid,
+					__u64 uid_gid, __u32 mntns, const char *comm)
 {
 	ev->version = EXECMON_ABI_VERSION;
+	ev->kind = kind;
 	ev->hdr_len = sizeof(*ev);
 	ev->ts_ns = bpf_ktime_get_ns();
 	ev->pid = pid;
@@ -422,11 +423,14 @@ static __always_inline void fill_header(struct event *ev, __u32 pid, __u32 ppid,
 	__builtin_memcpy(ev->comm, comm, COMM_LEN);
 }
 
-/* Sends the event and, when the reader sleeps, rings its bell; xchg says
- * whether the kernel has BPF atomic exchange (5.12 and later). */
-static __always_inline void emit(void *ctx, struct counters *cnt, struct event *ev, __u64 size,
+/* Sends the event, its header and its data up to end (where the last part
+ * ends) and, when the reader sleeps, rings its bell; xchg says whether the
+ * kernel has BPF atomic exchange (5.12 and later). */
+static __always_inline void emit(void *ctx, struct counters *cnt, struct event *ev, __u64 end,
 				 bool xchg)
 {
+	__u64 size = sizeof(*ev) + end;
+
 	clamp(size, EVENT_MAX);
 	if (bpf_perf_event_output(ctx, &execmon_events, BPF_F_CURRENT_CPU, ev, size))
 		__sync_fetch_and_add(&cnt->emit_failed, 1);
@@ -452,6 +456,13 @@ static __always_inline void emit(void *ctx, struct counters *cnt, struct event *
 	bpf_perf_event_output(ctx, &execmon_bell, BPF_F_CURRENT_CPU, &one, sizeof(one));
 }
 
+/* Both kinds of exec write the parts of a record in the order of
+ * EVENT_SECTIONS, each where the one before ended: a change there must be
+ * made here too. */
+_Static_assert(EV_START_MAX(exe) == 0 && EV_SECTION_FOLLOWS(exe, argv) &&
+	       EV_SECTION_FOLLOWS(argv, script) && EV_SECTION_FOLLOWS(script, cwd),
+	       "on_exec and on_sys_exit write the parts in another order");
+
 static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t old_pid,
 				   struct linux_binprm *bprm, bool xchg)
 {
@@ -462,6 +473,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	__u32 ppid = task->real_parent->tgid;
 	struct counters *cnt = cpu_counters();
 	char comm[COMM_LEN];
+	__u8 kind = EV_KIND_EXEC;
 	__u32 flags = 0;
 
 	__sync_fetch_and_add(&cnt->seen, 1);
@@ -473,7 +485,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	}
 	__builtin_memcpy(comm, task->comm, COMM_LEN);
 	if (pid == self_check_pid) {
-		flags = EV_SELF_CHECK;
+		kind = EV_KIND_SELF_CHECK;
 		self_check_hits = 1;
 	} else if (filtered_out(pid, ppid, (__u32)uid_gid, comm, true)) {
 		__sync_fetch_and_add(&cnt->filtered, 1);
@@ -485,7 +497,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 
 	if (!ev || !buf)
 		return 0;
-	fill_header(ev, pid, ppid, uid_gid, task->nsproxy->mnt_ns->ns.inum, comm);
+	fill_header(ev, kind, pid, ppid, uid_gid, task->nsproxy->mnt_ns->ns.inum, comm);
 	ev->old_pid = old_pid;
 
 	struct vfsmount *exe_mnt = bprm->file->f_path.mnt;
@@ -510,7 +522,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	if (argv_full > ARGV_MAX)
 		flags |= EV_ARGV_TRUNCATED;
 	clamp(argv_len, ARGV_MAX);
-	clamp(exe_len, EXE_MAX);
+	clamp(exe_len, EV_START_MAX(argv));
 	if (bpf_probe_read_user(ev->data + exe_len, argv_len, (void *)arg_start)) {
 		flags |= EV_ARGV_FAULT;
 		argv_len = 0;
@@ -528,7 +540,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	if (bprm->filename != bprm->interp) {
 		long n;
 
-		clamp(off, EXE_MAX + ARGV_MAX);
+		clamp(off, EV_START_MAX(script));
 		n = bpf_probe_read_kernel_str(ev->data + off, SCRIPT_MAX, bprm->filename);
 		ev->script_len = n > 0 ? n - 1 : 0;	/* without its NUL */
 		off += ev->script_len;
@@ -543,7 +555,9 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 			flags |= EV_CWD_DELETED;
 	}
 	ev->flags = flags;
-	emit(ctx, cnt, ev, sizeof(*ev) + off + ev->cwd_len, xchg);
+	/* (cwd_len is 0 without want_cwd: added here rather than above, it
+	 * takes the 6.12 verifier fewer steps) */
+	emit(ctx, cnt, ev, off + ev->cwd_len, xchg);
 	return 0;
 }
 
@@ -683,7 +697,7 @@ __noinline int argv_step(void)
 
 	__u64 base = w->base, off = w->off;
 
-	clamp(base, EXE_MAX);
+	clamp(base, EV_START_MAX(argv));
 	clamp(off, ARGV_MAX - FAILED_ARG_MAX);
 	n = bpf_probe_read_user_str(ev->data + base + off, FAILED_ARG_MAX, arg);
 	if (n <= 0) {
@@ -776,12 +790,14 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 
 	if (!ev || !buf)
 		return 0;
-	fill_header(ev, pid, ppid, uid_gid, BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum), comm);
+	fill_header(ev, EV_KIND_FAILED, pid, ppid, uid_gid,
+		    BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum), comm);
 	ev->old_pid = tid;
 	ev->ret = ret;
 
 	long n = bpf_probe_read_user_str(ev->data, EXE_MAX, (void *)call.filename);
 	__u64 exe_len = n > 0 ? n - 1 : 0;
+	/* (from 0, the 6.12 verifier takes twice the steps over this program) */
 	__u32 flags = EV_FAILED;
 
 	if (n <= 0)
@@ -820,6 +836,7 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 	ev->argv_full_len = argv_len;
 	flags |= w->flags;
 
+	/* the end of argv, and of the script name, which a failed exec has not */
 	__u64 off = exe_len + argv_len;
 
 	if (want_cwd) {
@@ -829,12 +846,13 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 		BPF_CORE_READ_INTO(&pwd, task, fs, pwd);
 		mnt_root = BPF_CORE_READ(pwd.mnt, mnt_root);
 		flags |= put_cwd(ev, buf, pwd.mnt, mnt_root, pwd.dentry, off);
+		off += ev->cwd_len;
 		if (unlinked(BPF_CORE_READ(pwd.dentry, d_hash.pprev), BPF_CORE_READ(pwd.dentry, d_parent),
 			     pwd.dentry))
 			flags |= EV_CWD_DELETED;
 	}
 	ev->flags = flags;
-	emit(ctx, cnt, ev, sizeof(*ev) + off + ev->cwd_len, xchg);
+	emit(ctx, cnt, ev, off, xchg);
 	return 0;
 }
 

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The event ABI shared by the BPF program and the tracer: sizes, flags and
- * the record header. Fixed-width fields only and no includes (hence
- * __builtin_offsetof), so that both the BPF side (kernel_types.h) and
- * userspace (linux/types.h) can use it.
+ * The event ABI shared by the BPF program and the tracer: sizes, kinds,
+ * flags, the order of a record's parts and its header. Fixed-width fields
+ * only and no includes (hence __builtin_offsetof), so that both the BPF
+ * side (kernel_types.h) and userspace (linux/types.h) can use it.
  */
 #ifndef EXECMON_H
 #define EXECMON_H
 
-#define EXECMON_ABI_VERSION	1
+/* 2: the record's kind is a field of its own, no longer a flag. */
+#define EXECMON_ABI_VERSION	2
 
 #define COMM_LEN		16
 /* The resolved path of the executed file: d_path's limit. */
@@ -34,27 +35,63 @@
 /* Counter slots, one per CPU (CPUs beyond share); see struct counters. */
 #define COUNTER_SLOTS		32
 
-/* event.flags */
+/* event.kind: what a record is. A reader that meets a kind it does not
+ * know refuses the record, so a new kind never passes for an exec. 0 is an
+ * exec so that a header built field by field is one unless it says so. */
+#define EV_KIND_EXEC		0 /* a successful exec */
+#define EV_KIND_FAILED		1 /* a failed exec: exe is the path asked for, ret the error */
+#define EV_KIND_SELF_CHECK	2 /* an exec of execmon's own, its start-up marker */
+#define EV_KINDS		3 /* the kinds this version knows */
+
+/* event.flags: what is known about an exec, of any kind */
 #define EV_EXE_TRUNCATED	(1u << 0) /* exe holds the leaf end of a longer path */
 #define EV_EXE_DEPTH		(1u << 1) /* path deeper than PATH_DEPTH_MAX: exe_full_len is a lower bound */
 #define EV_ARGV_TRUNCATED	(1u << 2) /* argv holds the first ARGV_MAX bytes of argv_full_len */
 #define EV_ARGV_FAULT		(1u << 3) /* argv could not be read from the new process */
 #define EV_EXE_FAULT		(1u << 4) /* the executed file's path could not be read */
 #define EV_SCRIPT		(1u << 5) /* a #! script: exe is its interpreter */
-#define EV_SELF_CHECK		(1u << 6) /* execmon's own start-up marker */
+/* (1u << 6) was the self-check marker's flag: now EV_KIND_SELF_CHECK */
 #define EV_CWD_TRUNCATED	(1u << 7) /* cwd holds the leaf end of a longer path */
-#define EV_FAILED		(1u << 8) /* a failed exec: exe is the path asked for, ret the error */
+/* Says again what kind EV_KIND_FAILED says, for readers that test it
+ * instead of asking record_is_failed(): the BPF program sets it, and the
+ * decoder too in its copy of a failed exec's header that lacks it. */
+#define EV_FAILED		(1u << 8)
 #define EV_EXE_DELETED		(1u << 9) /* the file is deleted, or was never linked (memfd) */
 #define EV_CWD_DELETED		(1u << 10) /* the working directory is deleted */
 
 /*
- * One exec. The record sent to userspace is this header followed by
- * exe_len bytes of path (no NUL), argv_len bytes of argv (NUL-separated,
- * as in /proc/PID/cmdline), script_len bytes of script name and cwd_len
- * bytes of working directory (no NUL); nothing more.
+ * What follows the header, in this order: X(name, max) for each part, of
+ * name_len bytes (a field of the header), at most max. The BPF program,
+ * the decoder and whatever builds records take the order and the sizes
+ * from here.
+ */
+#define EVENT_SECTIONS(X)		\
+	X(exe, EXE_MAX)			\
+	X(argv, ARGV_MAX)		\
+	X(script, SCRIPT_MAX)		\
+	X(cwd, CWD_MAX)
+
+/* The parts at their largest: EV_START_MAX(name) is the furthest into the
+ * data that name can start, EV_DATA_MAX the most data a record has. */
+#define EV_SECTION_MEMBER_(name, max) char name[max];
+struct event_sections_max {
+	EVENT_SECTIONS(EV_SECTION_MEMBER_)
+};
+#define EV_START_MAX(name)	__builtin_offsetof(struct event_sections_max, name)
+#define EV_DATA_MAX		sizeof(struct event_sections_max)
+/* True when part b comes right after part a. */
+#define EV_SECTION_FOLLOWS(a, b)						\
+	(EV_START_MAX(b) == EV_START_MAX(a) + sizeof(((struct event_sections_max *)0)->a))
+
+/*
+ * One record. The header is followed by the parts of EVENT_SECTIONS, in
+ * that order and nothing more: exe_len bytes of path (no NUL), argv_len
+ * bytes of argv (NUL-separated, as in /proc/PID/cmdline), script_len bytes
+ * of script name and cwd_len bytes of working directory (no NUL).
  */
 struct event {
-	__u16 version;		/* EXECMON_ABI_VERSION */
+	__u8 version;		/* EXECMON_ABI_VERSION */
+	__u8 kind;		/* EV_KIND_* */
 	__u16 hdr_len;		/* sizeof(struct event) */
 	__u32 flags;		/* EV_* */
 	__u64 ts_ns;		/* CLOCK_MONOTONIC at the exec */
@@ -78,14 +115,15 @@ struct event {
 };
 
 /* The layout both sides must agree on, checked by both compilers: the BPF
- * program writes the data at data, the decoder reads it at hdr_len. */
+ * program writes the parts at data, the decoder reads them at hdr_len. */
 _Static_assert(sizeof(struct event) == 96, "struct event changed size: bump the ABI");
 _Static_assert(_Alignof(struct event) == 8, "struct event alignment");
 _Static_assert(__builtin_offsetof(struct event, data) == sizeof(struct event),
-	       "the data must start at hdr_len");
+	       "the parts must start at hdr_len");
 _Static_assert(__builtin_offsetof(struct event, version) == 0 &&
+	       __builtin_offsetof(struct event, kind) == 1 &&
 	       __builtin_offsetof(struct event, hdr_len) == 2,
-	       "version and hdr_len are read before the rest");
+	       "version, kind and hdr_len are read before the rest");
 _Static_assert(__builtin_offsetof(struct event, ts_ns) == 8, "ts_ns is read alone, to order records");
 
 /* What the BPF program did, per CPU slot. Aligned to a cache line of its

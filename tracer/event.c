@@ -4,7 +4,7 @@
 
 enum decode_status decode_event(const void *data, size_t size, struct exec_record *rec)
 {
-	const char *bytes = data;
+	const char *bytes = data, *part;
 	size_t hdr_len;
 
 	memset(rec, 0, sizeof(*rec));
@@ -18,23 +18,51 @@ enum decode_status decode_event(const void *data, size_t size, struct exec_recor
 	if (hdr_len < sizeof(struct event) || size < hdr_len)
 		return DECODE_SHORT;
 	memcpy(&rec->hdr, bytes, sizeof(struct event));
-	/* Compare against what is left, so that no sum can overflow. */
+	if (rec->hdr.kind >= EV_KINDS)
+		return DECODE_KIND;
+	/* Each length is compared with what is left, so that no sum can
+	 * overflow. */
+	part = bytes + hdr_len;
 	size -= hdr_len;
-	if (rec->hdr.exe_len > EXE_MAX || rec->hdr.argv_len > ARGV_MAX ||
-	    rec->hdr.script_len > SCRIPT_MAX || rec->hdr.cwd_len > CWD_MAX ||
-	    rec->hdr.exe_len > size || rec->hdr.argv_len > size - rec->hdr.exe_len ||
-	    rec->hdr.script_len > size - rec->hdr.exe_len - rec->hdr.argv_len ||
-	    rec->hdr.cwd_len > size - rec->hdr.exe_len - rec->hdr.argv_len - rec->hdr.script_len)
-		return DECODE_LENGTHS;
-	rec->exe = bytes + hdr_len;
-	rec->exe_len = rec->hdr.exe_len;
-	rec->argv = rec->exe + rec->exe_len;
-	rec->argv_len = rec->hdr.argv_len;
-	rec->script = rec->argv + rec->argv_len;
-	rec->script_len = rec->hdr.script_len;
-	rec->cwd = rec->script + rec->script_len;
-	rec->cwd_len = rec->hdr.cwd_len;
+#define TAKE_PART(name, max)							\
+	if (rec->hdr.name##_len > (max) || rec->hdr.name##_len > size)		\
+		return DECODE_LENGTHS;						\
+	rec->name = part;							\
+	rec->name##_len = rec->hdr.name##_len;					\
+	part += rec->name##_len;						\
+	size -= rec->name##_len;
+	EVENT_SECTIONS(TAKE_PART)
+#undef TAKE_PART
+	/* until every reader asks record_is_failed() */
+	if (rec->hdr.kind == EV_KIND_FAILED)
+		rec->hdr.flags |= EV_FAILED;
 	return DECODE_OK;
+}
+
+size_t encode_event(void *buf, size_t cap, const struct exec_record *rec)
+{
+	struct event hdr = rec->hdr;
+	size_t size = sizeof(hdr);
+	char *p = buf;
+
+	hdr.version = EXECMON_ABI_VERSION;
+	hdr.hdr_len = sizeof(hdr);
+#define PART_LEN(name, max)							\
+	hdr.name##_len = rec->name##_len;					\
+	size += rec->name##_len;
+	EVENT_SECTIONS(PART_LEN)
+#undef PART_LEN
+	if (size > cap)
+		return 0;
+	memcpy(p, &hdr, sizeof(hdr));
+	p += sizeof(hdr);
+#define PUT_PART(name, max)							\
+	if (rec->name##_len)							\
+		memcpy(p, rec->name, rec->name##_len);				\
+	p += rec->name##_len;
+	EVENT_SECTIONS(PUT_PART)
+#undef PUT_PART
+	return size;
 }
 
 const char *decode_strerror(enum decode_status st)
@@ -48,6 +76,8 @@ const char *decode_strerror(enum decode_status st)
 		return "unknown record version";
 	case DECODE_LENGTHS:
 		return "lengths point past the end of the record";
+	case DECODE_KIND:
+		return "unknown kind of record";
 	}
 	return "unknown error";
 }

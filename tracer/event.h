@@ -13,9 +13,11 @@ enum decode_status {
 	DECODE_SHORT,		/* shorter than the header it claims */
 	DECODE_VERSION,		/* an ABI version this tracer does not know */
 	DECODE_LENGTHS,		/* path or argv lengths point past the end */
+	DECODE_KIND,		/* a kind of record this tracer does not know */
 };
 
-/* A decoded exec. hdr is an aligned copy; exe and argv point into the
+/* A decoded exec. hdr is an aligned copy; exe, argv, script and cwd, one
+ * member and its length for each part of EVENT_SECTIONS, point into the
  * record, which must outlive this. */
 struct exec_record {
 	const char *exe;
@@ -32,15 +34,20 @@ struct exec_record {
 /* What kind of record it is: readers ask these, not the header's bits. */
 static inline bool record_is_self_check(const struct exec_record *rec)
 {
-	return rec->hdr.flags & EV_SELF_CHECK;
+	return rec->hdr.kind == EV_KIND_SELF_CHECK;
 }
 
 static inline bool record_is_failed(const struct exec_record *rec)
 {
-	return rec->hdr.flags & EV_FAILED;
+	return rec->hdr.kind == EV_KIND_FAILED;
 }
 
 enum decode_status decode_event(const void *data, size_t size, struct exec_record *rec);
+
+/* The other way, for tests and benchmarks: writes rec->hdr, with version,
+ * hdr_len and each part's length filled in from rec, then the parts, into
+ * buf. Returns the record's size, 0 when it exceeds cap. */
+size_t encode_event(void *buf, size_t cap, const struct exec_record *rec);
 const char *decode_strerror(enum decode_status st);
 
 /* Reads the timestamp of a record for ordering; false if too short. */

@@ -27,6 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memcpy(copy, data, size);
 	if (decode_event(copy, size, &rec) == DECODE_OK) {
+		/* only the kinds it knows, a failed exec marked as the table wants */
+		if (rec.hdr.kind >= EV_KINDS || (record_is_failed(&rec) && !(rec.hdr.flags & EV_FAILED)))
+			abort();
 		output_format(&table, &rec);
 		output_format(&json, &rec);
 		/* one exec, one line: no newline but the last */

@@ -6,20 +6,23 @@
 
 static unsigned char rec[sizeof(struct event) + 64];
 
-/* A record with the given path and argv (NUL-separated, argv_n bytes). */
-static size_t make(const char *exe, const char *argv, size_t argv_n)
+/* A record of the given kind with the given path and argv (NUL-separated,
+ * argv_n bytes). */
+static size_t make_kind(__u8 kind, const char *exe, const char *argv, size_t argv_n)
 {
-	struct event e = {
-		.version = EXECMON_ABI_VERSION, .hdr_len = sizeof(struct event),
-		.pid = 42, .ppid = 1, .ts_ns = 123,
-		.exe_len = strlen(exe), .exe_full_len = strlen(exe),
-		.argv_len = argv_n, .argv_full_len = argv_n,
+	struct exec_record r = {
+		.hdr = { .kind = kind, .pid = 42, .ppid = 1, .ts_ns = 123,
+			 .exe_full_len = strlen(exe), .argv_full_len = argv_n },
+		.exe = exe, .exe_len = strlen(exe),
+		.argv = argv, .argv_len = argv_n,
 	};
 
-	memcpy(rec, &e, sizeof(e));
-	memcpy(rec + sizeof(e), exe, e.exe_len);
-	memcpy(rec + sizeof(e) + e.exe_len, argv, argv_n);
-	return sizeof(e) + e.exe_len + argv_n;
+	return encode_event(rec, sizeof(rec), &r);
+}
+
+static size_t make(const char *exe, const char *argv, size_t argv_n)
+{
+	return make_kind(EV_KIND_EXEC, exe, argv, argv_n);
 }
 
 static void set_u32(size_t off, __u32 v)
@@ -39,11 +42,27 @@ int main(void)
 	CHECK("decode: well-formed", decode_event(rec, n, &r) == DECODE_OK);
 	CHECK_STR("decode: exe", r.exe, r.exe_len, "/bin/ls");
 	CHECK("decode: pid", r.hdr.pid == 42);
+	CHECK("decode: an exec", !record_is_failed(&r) && !record_is_self_check(&r));
 	/* records sit at 4-byte offsets in the ring */
 	unsigned char *odd = malloc(n + 4);
 	memcpy(odd + 4, rec, n);
 	CHECK("decode: unaligned record", decode_event(odd + 4, n, &r) == DECODE_OK && r.hdr.ts_ns == 123);
 	free(odd);
+
+	/* every part, each where the one before it ends */
+	struct exec_record all = {
+		.exe = "/bin/sh", .exe_len = 7, .argv = "sh\0s\0", .argv_len = 5,
+		.script = "./s", .script_len = 3, .cwd = "/tmp", .cwd_len = 4,
+	};
+	n = encode_event(rec, sizeof(rec), &all);
+	CHECK("encode: the header, then each part", n == sizeof(struct event) + 19 &&
+	      !memcmp(rec + sizeof(struct event), "/bin/shsh\0s\0./s/tmp", 19));
+	CHECK("decode: every part", decode_event(rec, n, &r) == DECODE_OK);
+	CHECK("decode: argv", r.argv_len == 5 && !memcmp(r.argv, "sh\0s\0", 5));
+	CHECK_STR("decode: script", r.script, r.script_len, "./s");
+	CHECK_STR("decode: cwd", r.cwd, r.cwd_len, "/tmp");
+	CHECK("decode: the last part cut off", decode_event(rec, n - 1, &r) == DECODE_LENGTHS);
+	CHECK("encode: too large for the buffer", encode_event(rec, n - 1, &all) == 0);
 
 	argv_iter_init(&it, "ls\0\0-l\0", 7);
 	CHECK("argv: first", argv_next(&it, &arg, &len) && len == 2 && !memcmp(arg, "ls", 2));
@@ -55,11 +74,12 @@ int main(void)
 	CHECK("argv: cut last argument kept", argv_next(&it, &arg, &len) && len == 3);
 	CHECK("argv: cut end", !argv_next(&it, &arg, &len));
 
+	n = make("/bin/ls", "ls\0-l\0", 6);
 	CHECK("decode: empty record", decode_event(rec, 0, &r) == DECODE_SHORT);
 	CHECK("decode: shorter than header", decode_event(rec, sizeof(struct event) - 1, &r) == DECODE_SHORT);
 	CHECK("decode: data cut off", decode_event(rec, n - 1, &r) == DECODE_LENGTHS);
 
-	make("/bin/ls", "ls\0", 3);
+	n = make("/bin/ls", "ls\0", 3);
 	set_u32(offsetof(struct event, exe_len), 1000);
 	CHECK("decode: exe_len past the end", decode_event(rec, n, &r) == DECODE_LENGTHS);
 	make("/bin/ls", "ls\0", 3);
@@ -70,11 +90,29 @@ int main(void)
 	set_u32(offsetof(struct event, argv_len), 5);
 	CHECK("decode: lengths that overflow a sum", decode_event(rec, n, &r) == DECODE_LENGTHS);
 	n = make("/bin/ls", "ls\0", 3);
-	rec[0] = 99;
+	rec[offsetof(struct event, version)] = 99;
 	CHECK("decode: unknown version", decode_event(rec, n, &r) == DECODE_VERSION);
+	/* the first ABI's header, whose version was 16 bits */
 	n = make("/bin/ls", "ls\0", 3);
-	set_u32(0, EXECMON_ABI_VERSION | (2u << 16));
+	memcpy(rec, &(__u16){ 1 }, 2);
+	CHECK("decode: version 1", decode_event(rec, n, &r) == DECODE_VERSION);
+	n = make("/bin/ls", "ls\0", 3);
+	memcpy(rec + offsetof(struct event, hdr_len), &(__u16){ 2 }, 2);
 	CHECK("decode: header length too small", decode_event(rec, n, &r) == DECODE_SHORT);
+
+	n = make_kind(EV_KIND_FAILED, "./nope", "x\0", 2);
+	CHECK("decode: a failed exec", decode_event(rec, n, &r) == DECODE_OK &&
+	      record_is_failed(&r) && !record_is_self_check(&r));
+	CHECK("decode: a failed exec has EV_FAILED", r.hdr.flags & EV_FAILED);
+	n = make_kind(EV_KIND_SELF_CHECK, "/x", "", 0);
+	CHECK("decode: the self-check marker", decode_event(rec, n, &r) == DECODE_OK &&
+	      record_is_self_check(&r) && !record_is_failed(&r) && !(r.hdr.flags & EV_FAILED));
+	n = make_kind(EV_KINDS, "/x", "", 0);
+	CHECK("decode: unknown kind", decode_event(rec, n, &r) == DECODE_KIND);
+	n = make_kind(255, "/x", "", 0);
+	CHECK("decode: unknown kind 255", decode_event(rec, n, &r) == DECODE_KIND);
+	CHECK("decode: unknown kind has a message",
+	      !strcmp(decode_strerror(DECODE_KIND), "unknown kind of record"));
 
 	n = make("/x", "", 0);
 	CHECK("peek: timestamp", event_peek_ts(rec, n, &ts) && ts == 123);

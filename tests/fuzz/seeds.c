@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Writes the seed corpus, one well-formed record of each sort into the
+ * directory given, with the encoder, so that the seeds follow the record's
+ * layout when it changes (a seed of another ABI version would only reach
+ * the version check). After a change of the ABI:
+ *   cc -Ibpf -Itracer tests/fuzz/seeds.c tracer/event.c -o /tmp/seeds &&
+ *   /tmp/seeds tests/fuzz/corpus
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "event.h"
+
+static const char *dir;
+
+/* Parts are given with their sizes, as sizeof - 1 of a literal. */
+#define PART(name, s) .name = s, .name##_len = sizeof(s) - 1
+
+static void seed(const char *name, struct exec_record r, size_t keep)
+{
+	unsigned char buf[1024];
+	char path[4096];
+	size_t n;
+	FILE *f;
+
+	r.hdr.ts_ns = 123456789;
+	r.hdr.pid = r.hdr.old_pid = 42;
+	r.hdr.ppid = 1;
+	r.hdr.cgroup_id = 1;
+	r.hdr.mntns = 4026531832u;
+	memcpy(r.hdr.comm, "true", 5);
+	if (!r.hdr.exe_full_len)
+		r.hdr.exe_full_len = r.exe_len;
+	if (!r.hdr.argv_full_len)
+		r.hdr.argv_full_len = r.argv_len;
+	n = encode_event(buf, sizeof(buf), &r);
+	if (!n || decode_event(buf, n, &(struct exec_record){ 0 }) != DECODE_OK) {
+		fprintf(stderr, "seeds: %s: not a record\n", name);
+		exit(1);
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(buf, 1, keep && keep < n ? keep : n, f) == 0 || fclose(f)) {
+		perror(path);
+		exit(1);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: seeds DIR\n");
+		return 2;
+	}
+	dir = argv[1];
+	seed("plain", (struct exec_record){ PART(exe, "/usr/bin/true"), PART(argv, "true\0x\0"),
+					    PART(cwd, "/tmp") }, 0);
+	seed("cut", (struct exec_record){ .hdr = { .flags = EV_ARGV_TRUNCATED, .argv_full_len = 100 },
+					  PART(exe, "/usr/bin/true"), PART(argv, "true\0xxxx") }, 0);
+	seed("failed", (struct exec_record){ .hdr = { .kind = EV_KIND_FAILED, .ret = -2 },
+					     PART(exe, "./nope"), PART(argv, "./nope\0a\0") }, 0);
+	seed("quoting", (struct exec_record){ PART(exe, "/usr/bin/true"),
+					      PART(argv, "true\0a b\0\0\t\n\x1b\0\xff\xfe\0caf\xc3\xa9\0") }, 0);
+	seed("script", (struct exec_record){ .hdr = { .flags = EV_SCRIPT },
+					     PART(exe, "/usr/bin/dash"), PART(argv, "/bin/sh\0-e\0./s.sh\0"),
+					     PART(script, "./s.sh") }, 0);
+	seed("self-check", (struct exec_record){ .hdr = { .kind = EV_KIND_SELF_CHECK },
+						 PART(exe, "/usr/sbin/execmon"), PART(argv, "execmon\0") }, 0);
+	/* a header cut short */
+	seed("short", (struct exec_record){ PART(exe, "/usr/bin/true") }, 40);
+	return 0;
+}
