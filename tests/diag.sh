@@ -153,6 +153,23 @@ memlock_maps() { [ "$major" -lt 5 ] || { [ "$major" -eq 5 ] && [ "$minor" -lt 11
 uid=$((60000 + $$ % 4000))	# a user of its own: perf buffers count per user
 as_user=(setpriv --reuid=$uid --regid=$uid --clear-groups)
 with_caps=("${as_user[@]}" --inh-caps=+bpf,+perfmon --ambient-caps=+bpf,+perfmon)
+# Sysctls are the system's: each is put back once its part is done, and
+# on exit.
+declare -A sysctl_saved=()
+sysctl_set() {
+	[ -n "$DRY" ] && return
+	[ -n "${sysctl_saved[$1]:-}" ] || sysctl_saved[$1]=$(sysctl -n "$1")
+	sysctl -qw "$1=$2"
+}
+sysctl_restore() {
+	local k
+	for k in "${!sysctl_saved[@]}"; do sysctl -qw "$k=${sysctl_saved[$k]}"; done
+	sysctl_saved=()
+}
+trap 'sysctl_restore; cleanup' EXIT
+# Debian's kernels default to a level 3 that lets only CAP_SYS_ADMIN open
+# perf events (checked below): the user parts run at the upstream 2.
+sysctl_set kernel.perf_event_paranoid 2
 chmod 755 "$TMP"
 cp "$EXECMON" "$TMP/execmon-fcaps"
 [ -n "$DRY" ] || setcap cap_bpf,cap_perfmon+ep "$TMP/execmon-fcaps"
@@ -175,10 +192,7 @@ if [ -z "$DRY" ] && memlock_maps; then
 	# the maps would take the budget first, and fail at a small limit
 	for t in "${budget_checks[@]}"; do skip "$t" "BPF maps count against the same limit before 5.11"; done
 else
-	mlock_kb=$(sysctl -n kernel.perf_event_mlock_kb 2>/dev/null)
-	restore_mlock() { [ -z "$mlock_kb" ] || sysctl -qw kernel.perf_event_mlock_kb="$mlock_kb"; }
-	[ -n "$DRY" ] || trap 'restore_mlock; cleanup' EXIT
-	[ -n "$DRY" ] || sysctl -qw kernel.perf_event_mlock_kb=64
+	sysctl_set kernel.perf_event_mlock_kb 64
 	refused "perf_event_mlock_kb 64, -b 128" \
 		'^execmon: can.t open the perf buffers: Operation not permitted: 128 pages per CPU \(-b\) on [0-9]+ CPUs lock .*kernel.perf_event_mlock_kb \(64 KB per CPU.*RLIMIT_MEMLOCK \(0 bytes\); use -b [0-9]+ or less' \
 		prlimit --memlock=0:0 "${with_caps[@]}" "$TMP/execmon-user" -b 128 -- /usr/bin/true
@@ -199,7 +213,25 @@ else
 	else
 		check "-v: libbpf's log, then the same reason" bash -c 'grep -q "^libbpf: " <<<"$1" && tail -n 1 <<<"$1" | grep -q "^execmon: can.t open the perf buffers: .*perf_event_mlock_kb"' _ "$verbose"
 	fi
-	restore_mlock
+fi
+sysctl_restore
+
+# At perf_event_paranoid 3, kernels with Debian's patch refuse perf events
+# to all but CAP_SYS_ADMIN; others take it as 2.
+sysctl_set kernel.perf_event_paranoid 3
+rc=0
+[ -n "$DRY" ] || prlimit --memlock=8388608:8388608 "${with_caps[@]}" "$TMP/execmon-user" -H -- \
+	/usr/bin/true diag-probe >"$TMP/p3.out" 2>"$TMP/p3.err" || rc=$?
+sysctl_restore
+if confidential; then
+	skip "perf_event_paranoid 3: traces, or names the sysctl" "$why_skipped"
+elif [ -n "$DRY" ] || { [ $rc = 0 ] && grep -q diag-probe "$TMP/p3.out"; }; then
+	pass "perf_event_paranoid 3: traces, or names the sysctl (this kernel lets CAP_PERFMON)"
+elif [ $rc = 1 ] && [ "$(wc -l <"$TMP/p3.err")" = 1 ] &&
+	grep -q "kernel.perf_event_paranoid is 3, at which this kernel lets only CAP_SYS_ADMIN" "$TMP/p3.err"; then
+	pass "perf_event_paranoid 3: traces, or names the sysctl (named)"
+else
+	fail "perf_event_paranoid 3: traces, or names the sysctl" "status $rc: $(head -c 600 "$TMP/p3.err")"
 fi
 
 # RLIMIT_MEMLOCK: before 5.11 the kernel charges BPF maps to it, and

@@ -25,9 +25,29 @@
 #define TRACEPOINT_TYPE	"btf_trace_sched_process_exec"
 
 /* Set by diag_libbpf_print from the verifier's log. Lockdown makes the
- * verifier reject the helper that reads kernel memory as if it did not
- * exist (since 5.13, and in the stable kernels that took that change). */
+ * verifier refuse the helpers that read kernel memory ("unknown func" in
+ * 5.10, "cannot use helper" later); libbpf's own probe of
+ * bpf_probe_read_kernel fails too, so it may have turned the calls into
+ * bpf_probe_read, the older name, which is refused the same way. */
 static bool read_kernel_refused;
+
+static bool refuses_read_kernel(const char *log)
+{
+	static const char *const says[] = { "unknown func ", "cannot use helper " };
+	static const char *const helpers[] = {
+		"bpf_probe_read_kernel#", "bpf_probe_read_kernel_str#", "bpf_probe_read#",
+		"bpf_probe_read_str#",
+	};
+
+	for (size_t i = 0; i < sizeof(says) / sizeof(says[0]); i++)
+		for (const char *p = log; (p = strstr(p, says[i])); ) {
+			p += strlen(says[i]);
+			for (size_t j = 0; j < sizeof(helpers) / sizeof(helpers[0]); j++)
+				if (!strncmp(p, helpers[j], strlen(helpers[j])))
+					return true;
+		}
+	return false;
+}
 
 /* The mode in brackets, as in "none integrity [confidentiality]". */
 static void read_lockdown(struct diag_facts *f)
@@ -71,6 +91,7 @@ static void read_status(struct diag_facts *f)
 	f->caps_tracing = (eff & (1ULL << CAP_SYS_ADMIN_BIT)) ||
 			  ((eff & (1ULL << CAP_BPF_BIT)) && (eff & (1ULL << CAP_PERFMON_BIT)));
 	f->cap_ipc_lock = eff & (1ULL << CAP_IPC_LOCK_BIT);
+	f->cap_sys_admin = eff & (1ULL << CAP_SYS_ADMIN_BIT);
 }
 
 static long long limit_of(int resource)
@@ -202,6 +223,7 @@ static void gather(struct diag_facts *f, enum diag_step step, int err)
 	f->memlock_cur = limit_of(RLIMIT_MEMLOCK);
 	f->nofile_cur = limit_of(RLIMIT_NOFILE);
 	f->perf_mlock_kb = read_long("/proc/sys/kernel/perf_event_mlock_kb");
+	f->perf_paranoid = read_long("/proc/sys/kernel/perf_event_paranoid");
 	f->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	f->pages = options.ring_pages;
 	f->page_size = sysconf(_SC_PAGESIZE);
@@ -284,8 +306,8 @@ static bool explain_start(const struct diag_facts *f, char *buf, size_t len)
 			 "CAP_PERFMON");
 	} else if (f->btf_err) {
 		snprintf(buf, len, "this kernel has no BTF (%s: %s), which execmon reads the "
-			 "kernel's types from; it needs a kernel built with "
-			 "CONFIG_DEBUG_INFO_BTF=y, as the usual distributions' are",
+			 "kernel's types from; it needs Linux 5.10 or later built with "
+			 "CONFIG_DEBUG_INFO_BTF=y, as the usual distributions' kernels are",
 			 BTF_FILE, strerror(f->btf_err));
 	} else if (!strcmp(f->lockdown, "confidentiality")) {
 		snprintf(buf, len, "kernel lockdown is in confidentiality mode (%s), which "
@@ -325,6 +347,7 @@ static long long files_needed(const struct diag_facts *f)
 static bool explain_nofile(const struct diag_facts *f, char *buf, size_t len)
 {
 	bool low = f->nofile_cur >= 0 && f->nofile_cur < files_needed(f);
+	long long raise = 1024;
 	char lim[32];
 
 	if (f->err != EMFILE && !low)
@@ -333,12 +356,14 @@ static bool explain_nofile(const struct diag_facts *f, char *buf, size_t len)
 		snprintf(lim, sizeof(lim), "unlimited");
 	else
 		snprintf(lim, sizeof(lim), "%lld", f->nofile_cur);
+	while (raise < files_needed(f))
+		raise *= 2;
 	snprintf(buf, len, "%s%s%s%sthe limit of open files (RLIMIT_NOFILE, ulimit -n) is %s, "
 		 "and execmon needs about %lld here (2 for the perf buffers of each of %d "
-		 "CPUs); raise it: ulimit -n 1024 in the shell, or LimitNOFILE= in a systemd "
+		 "CPUs); raise it: ulimit -n %lld in the shell, or LimitNOFILE= in a systemd "
 		 "unit", f->step == DIAG_START ? "" : what_failed(f->step),
 		 f->step == DIAG_START ? "" : ": ", f->err ? strerror(f->err) : "",
-		 f->err ? ": " : "", lim, files_needed(f), f->ncpus);
+		 f->err ? ": " : "", lim, files_needed(f), f->ncpus, raise);
 	return true;
 }
 
@@ -396,8 +421,16 @@ static bool explain_perm(const struct diag_facts *f, char *buf, size_t len)
 			 "unlimited in the shell, or LimitMEMLOCK=infinity in a systemd unit",
 			 what_failed(f->step), strerror(f->err), f->release,
 			 size_str(cur, sizeof(cur), f->memlock_cur));
-	} else if (f->step == DIAG_RINGS && !f->cap_ipc_lock && f->perf_mlock_kb >= 0 &&
-		   f->ncpus > 0 && f->pages > 0) {
+	} else if (f->step == DIAG_RINGS && f->err == EACCES && f->perf_paranoid >= 3 &&
+		   !f->cap_sys_admin) {
+		/* Debian's and Ubuntu's kernels add a level 3 at which only
+		 * CAP_SYS_ADMIN may open perf events, CAP_PERFMON or not */
+		snprintf(buf, len, "%s: %s: kernel.perf_event_paranoid is %ld, at which this "
+			 "kernel lets only CAP_SYS_ADMIN open perf events; run execmon as root, "
+			 "or set the sysctl kernel.perf_event_paranoid=2", what_failed(f->step),
+			 strerror(f->err), f->perf_paranoid);
+	} else if (f->step == DIAG_RINGS && f->err == EPERM && !f->cap_ipc_lock &&
+		   f->perf_mlock_kb >= 0 && f->ncpus > 0 && f->pages > 0) {
 		explain_ring_budget(f, buf, len);
 	} else {
 		snprintf(buf, len, "%s: %s, with the capabilities it needs, outside any seccomp "
@@ -475,7 +508,7 @@ int diag_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ar
 	/* the verifier's log comes as one long message */
 	va_copy(copy, args);
 	if (vasprintf(&s, fmt, copy) >= 0) {
-		if (strstr(s, "unknown func bpf_probe_read_kernel"))
+		if (refuses_read_kernel(s))
 			read_kernel_refused = true;
 		free(s);
 	}

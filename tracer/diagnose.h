@@ -45,6 +45,7 @@ struct diag_facts {
 	bool lockdown_unknown;		/* that file could not be read */
 	bool caps_tracing;		/* CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN */
 	bool cap_ipc_lock;
+	bool cap_sys_admin;
 	int seccomp;			/* Seccomp: of /proc/self/status: 0, 1, 2 */
 	int bpf_blocked;		/* errno a harmless bpf() got where the kernel
 					 * would have said EINVAL; 0 when it got that */
@@ -55,8 +56,9 @@ struct diag_facts {
 	int tp_btf_err;			/* errno of loading an empty program on the
 					 * BTF-enabled tracepoint; 0 when it loaded */
 	bool tp_btf_no_type;		/* the kernel's BTF has no such tracepoint */
-	bool log_read_kernel_refused;	/* the verifier: unknown func bpf_probe_read_kernel */
+	bool log_read_kernel_refused;	/* the verifier refused bpf_probe_read_kernel */
 	long perf_mlock_kb;		/* kernel.perf_event_mlock_kb */
+	long perf_paranoid;		/* kernel.perf_event_paranoid */
 	int ncpus;			/* online CPUs */
 	long pages;			/* -b, perf buffer pages per CPU */
 	long page_size;

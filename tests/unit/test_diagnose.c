@@ -13,7 +13,7 @@ static struct diag_facts fine(enum diag_step step, int err)
 	struct diag_facts f = {
 		.step = step, .err = err, .caps_tracing = true, .cap_ipc_lock = true,
 		.memlock_cur = 8 << 20, .nofile_cur = 1024, .tp_btf_err = -1,
-		.perf_mlock_kb = 516, .ncpus = 2, .pages = 128, .page_size = 4096,
+		.perf_mlock_kb = 516, .perf_paranoid = 2, .ncpus = 2, .pages = 128, .page_size = 4096,
 	};
 
 	strcpy(f.lockdown, "none");
@@ -75,6 +75,11 @@ int main(void)
 	CHECK("start: too few open files", says(f, "RLIMIT_NOFILE, ulimit -n) is 20"));
 
 	f = fine(DIAG_START, 0);
+	f.ncpus = 1024;
+	f.nofile_cur = 1024;
+	CHECK("start: 1024 CPUs need more than 1024 files", says(f, "ulimit -n 4096 in the shell"));
+
+	f = fine(DIAG_START, 0);
 	f.setid = f.file_caps = true;
 	CHECK("start: file capabilities", says(f, "refusing to run with file capabilities"));
 
@@ -120,6 +125,12 @@ int main(void)
 	f.perf_mlock_kb = 64;
 	f.memlock_cur = 0;
 	CHECK("rings: the perf_event_mlock_kb budget names the -b that fits", says(f, "use -b 8 or less"));
+
+	f = fine(DIAG_RINGS, EACCES);
+	f.cap_ipc_lock = false;
+	f.perf_paranoid = 3;
+	CHECK("rings: EACCES at perf_event_paranoid 3 without CAP_SYS_ADMIN",
+	      says(f, "kernel.perf_event_paranoid is 3, at which this kernel lets only CAP_SYS_ADMIN"));
 
 	f = fine(DIAG_RINGS, EMFILE);
 	CHECK("rings: EMFILE", says(f, "the limit of open files"));
