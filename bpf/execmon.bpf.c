@@ -113,6 +113,8 @@ struct argv_walk {
 	__u32 off;		/* bytes of argv so far */
 	__u32 flags;
 	__u64 compat;		/* 4-byte pointers */
+	__u32 argc;		/* strings to read, when contig */
+	__u32 contig;		/* argv is argc strings end to end at argv */
 };
 
 /* The scratch slot: the state of the walk under way, and the room where a
@@ -173,6 +175,9 @@ struct exec_call {
 	__u64 filename;		/* user pointers */
 	__u64 argv;
 	__u64 compat;		/* a 32-bit call: argv holds 4-byte pointers */
+	__u64 mm;		/* the caller's memory, which a late failure replaces */
+	__u32 argc;		/* arguments counted at the call, at most FAILED_ARGS_MAX + 1 */
+	__u32 pad;
 };
 
 struct {
@@ -660,6 +665,22 @@ int BPF_PROG(execmon_sys_enter, struct pt_regs *regs, long id)
 		call.filename = PT_REGS_PARM2_CORE_SYSCALL(regs);
 		call.argv = PT_REGS_PARM3_CORE_SYSCALL(regs);
 	}
+	/* Past the point of no return, a failing exec has already replaced
+	 * the caller's memory: argv is then read from the copy the kernel
+	 * made for the new program, whose count only the call's array says. */
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	call.mm = (__u64)BPF_CORE_READ(task, mm);
+	call.argc = 0;
+	call.pad = 0;
+	for (__u32 i = 0; i <= FAILED_ARGS_MAX; i++) {
+		__u64 arg = 0;
+
+		if (bpf_probe_read_user(&arg, call.compat ? 4 : 8,
+					(void *)(call.argv + i * (call.compat ? 4 : 8))) || !arg)
+			break;
+		call.argc++;
+	}
 	tid = (__u32)bpf_get_current_pid_tgid();
 	bpf_map_update_elem(&execmon_calls, &tid, &call, BPF_ANY);
 	return 0;
@@ -679,7 +700,11 @@ __noinline int argv_step(void)
 
 	struct argv_walk *w = &buf->aw;
 
-	if (w->compat) {
+	if (w->contig) {
+		if (w->idx >= w->argc)
+			return 1;
+		arg = (const char *)(w->argv + w->off);
+	} else if (w->compat) {
 		__u32 arg32;
 
 		if (bpf_probe_read_user(&arg32, sizeof(arg32), (void *)(w->argv + w->idx * 4)))
@@ -708,8 +733,11 @@ __noinline int argv_step(void)
 		char last;
 
 		/* the room is full: cut, unless the string ended right there */
-		if (bpf_probe_read_user(&last, 1, arg + FAILED_ARG_MAX - 1) || last)
+		if (bpf_probe_read_user(&last, 1, arg + FAILED_ARG_MAX - 1) || last) {
 			w->flags |= EV_ARGV_TRUNCATED;
+			/* end to end, the next one starts past the cut: unknown */
+			w->argc = 0;
+		}
 	}
 	w->off += n;
 	w->idx++;
@@ -795,37 +823,61 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 	ev->old_pid = tid;
 	ev->ret = ret;
 
-	long n = bpf_probe_read_user_str(ev->data, EXE_MAX, (void *)call.filename);
-	__u64 exe_len = n > 0 ? n - 1 : 0;
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	/* Past the point of no return the caller's memory is gone (and the
+	 * process is killed): the path is the file's, the arguments are the
+	 * kernel's copy in the new memory. */
+	bool late = (__u64)mm != call.mm;
 	/* (from 0, the 6.12 verifier takes twice the steps over this program) */
-	__u32 flags = EV_FAILED;
+	__u32 flags = late ? EV_FAILED | EV_NO_RETURN : EV_FAILED;
+	__u64 exe_len;
 
-	if (n <= 0)
-		flags |= EV_EXE_FAULT;
-	if (n == EXE_MAX) {
-		char last;
+	if (late) {
+		struct path exe;
+		__u32 full = 0;
 
-		/* longer than the kernel takes (ENAMETOOLONG): cut, of unknown size */
-		if (bpf_probe_read_user(&last, 1, (void *)call.filename + EXE_MAX - 1) || last)
-			flags |= EV_EXE_TRUNCATED;
+		BPF_CORE_READ_INTO(&exe, mm, exe_file, f_path);
+		__u64 pos = resolve_path(buf, exe.mnt, BPF_CORE_READ(exe.mnt, mnt_root), exe.dentry,
+					 &full, &flags);
+
+		exe_len = put_path(ev, buf, pos, 0, 0);
+		if (!exe_len)
+			flags |= EV_EXE_FAULT;
+		ev->exe_full_len = full;
+	} else {
+		long n = bpf_probe_read_user_str(ev->data, EXE_MAX, (void *)call.filename);
+
+		exe_len = n > 0 ? n - 1 : 0;
+		if (n <= 0)
+			flags |= EV_EXE_FAULT;
+		if (n == EXE_MAX) {
+			char last;
+
+			/* longer than the kernel takes (ENAMETOOLONG): cut, of unknown size */
+			if (bpf_probe_read_user(&last, 1, (void *)call.filename + EXE_MAX - 1) || last)
+				flags |= EV_EXE_TRUNCATED;
+		}
+		ev->exe_full_len = exe_len;
 	}
+	clamp(exe_len, EXE_MAX);
 	if (filter_comm_on && !failed_comm_matches(exe_len)) {
 		__sync_fetch_and_add(&cnt->filtered, 1);
 		return 0;
 	}
 	ev->exe_len = exe_len;
-	ev->exe_full_len = exe_len;
 
 	struct argv_walk *w = &buf->aw;
 
-	w->argv = call.argv;
+	w->argv = late ? BPF_CORE_READ(mm, arg_start) : call.argv;
 	w->compat = call.compat;
+	w->contig = late;
+	w->argc = call.argc;
 	w->base = exe_len;
 	w->idx = 0;
 	w->off = 0;
-	w->flags = 0;
+	w->flags = late && !w->argv ? EV_ARGV_FAULT : 0;
 	/* one step more than the arguments read, to see whether any is left */
-	for (int i = 0; i <= FAILED_ARGS_MAX; i++)
+	for (int i = 0; i <= FAILED_ARGS_MAX && !w->flags; i++)
 		if (argv_step())
 			break;
 

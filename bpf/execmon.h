@@ -58,6 +58,8 @@
 #define EV_FAILED		(1u << 8)
 #define EV_EXE_DELETED		(1u << 9) /* the file is deleted, or was never linked (memfd) */
 #define EV_CWD_DELETED		(1u << 10) /* the working directory is deleted */
+#define EV_NO_RETURN		(1u << 11) /* failed past the point of no return: the process
+					    * is killed; exe is the file's resolved path */
 
 /*
  * What follows the header, in this order: X(name, max) for each part, of
