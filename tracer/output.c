@@ -222,7 +222,9 @@ static void put_deleted(struct sbuf *b, bool deleted)
 static void put_exe(struct sbuf *b, const struct exec_record *rec)
 {
 	__u32 flags = rec->hdr.flags;
-	bool cut = flags & EV_EXE_TRUNCATED, at_end = flags & EV_FAILED;
+	/* a resolved path was cut at its front; the one asked for, at its end */
+	bool cut = flags & EV_EXE_TRUNCATED,
+	     at_end = record_is_failed(rec) && !(flags & EV_NO_RETURN);
 
 	if (cut && !at_end)
 		put_cut(b, exe_cut_bytes(rec), '-');

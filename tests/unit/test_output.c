@@ -14,6 +14,7 @@ static void make(const char *exe, const char *argv, size_t argv_n, __u32 argv_fu
 {
 	struct event e = {
 		.version = EXECMON_ABI_VERSION, .hdr_len = sizeof(struct event),
+		.kind = flags & EV_FAILED ? EV_KIND_FAILED : EV_KIND_EXEC,
 		.pid = 4242, .ppid = 1, .uid = 0, .flags = flags,
 		.ts_ns = 2500000000ULL,
 		.exe_len = strlen(exe), .exe_full_len = strlen(exe),
