@@ -125,6 +125,8 @@ test: deps
 # the kernel packages are kept across runs.
 KERNELS       ?= host 5.10 6.1 6.1-cloud 6.1-rt 6.12 6.12-trixie
 KERNELS_FULL  ?= host 5.10 6.1 6.12-trixie
+# and those booted again with lockdown=confidentiality and =integrity
+KERNELS_LOCKDOWN ?= 6.12-trixie
 # docs.sh, build.sh and quoting.sh test nothing of the kernel.
 KERNEL_SUITES ?= $(filter-out tests/lib.sh tests/docs.sh tests/build.sh tests/quoting.sh,\
 	$(wildcard tests/*.sh))
@@ -134,6 +136,7 @@ KERNELS_CACHE ?= /var/cache/execmon-kernels
 test-kernels: deps
 	$(Q)$(MAKE) --no-print-directory all unit-tests $(BUILD)/storm $(BUILD)/progs
 	$(Q)BUILD=$(BUILD) KERNELS="$(KERNELS)" KERNELS_FULL="$(KERNELS_FULL)" \
+		KERNELS_LOCKDOWN="$(KERNELS_LOCKDOWN)" \
 		KERNEL_SUITES="$(KERNEL_SUITES)" KERNELS_STORM_EXECS=$(KERNELS_STORM_EXECS) \
 		KERNELS_CACHE=$(KERNELS_CACHE) tests/kernels/run
 
