@@ -16,9 +16,9 @@ _execmon()
 
     local fields='time timestamp pid ppid uid user comm ret cwd cgroup mntns exe args'
     local opts='--pid= --ppid= --uid= --comm= --cgroup= --tree= --fails --json
-        --fields= --no-header --time --timestamp --print-uid --buffer-pages=
+        --fields= --output= --no-header --time --timestamp --print-uid --buffer-pages=
         --stats --strict --verbose --version --help --usage
-        -p -P -u -c -x -j -o -H -T -t -U -b -S -s -v -V'
+        -p -P -u -c -x -j -o -w -H -T -t -U -b -S -s -v -V'
 
     case $prev in
         -p | --pid | -P | --ppid | --tree)
@@ -47,6 +47,10 @@ _execmon()
             local last=${cur##*,}
             COMPREPLY=($(compgen -P "${cur%"$last"}" -W "$fields" -- "$last"))
             compopt -o nospace
+            return
+            ;;
+        -w | --output)
+            _filedir
             return
             ;;
         -b | --buffer-pages)

@@ -38,6 +38,10 @@ bad_value "buffer pages not a power of two" --buffer-pages 3 "'3'"
 bad_value "buffer pages zero" -b 0 "'0'"
 bad_value "too many pids" $(for i in $(seq 65); do echo -p $i; done) "too many --pid values"
 bad_value "command that does not exist" -- no-such-command-here "'no-such-command-here'"
+bad_value "--output a directory" --output "$TMP" "can't write to '$TMP': it is a directory"
+bad_value "--output in no directory" -w "$TMP/none/x.log" "can't write to '$TMP/none/x.log': No such file or directory"
+bad_value "--output empty" --output= "invalid --output ''"
+bad_value "--output given twice" -w "$TMP/a" -w "$TMP/b" "--output given twice"
 
 # COMMAND that cannot be run: the statuses a shell gives, before tracing.
 command_status() {

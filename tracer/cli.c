@@ -37,6 +37,7 @@ static const char doc[] =
 "  execmon --tree 1234      execs of process 1234's tree from now on\n"
 "  execmon -x               successful and failed execs\n"
 "  execmon | grep ssh       output reaches a pipe at once\n"
+"  execmon -j -w exec.log   append JSON lines to exec.log (SIGHUP reopens it)\n"
 "\n"
 "Filters of different kinds must all match; a filter given more than once\n"
 "matches any of its values. Arguments are printed as shell words: bare,\n"
@@ -58,6 +59,8 @@ static const struct argp_option argp_options[] = {
 	{ NULL, 0, NULL, 0, "Output:", 2 },
 	{ "json", 'j', NULL, 0, "One JSON object per exec per line", 2 },
 	{ "fields", 'o', "LIST", 0, "Table columns, comma-separated (see below); ARGS stays last", 2 },
+	{ "output", 'w', "FILE", 0, "Append to FILE (created 0600) instead of standard output; "
+	  "SIGHUP reopens it", 2 },
 	{ "no-header", 'H', NULL, 0, "Do not print the table's header line", 2 },
 	{ "time", 'T', NULL, 0, "Add a TIME column (HH:MM:SS), as -o time", 2 },
 	{ "timestamp", 't', NULL, 0, "Add seconds since execmon started, as -o timestamp", 2 },
@@ -188,6 +191,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'o':
 		add_fields(state, arg);
+		break;
+	case 'w':
+		if (!*arg)
+			argp_error(state, "invalid --output '': name a file to append to");
+		if (options.output && strcmp(options.output, arg))
+			argp_error(state, "--output given twice ('%s' and '%s'): only one file "
+				   "can be written", options.output, arg);
+		options.output = arg;
 		break;
 	case 'H':
 		options.no_header = true;

@@ -23,6 +23,7 @@
 #include "output.h"
 #include "privs.h"
 #include "reader.h"
+#include "sink.h"
 #include "stats.h"
 
 #define HOLDBACK_NS	(10 * 1000000ULL)	/* see reader.h */
@@ -59,6 +60,7 @@ static volatile sig_atomic_t exiting;
 static volatile bool stop_drain;
 static volatile pid_t command_pid;	/* the command being followed */
 static volatile sig_atomic_t signals;
+static volatile sig_atomic_t reopen;	/* SIGHUP with --output */
 
 /*
  * The first signal stops tracing, and what was captured is still written
@@ -73,6 +75,12 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 {
 	static const char msg[] = "execmon: stopped at once by a second signal\n";
 
+	/* logrotate's way to say the file was moved: the loop opens it again
+	 * between two records */
+	if (sig == SIGHUP && options.output) {
+		reopen = 1;
+		return;
+	}
 	if (signals++) {
 		if (write(2, msg, sizeof(msg) - 1) < 0) {
 			/* nothing more to do: exiting anyway */
@@ -162,6 +170,15 @@ static void check_losses(struct tracer *t, struct stats *st)
 	t->reported = *st;
 }
 
+/* With --output, the message names the file. */
+static void say_write_error(int err, const char *then)
+{
+	if (options.output)
+		p_err("can't write to '%s': %s%s", options.output, strerror(err), then);
+	else
+		p_err("can't write the output: %s%s", strerror(err), then);
+}
+
 /* True when the output can still be written. A reader that went away is a
  * normal end; other write errors are kept for the exit status. */
 static bool flush_output(struct tracer *t)
@@ -170,12 +187,36 @@ static bool flush_output(struct tracer *t)
 		return false;
 	if (t->wrote) {
 		t->wrote = false;
-		if (fflush(stdout) == 0)
+		if (fflush(t->out.out) == 0)
 			return true;
 		t->write_errno = errno ? errno : EIO;
 		return false;
 	}
 	return true;
+}
+
+/* SIGHUP with --output, once what was written is flushed: a rotation has
+ * moved the file, and the records from now on go to a new one (its header
+ * first, so that each file reads on its own). When it cannot be opened the
+ * records stay in the old file, which is said, and the next SIGHUP tries
+ * again. */
+static void reopen_output(struct tracer *t)
+{
+	const char *why;
+	FILE *f;
+
+	reopen = 0;
+	f = sink_open(options.output, &why);
+	if (!f) {
+		p_err("can't reopen '%s': %s; still writing to the file that was open",
+		      options.output, why);
+		return;
+	}
+	if (fclose(t->out.out) && !t->write_errno)
+		t->write_errno = errno ? errno : EIO;
+	t->out.out = f;
+	output_header(&t->out);
+	t->wrote = true;
 }
 
 /* Hands every record that is due to on_event, then flushes. */
@@ -244,7 +285,7 @@ static void print_stats(struct tracer *t, const struct stats *st)
 	struct sbuf b = {};
 
 	stats_format(&b, st, options.json);
-	fwrite(b.p, 1, b.len, options.json ? stdout : stderr);
+	fwrite(b.p, 1, b.len, options.json ? t->out.out : stderr);
 	t->wrote = options.json;
 	sbuf_free(&b);
 }
@@ -292,6 +333,8 @@ static int trace(struct tracer *t)
 
 		if (!flush_output(t))
 			break;
+		if (reopen)
+			reopen_output(t);
 		check_losses(t, &st);
 		if (t->printed + t->malformed != handled)
 			last_print = now;
@@ -353,6 +396,7 @@ static int prepare(struct tracer *t, int argc, char **argv)
 	/* SA_RESTART: a signal must not cut a write short (see on_signal) */
 	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO | SA_RESTART };
 	int status = check_std_fds();
+	FILE *file = NULL;
 
 	if (status)
 		return status;
@@ -361,12 +405,24 @@ static int prepare(struct tracer *t, int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	cli_parse(argc, argv);
+	/* a bad --output is bad input: said before what tracing would need */
+	if (options.output) {
+		const char *why;
+
+		file = sink_open(options.output, &why);
+		if (!file) {
+			p_err("can't write to '%s': %s", options.output, why);
+			return 1;
+		}
+	}
 	if (diag_preflight())
 		return 1;
 	libbpf_set_print(diag_libbpf_print);
 	signal(SIGPIPE, SIG_IGN);
 	cli_setup_output(&t->out);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	if (file)
+		t->out.out = file;
 	return 0;
 }
 
@@ -464,8 +520,10 @@ static int check_tracing(struct tracer *t)
 static int drop_privs(struct tracer *t)
 {
 	/* a user ID of its own would keep execmon from passing signals on to
-	 * the command, which runs as the user who started execmon */
-	int err = drop_privileges(!options.command);
+	 * the command, which runs as the user who started execmon; and, as
+	 * nobody, from opening the --output file again after a rotation (as
+	 * root with no capability, it can still open root's own files) */
+	int err = drop_privileges(!options.command && !options.output);
 
 	if (err)
 		p_err("can't drop privileges: %s", strerror(-err));
@@ -522,8 +580,7 @@ static int run(struct tracer *t)
 	 * could not be written. */
 	bpf_side_detach(&t->bpf);
 	if (t->write_errno != EPIPE) {
-		p_err("can't write the output: %s; tracing stopped, waiting for the command "
-		      "to end", strerror(t->write_errno));
+		say_write_error(t->write_errno, "; tracing stopped, waiting for the command to end");
 		t->write_said = true;
 	}
 	err = follow_wait(&t->follow, &exiting);
@@ -545,7 +602,7 @@ static int finish(struct tracer *t, int status)
 	flush_output(t);
 	if (t->write_errno && t->write_errno != EPIPE) {
 		if (!t->write_said)
-			p_err("can't write the output: %s", strerror(t->write_errno));
+			say_write_error(t->write_errno, "");
 		status = 1;
 	}
 	/* the kernel's count too: the last losses may not have reached the
@@ -571,6 +628,10 @@ int main(int argc, char **argv)
 		status = finish(&t, run(&t));
 	reader_free(t.reader);
 	bpf_side_close(&t.bpf);
+	if (options.output && t.out.out && fclose(t.out.out) && !status) {
+		p_err("can't write to '%s': %s", options.output, strerror(errno));
+		status = 1;
+	}
 	output_free(&t.out);
 	return status;
 }

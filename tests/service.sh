@@ -1,0 +1,129 @@
+# execmon as a service: --output and its rotation, the loss records in the
+# stream, the unit file. Root for everything that traces.
+SUITE=service
+. "$(dirname "$0")/lib.sh"
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+STORM=$TOP/$BUILD/storm
+
+needs_root
+
+# --output (refused COMMAND...): refused as root when it is a link or another user's file; no
+# stdout, non-zero, and nothing traced.
+refused() {
+	local name=$1 want=$2 out rc
+	shift 2
+	out=$("$@" 2>"$TMP/err")
+	rc=$?
+	if [ $rc -ne 0 ] && [ -z "$out" ] && grep -qF -- "$want" "$TMP/err"; then
+		pass "$name"
+	else
+		fail "$name" "status $rc, stdout [$out], stderr [$(cat "$TMP/err" 2>/dev/null)]"
+	fi
+}
+touch "$TMP/target"
+ln -sf "$TMP/target" "$TMP/link"
+refused "--output: a symbolic link refused as root" "'$TMP/link': it is a symbolic link" "$EXECMON" -w "$TMP/link"
+touch "$TMP/theirs"
+chown nobody "$TMP/theirs" 2>/dev/null
+refused "--output: another user's file refused as root" "'$TMP/theirs': it is owned by uid" "$EXECMON" -w "$TMP/theirs"
+touch "$TMP/ro" && chmod 600 "$TMP/ro" && chmod 755 "$TMP"
+refused "--output: an unwritable file" "can't write to '$TMP/ro': Permission denied" \
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$EXECMON" -w "$TMP/ro"
+chmod 700 "$TMP"
+
+# Appends, any format; a new file is made 0600.
+cp /usr/bin/true "$TMP/outprobe"
+echo "kept" >"$TMP/out.log"
+start_tracer "$TMP/stdout" -c outprobe -H -o args -w "$TMP/out.log"
+"$TMP/outprobe" table-line
+wait_for "$TMP/out.log" table-line
+stop_tracer
+check "--output: the table appended after what was there" \
+	diff <(printf 'kept\n%s\n' "$TMP/outprobe table-line") "$TMP/out.log"
+check "--output: nothing on stdout" test ! -s "$TMP/stdout"
+start_tracer "$TMP/stdout" -c outprobe -j -w "$TMP/new.log"
+"$TMP/outprobe" json-line
+wait_for "$TMP/new.log" json-line
+stop_tracer
+check "--output: JSON lines" bash -c "jq -e 'select(.args[1] == \"json-line\")' '$TMP/new.log' >/dev/null"
+check "--output: a new file is 0600" test "$(stat -c %a "$TMP/new.log" 2>/dev/null)" = 600
+
+# A full filesystem while tracing: said with the path, status 1.
+full=$TMP/full
+mkdir -p "$full"
+if have mount && mount -t tmpfs -o size=64k tmpfs "$full" 2>/dev/null; then
+	start_tracer "$TMP/stdout" -j -w "$full/x.log"
+	for _ in $(seq 100); do
+		kill -0 "$TRACER_PID" 2>/dev/null || break
+		"$STORM" -n 50 -a 2000 -e /usr/bin/true >/dev/null
+	done
+	wait "$TRACER_PID"
+	rc=$?
+	TRACER_PID=
+	check "--output on a full filesystem: status 1" test $rc -eq 1
+	check "--output on a full filesystem: said with the path" \
+		grep -q "can't write to '$full/x.log': No space left on device" "$TMP/stdout.err"
+	umount "$full"
+else
+	skip "--output on a full filesystem: status 1" "no tmpfs"
+	skip "--output on a full filesystem: said with the path" "no tmpfs"
+fi
+
+# logrotate in create mode against a running execmon under a storm: every
+# exec in exactly one of the files, every line whole.
+rot=$TMP/rot
+mkdir -p "$rot"
+cat >"$rot/conf" <<CONF
+$rot/exec.log {
+	create 0600 root root
+	rotate 1000
+	nocompress
+	missingok
+	postrotate
+		kill -HUP \$(cat $rot/pid)
+	endscript
+}
+CONF
+n=5000 word=rot$$
+if have logrotate; then
+	start_tracer "$TMP/stdout" -j -c true -w "$rot/exec.log"
+	echo "$TRACER_PID" >"$rot/pid"
+	"$STORM" -n $n -w 2 -u -m "$word" -e /usr/bin/true >"$TMP/storm.out" &
+	storm=$!
+	rotations=0
+	while kill -0 $storm 2>/dev/null; do
+		sleep 0.5
+		logrotate -f -s "$rot/state" "$rot/conf" 2>>"$TMP/logrotate.err" && rotations=$((rotations + 1))
+	done
+	wait $storm
+	sleep 0.5
+	stop_tracer
+	check "logrotate: execmon still ran to the end (exit 0)" test $? -eq 0
+	files=$(ls "$rot"/exec.log* | wc -l)
+	check "logrotate: rotated during the storm ($rotations times, $files files)" test "$files" -ge 4
+	check "logrotate: every exec in exactly one file, no line split" python3 - "$n" "$word" "$rot" <<'PY'
+import glob, json, sys
+n, word, d = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+seen, used = {}, 0
+for name in glob.glob(d + "/exec.log*"):
+    lines = open(name, "rb").read().split(b"\n")[:-1]
+    used += bool(lines)
+    for line in lines:
+        rec = json.loads(line)  # a split line would not parse
+        a = rec.get("args", [])
+        if len(a) > 1 and a[1].startswith(word + "-"):
+            i = int(a[1][len(word) + 1:])
+            seen[i] = seen.get(i, 0) + 1
+dups = sum(1 for c in seen.values() if c > 1)
+missing = n - sum(1 for i in seen if 0 <= i < n)
+if dups or missing or used < 3:
+    sys.exit("%d duplicated, %d missing, %d files written" % (dups, missing, used))
+PY
+	check "logrotate: the new files are 0600" test "$(stat -c %a "$rot/exec.log")" = 600
+else
+	skip "logrotate: execmon still ran to the end (exit 0)" "logrotate is not installed (make deps)"
+	skip "logrotate: rotated during the storm" "logrotate is not installed (make deps)"
+	skip "logrotate: every exec in exactly one file, no line split" "logrotate is not installed (make deps)"
+	skip "logrotate: the new files are 0600" "logrotate is not installed (make deps)"
+fi
