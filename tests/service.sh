@@ -127,3 +127,50 @@ else
 	skip "logrotate: every exec in exactly one file, no line split" "logrotate is not installed (make deps)"
 	skip "logrotate: the new files are 0600" "logrotate is not installed (make deps)"
 fi
+
+# Losses in the stream: a stopped reader and a one-page buffer lose execs;
+# with --json (to stdout or --output) and with a table in --output, each
+# loss is a record where it was seen.
+cp /usr/bin/true "$TMP/lossprobe"
+lose() {
+	local out=$1
+	shift
+	start_tracer "$out" -c lossprobe -b 1 "$@" || return
+	kill -STOP "$TRACER_PID"
+	for i in $(seq 300); do "$TMP/lossprobe" loss-padding-padding-padding-padding-padding-$i; done
+	kill -CONT "$TRACER_PID"
+	wait_for "$out.err" '^execmon: lost'
+	sleep 0.2
+	stop_tracer
+}
+loss_records() {
+	python3 - "$1" <<'PY'
+import json, re, sys
+lost = printed = 0
+after = False
+for line in open(sys.argv[1]):
+    rec = json.loads(line)
+    if "lost" in rec:
+        assert set(rec) == {"lost", "cpu", "time"}, rec
+        assert rec["lost"] > 0 and (rec["cpu"] is None or rec["cpu"] >= 0), rec
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z", rec["time"]), rec
+        lost += rec["lost"]
+    elif any(a.startswith("loss-padding") for a in rec["args"]):
+        printed += 1
+        assert not after, "an exec from before the loss after its record"
+    if "lost" in rec:
+        after = True
+assert lost > 0, "no loss record"
+assert lost + printed >= 300, (lost, printed)
+PY
+}
+lose "$TMP/loss.json" -j
+check "losses: JSON records in stdout, after the execs before them" loss_records "$TMP/loss.json"
+check "losses: still said on stderr" grep -qE '^execmon: (lost [0-9]+ events on CPU [0-9]+|the kernel could not send [0-9]+ events)$' "$TMP/loss.json.err"
+lose "$TMP/loss.out" -j -w "$TMP/loss.log"
+check "losses: JSON records in --output" loss_records "$TMP/loss.log"
+lose "$TMP/loss.out" -H -w "$TMP/loss.table"
+check "losses: a table line in --output" \
+	grep -qE '^\[lost [0-9]+ events( on CPU [0-9]+)?, [0-9-]{10}T[0-9:]{8}Z\]$' "$TMP/loss.table"
+lose "$TMP/loss.plain" -H
+check "losses: no record in a table on stdout" bash -c "! grep -q '^\[lost' '$TMP/loss.plain'"

@@ -237,3 +237,16 @@ void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_re
 	}
 	sbuf_puts(b, "}\n");
 }
+
+void json_format_lost(struct sbuf *b, __u64 lost, int cpu, __s64 real_ns)
+{
+	put_num(b, "{\"lost\":", lost);
+	sbuf_puts(b, ",\"cpu\":");
+	if (cpu >= 0)
+		sbuf_put_u64(b, cpu);
+	else
+		sbuf_puts(b, "null");
+	sbuf_puts(b, ",\"time\":");
+	put_time(b, real_ns);
+	sbuf_puts(b, "}\n");
+}

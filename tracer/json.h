@@ -17,4 +17,8 @@ void base64(struct sbuf *b, const unsigned char *s, size_t n);
  * CLOCK_MONOTONIC, mono_to_real_ns turns them into wall clock. */
 void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_real_ns);
 
+/* Appends a loss as a JSON object and a newline: {"lost":N,"cpu":k,"time":...},
+ * cpu null (cpu < 0) when the kernel could not tell where. */
+void json_format_lost(struct sbuf *b, __u64 lost, int cpu, __s64 real_ns);
+
 #endif

@@ -142,12 +142,23 @@ static void on_event(void *ctx, int cpu, const void *data, size_t size)
 	t->wrote = true;
 }
 
+/* With --json or --output the records may travel far from this stderr: a
+ * loss is also a record of the stream, where it was seen. */
+static void stream_loss(struct tracer *t, __u64 lost, int cpu)
+{
+	if (!options.json && !options.output)
+		return;
+	output_lost(&t->out, lost, cpu, (__s64)clock_ns(CLOCK_REALTIME));
+	t->wrote = true;
+}
+
 static void on_lost(void *ctx, int cpu, __u64 lost)
 {
 	struct tracer *t = ctx;
 
 	t->lost += lost;
 	p_err("lost %llu events on CPU %d", (unsigned long long)lost, cpu);
+	stream_loss(t, lost, cpu);
 }
 
 /* The kernel's counters with this side's; every loss is reported once, as
@@ -165,8 +176,10 @@ static void check_losses(struct tracer *t, struct stats *st)
 	span = (struct stats){ .emit_failed = st->emit_failed - t->reported.emit_failed,
 			       .lost = st->lost - t->reported.lost };
 	unsent = stats_lost_total(&span) - span.lost;
-	if (unsent)
+	if (unsent) {
 		p_err("the kernel could not send %llu events", (unsigned long long)unsent);
+		stream_loss(t, unsent, -1);
+	}
 	t->reported = *st;
 }
 

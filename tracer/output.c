@@ -331,3 +331,27 @@ void output_event(struct output *o, const struct exec_record *rec)
 	output_format(o, rec);
 	fwrite_unlocked(o->line.p, 1, o->line.len, o->out);
 }
+
+void output_lost(struct output *o, __u64 lost, int cpu, __s64 real_ns)
+{
+	struct sbuf *b = &o->line;
+
+	b->len = 0;
+	if (o->json) {
+		json_format_lost(b, lost, cpu, real_ns);
+	} else {
+		static struct time_cache utc;
+
+		sbuf_puts(b, "[lost ");
+		sbuf_put_u64(b, lost);
+		sbuf_puts(b, " events");
+		if (cpu >= 0) {
+			sbuf_puts(b, " on CPU ");
+			sbuf_put_u64(b, cpu);
+		}
+		sbuf_puts(b, ", ");
+		sbuf_puts(b, time_text(&utc, real_ns / 1000000000, true));
+		sbuf_puts(b, "Z]\n");
+	}
+	fwrite_unlocked(b->p, 1, b->len, o->out);
+}

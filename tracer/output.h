@@ -55,5 +55,9 @@ void output_header(struct output *o);
 /* Formats one exec into o->line (which is cleared first) and writes it. */
 void output_format(struct output *o, const struct exec_record *rec);
 void output_event(struct output *o, const struct exec_record *rec);
+/* A loss, as a record of its own where it was seen: JSON's {"lost":...},
+ * or a table line "[lost N events on CPU k, TIME]" (a '[' never starts an
+ * exec's line). cpu < 0: the kernel could not send them, CPU unknown. */
+void output_lost(struct output *o, __u64 lost, int cpu, __s64 real_ns);
 
 #endif
