@@ -93,7 +93,7 @@ unit-tests: $(UNIT_BINS)
 # Debian packages needed to build, run and test; installed only when missing.
 DEPS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config \
 	python3 jq man-db bash-completion util-linux procps passwd zsh fish libclang-rt-dev \
-	logrotate
+	logrotate systemd
 # make test-kernels: the VMs and their initramfs.
 DEPS += qemu-system-x86 busybox-static cpio xz-utils zstd
 
@@ -189,9 +189,14 @@ MAN8DIR     ?= $(PREFIX)/share/man/man8
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+# The unit goes where systemd looks for a package's units under PREFIX;
+# logrotate reads only /etc/logrotate.d, whatever the PREFIX.
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+LOGROTATEDIR ?= /etc/logrotate.d
 INSTALL     ?= install
 INSTALLED   := $(SBINDIR)/execmon $(MAN8DIR)/execmon.8 $(BASHCOMPDIR)/execmon \
-	$(ZSHCOMPDIR)/_execmon $(FISHCOMPDIR)/execmon.fish
+	$(ZSHCOMPDIR)/_execmon $(FISHCOMPDIR)/execmon.fish $(UNITDIR)/execmon.service \
+	$(LOGROTATEDIR)/execmon
 
 install: $(BUILD)/execmon
 	$(call msg,INST,$(DESTDIR)$(PREFIX))
@@ -200,6 +205,10 @@ install: $(BUILD)/execmon
 	$(Q)$(INSTALL) -D -m 644 completions/execmon.bash $(DESTDIR)$(BASHCOMPDIR)/execmon
 	$(Q)$(INSTALL) -D -m 644 completions/_execmon $(DESTDIR)$(ZSHCOMPDIR)/_execmon
 	$(Q)$(INSTALL) -D -m 644 completions/execmon.fish $(DESTDIR)$(FISHCOMPDIR)/execmon.fish
+	$(Q)$(INSTALL) -d $(DESTDIR)$(UNITDIR)
+	$(Q)sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/execmon.service >$(DESTDIR)$(UNITDIR)/execmon.service
+	$(Q)chmod 644 $(DESTDIR)$(UNITDIR)/execmon.service
+	$(Q)$(INSTALL) -D -m 644 systemd/execmon.logrotate $(DESTDIR)$(LOGROTATEDIR)/execmon
 
 uninstall:
 	$(call msg,RM,$(DESTDIR)$(PREFIX))

@@ -189,6 +189,8 @@ installed=(
 	usr/local/share/bash-completion/completions/execmon
 	usr/local/share/zsh/site-functions/_execmon
 	usr/local/share/fish/vendor_completions.d/execmon.fish
+	usr/local/lib/systemd/system/execmon.service
+	etc/logrotate.d/execmon
 )
 if make -s -C "$TOP" install DESTDIR="$root" PREFIX=/usr/local >"$TMP/make.out" 2>&1; then
 	absent=
@@ -203,6 +205,31 @@ if make -s -C "$TOP" install DESTDIR="$root" PREFIX=/usr/local >"$TMP/make.out" 
 	check "installed man page is the source" cmp -s "$MAN" "$root/usr/local/share/man/man8/execmon.8"
 	out=$("$root/usr/local/sbin/execmon" --version 2>&1)
 	check "installed execmon --version runs" grep -q '^execmon [0-9]' <<<"$out"
+	unit=$root/usr/local/lib/systemd/system/execmon.service
+	check "installed unit runs the installed execmon" \
+		grep -qx 'ExecStart=/usr/local/sbin/execmon .*' "$unit"
+	# verify looks for the binary and the man page: those of the staging
+	# tree, in a copy of the unit that names them there
+	if command -v systemd-analyze >/dev/null; then
+		mkdir -p "$TMP/unit"
+		sed "s|/usr/local/sbin/|$root/usr/local/sbin/|" "$unit" >"$TMP/unit/execmon.service"
+		out=$(MANPATH=$root/usr/local/share/man: systemd-analyze verify \
+			"$TMP/unit/execmon.service" 2>&1)
+		check "systemd-analyze verify: the unit is clean${out:+ ($out)}" test -z "$out"
+		score=$(systemd-analyze security --offline=yes "$TMP/unit/execmon.service" 2>/dev/null |
+			sed -n 's/.*Overall exposure level for execmon.service: \([0-9.]*\).*/\1/p')
+		check "systemd-analyze security: exposure ${score:-?}, the README's" \
+			grep -qF "exposure level ${score:-?}" "$TOP/README.md"
+	else
+		skip "systemd-analyze verify: the unit is clean" "systemd is not installed (make deps)"
+		skip "systemd-analyze security: exposure, the README's" "systemd is not installed (make deps)"
+	fi
+	if command -v logrotate >/dev/null; then
+		check "logrotate reads the installed snippet" bash -c \
+			"logrotate -d -s '$TMP/lr.state' '$root/etc/logrotate.d/execmon' >/dev/null 2>&1"
+	else
+		skip "logrotate reads the installed snippet" "logrotate is not installed (make deps)"
+	fi
 else
 	fail "make install" "$(tail -n 5 "$TMP/make.out" | tr '\n' ' ')"
 fi
