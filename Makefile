@@ -24,6 +24,9 @@ CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter
 CPPFLAGS  += -I$(BUILD) -Ibpf -Itracer -DEXECMON_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 LDLIBS    += -lbpf -lelf -lz
+# --journal: sd_journal_sendv
+CPPFLAGS  += $(shell pkg-config --cflags libsystemd 2>/dev/null)
+LDLIBS    += $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -idirafter /usr/include/$(MULTIARCH) \
 	-Wall -Wno-unused-function
@@ -93,7 +96,7 @@ unit-tests: $(UNIT_BINS)
 # Debian packages needed to build, run and test; installed only when missing.
 DEPS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config \
 	python3 jq man-db bash-completion util-linux procps passwd zsh fish libclang-rt-dev \
-	logrotate systemd
+	logrotate systemd libsystemd-dev
 # make test-kernels: the VMs and their initramfs.
 DEPS += qemu-system-x86 busybox-static cpio xz-utils zstd
 

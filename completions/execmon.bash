@@ -16,7 +16,7 @@ _execmon()
 
     local fields='time timestamp pid ppid uid user comm ret cwd cgroup mntns exe args'
     local opts='--pid= --ppid= --uid= --comm= --cgroup= --tree= --fails --json
-        --fields= --output= --no-header --time --timestamp --print-uid --buffer-pages=
+        --fields= --output= --journal --no-header --time --timestamp --print-uid --buffer-pages=
         --stats --strict --verbose --version --help --usage
         -p -P -u -c -x -j -o -w -H -T -t -U -b -S -s -v -V'
 

@@ -41,6 +41,8 @@ bad_value "command that does not exist" -- no-such-command-here "'no-such-comman
 bad_value "--output a directory" --output "$TMP" "can't write to '$TMP': it is a directory"
 bad_value "--output in no directory" -w "$TMP/none/x.log" "can't write to '$TMP/none/x.log': No such file or directory"
 bad_value "--output empty" --output= "invalid --output ''"
+bad_value "--journal with --json" --journal --json "--journal and --json both choose where the records go"
+bad_value "--journal with --output" --journal -w "$TMP/j" "--journal and --output both choose where the records go"
 bad_value "--output given twice" -w "$TMP/a" -w "$TMP/b" "--output given twice"
 
 # COMMAND that cannot be run: the statuses a shell gives, before tracing.

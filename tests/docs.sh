@@ -148,7 +148,7 @@ expect_completion() {
 
 if [ -r /usr/share/bash-completion/bash_completion ]; then
 	fields=$(help_fields | sort | xargs)
-	expect_completion "execmon --j" "--json"
+	expect_completion "execmon --j" "--journal --json"
 	expect_completion "execmon --fields " "$fields"
 	expect_completion "execmon -o " "$fields"
 	expect_completion "execmon -o pid,ti" "pid,time pid,timestamp"

@@ -170,3 +170,88 @@ check "losses: a table line in --output" \
 	grep -qE '^\[lost [0-9]+ events( on CPU [0-9]+)?, [0-9-]{10}T[0-9:]{8}Z\]$' "$TMP/loss.table"
 lose "$TMP/loss.plain" -H
 check "losses: no record in a table on stdout" bash -c "! grep -q '^\[lost' '$TMP/loss.plain'"
+
+# --journal, against the machine's journald or one started here for the
+# test (without systemd as PID 1, journald runs by itself).
+JOURNALD=
+stop_journald() { [ -n "$JOURNALD" ] && kill "$JOURNALD" 2>/dev/null && wait "$JOURNALD" 2>/dev/null; JOURNALD=; }
+trap 'stop_journald; cleanup' EXIT
+# journald_up: its socket takes a datagram (a socket file may outlive it)
+journald_up() {
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.connect("/run/systemd/journal/socket")' 2>/dev/null
+}
+if have journalctl && [ -z "$DRY" ] && ! journald_up &&
+	[ -x /lib/systemd/systemd-journald ]; then
+	mkdir -p /run/systemd/journal
+	/lib/systemd/systemd-journald >/dev/null 2>&1 &
+	JOURNALD=$!
+	for _ in $(seq 100); do journald_up && break; sleep 0.05; done
+fi
+# journal_entries COMM: the entries of execmon for COMM, as JSON lines
+journal_entries() { journalctl -q -t execmon EXECMON_COMM="$1" -o json --no-pager 2>/dev/null; }
+if have journalctl && { [ -n "$DRY" ] || journald_up; }; then
+	jcomm=jprobe$$
+	jcomm=${jcomm:0:15}
+	cp /usr/bin/true "$TMP/$jcomm"
+	start_tracer "$TMP/journal.out" --journal -c "$jcomm"
+	"$TMP/$jcomm" "" $'a\xffb' "two words" $'new\nline' -x
+	for _ in $(seq 100); do journal_entries "$jcomm" | grep -q . && break; sleep 0.05; done
+	stop_tracer
+	check "--journal: exits 0, nothing on stdout" test $? -eq 0 -a ! -s "$TMP/journal.out"
+	journal_entries "$jcomm" >"$TMP/journal.json"
+	check "--journal: one entry, the exact argv in order (empty, not UTF-8, newline)" \
+		python3 - "$TMP/journal.json" "$TMP/$jcomm" <<'PY'
+import json, sys
+entries = [json.loads(l) for l in open(sys.argv[1])]
+assert len(entries) == 1, len(entries)
+e = entries[0]
+def raw(v):
+    return bytes(v) if isinstance(v, list) else v.encode()
+want = [sys.argv[2].encode(), b"", b"a\xffb", b"two words", b"new\nline", b"-x"]
+argc = int(e["EXECMON_ARGC"])
+got = [raw(e["EXECMON_ARG%d" % i]) for i in range(argc)]
+assert got == want, got
+PY
+	check "--journal: identifier, priority, MESSAGE_ID and the table line" python3 - "$TMP/journal.json" <<'PY'
+import json, sys
+e = json.loads(open(sys.argv[1]).readline())
+assert e["SYSLOG_IDENTIFIER"] == "execmon" and e["PRIORITY"] == "6", e
+assert e["MESSAGE_ID"] == "09fe182f222545de8b0ab53c97aa0d29", e
+assert "'two words'" in e["MESSAGE"] and "$'a\\xffb'" in e["MESSAGE"], e["MESSAGE"]
+PY
+	check "--journal: every JSON field a native one" python3 - "$TMP/journal.json" <<'PY'
+import json, sys
+e = json.loads(open(sys.argv[1]).readline())
+for k in ("time mono_ns pid ppid uid gid user comm exe exe_truncated exe_deleted "
+          "args_truncated exe_unreadable args_unreadable ret cwd cwd_truncated "
+          "cwd_deleted cgroup_id cgroup mntns").split():
+    assert "EXECMON_" + k.upper() in e, k
+PY
+	# a loss: its own entry and MESSAGE_ID
+	start_tracer "$TMP/journal.out" --journal -c "$jcomm" -b 1
+	kill -STOP "$TRACER_PID"
+	for i in $(seq 300); do "$TMP/$jcomm" loss-padding-padding-padding-padding-padding-$i; done
+	kill -CONT "$TRACER_PID"
+	wait_for "$TMP/journal.out.err" '^execmon: lost'
+	stop_tracer
+	sleep 0.5
+	check "--journal: a loss is an entry with its own MESSAGE_ID" bash -c \
+		"journalctl -q -t execmon MESSAGE_ID=1f1094f8889b43369c937c93a042b5f5 -o json --no-pager |
+		jq -e 'select(.EXECMON_LOST | tonumber > 0)' >/dev/null"
+	# journald gone: said before tracing, status 1, nothing loaded
+	out=$(unshare -m sh -c 'mount -t tmpfs tmpfs /run/systemd/journal && exec "$1" --journal' _ "$EXECMON" 2>"$TMP/err")
+	rc=$?
+	check "--journal without journald: status 1, nothing on stdout" test $rc -eq 1 -a -z "$out"
+	check "--journal without journald: said" \
+		grep -qF "can't reach the journal at /run/systemd/journal/socket" "$TMP/err"
+else
+	for c in "exits 0, nothing on stdout" "one entry, the exact argv in order (empty, not UTF-8, newline)" \
+		"identifier, priority, MESSAGE_ID and the table line" "every JSON field a native one" \
+		"a loss is an entry with its own MESSAGE_ID" "without journald: status 1, nothing on stdout" \
+		"without journald: said"; do
+		skip "--journal: $c" "no journald (make deps: systemd)"
+	done
+fi
+stop_journald

@@ -45,7 +45,7 @@ static const char doc[] =
 "every exec is one line.\v"
 "Fields for --fields:";	/* the list is output.c's: see help_filter */
 
-enum { OPT_CGROUP = 0x100, OPT_TREE };
+enum { OPT_CGROUP = 0x100, OPT_TREE, OPT_JOURNAL };
 
 static const struct argp_option argp_options[] = {
 	{ NULL, 0, NULL, 0, "Filters (in the kernel):", 1 },
@@ -61,6 +61,8 @@ static const struct argp_option argp_options[] = {
 	{ "fields", 'o', "LIST", 0, "Table columns, comma-separated (see below); ARGS stays last", 2 },
 	{ "output", 'w', "FILE", 0, "Append to FILE (created 0600) instead of standard output; "
 	  "SIGHUP reopens it", 2 },
+	{ "journal", OPT_JOURNAL, NULL, 0, "Each exec one entry of the systemd journal, every field "
+	  "a native one (EXECMON_PID=, EXECMON_ARG0=, ...)", 2 },
 	{ "no-header", 'H', NULL, 0, "Do not print the table's header line", 2 },
 	{ "time", 'T', NULL, 0, "Add a TIME column (HH:MM:SS), as -o time", 2 },
 	{ "timestamp", 't', NULL, 0, "Add seconds since execmon started, as -o timestamp", 2 },
@@ -200,6 +202,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   "can be written", options.output, arg);
 		options.output = arg;
 		break;
+	case OPT_JOURNAL:
+		options.journal = true;
+		break;
 	case 'H':
 		options.no_header = true;
 		break;
@@ -273,6 +278,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (options.command && options.tree)
 			argp_error(state, "--tree and a COMMAND both choose what to follow: give one");
+		if (options.journal && (options.json || options.output))
+			argp_error(state, "--journal and --%s both choose where the records go: "
+				   "give one", options.json ? "json" : "output");
 		if (options.json && (options.fields[0] || options.time || options.timestamp || options.print_uid))
 			argp_error(state, "--fields, --time, --timestamp and --print-uid choose table "
 				   "columns; --json always carries every field");
@@ -290,7 +298,7 @@ void cli_setup_output(struct output *o)
 
 	output_init(o, stdout);
 	o->json = options.json;
-	o->header = !options.no_header;
+	o->header = !options.no_header && !options.journal;
 	snprintf(list, sizeof(list), "%s%s%s%s", options.time ? "time," : "",
 		 options.timestamp ? "timestamp," : "", options.print_uid ? "uid," : "",
 		 options.fields[0] ? options.fields : DEFAULT_FIELDS);

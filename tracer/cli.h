@@ -20,6 +20,7 @@ struct options {
 	bool json;
 	bool no_header;
 	const char *output;		/* --output: the file to append to */
+	bool journal;			/* --journal */
 	bool time, timestamp, print_uid;	/* shortcuts for --fields */
 	char fields[256];			/* --fields lists, joined */
 	__u32 pids[FILTER_IDS_MAX], ppids[FILTER_IDS_MAX], uids[FILTER_IDS_MAX];

@@ -19,6 +19,7 @@
 #include "diagnose.h"
 #include "event.h"
 #include "follow.h"
+#include "journal.h"
 #include "loader.h"
 #include "output.h"
 #include "privs.h"
@@ -137,15 +138,29 @@ static void on_event(void *ctx, int cpu, const void *data, size_t size)
 		output_header(&t->out);
 		t->header_done = true;
 	}
-	output_event(&t->out, &rec);
+	if (options.journal) {
+		int err = journal_exec(&t->out, &rec);
+
+		if (err < 0 && !t->write_errno)
+			t->write_errno = -err;
+	} else {
+		output_event(&t->out, &rec);
+	}
 	t->printed++;
 	t->wrote = true;
 }
 
-/* With --json or --output the records may travel far from this stderr: a
- * loss is also a record of the stream, where it was seen. */
+/* With --json, --output or --journal the records may travel far from this
+ * stderr: a loss is also a record of the stream, where it was seen. */
 static void stream_loss(struct tracer *t, __u64 lost, int cpu)
 {
+	if (options.journal) {
+		int err = journal_lost(lost, cpu, (__s64)clock_ns(CLOCK_REALTIME));
+
+		if (err < 0 && !t->write_errno)
+			t->write_errno = -err;
+		return;
+	}
 	if (!options.json && !options.output)
 		return;
 	output_lost(&t->out, lost, cpu, (__s64)clock_ns(CLOCK_REALTIME));
@@ -188,6 +203,8 @@ static void say_write_error(int err, const char *then)
 {
 	if (options.output)
 		p_err("can't write to '%s': %s%s", options.output, strerror(err), then);
+	else if (options.journal)
+		p_err("can't send to the journal (%s): %s%s", JOURNAL_SOCKET, strerror(err), then);
 	else
 		p_err("can't write the output: %s%s", strerror(err), then);
 }
@@ -428,6 +445,15 @@ static int prepare(struct tracer *t, int argc, char **argv)
 			return 1;
 		}
 	}
+	if (options.journal) {
+		int err = journal_check();
+
+		if (err) {
+			p_err("can't reach the journal at %s: %s (is systemd-journald running?)",
+			      JOURNAL_SOCKET, strerror(-err));
+			return 1;
+		}
+	}
 	if (diag_preflight())
 		return 1;
 	libbpf_set_print(diag_libbpf_print);
@@ -442,7 +468,7 @@ static int prepare(struct tracer *t, int argc, char **argv)
 /* The steps of the start-up, in order; each says why it failed. */
 static int load(struct tracer *t)
 {
-	bool want_cwd = t->out.json || output_has_field(&t->out, FIELD_CWD);
+	bool want_cwd = t->out.json || options.journal || output_has_field(&t->out, FIELD_CWD);
 	sigset_t stop_sigs, old_sigs;
 	int err;
 

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+/* no CODE_FILE= and CODE_LINE= of execmon's own in every entry */
+#define SD_JOURNAL_SUPPRESS_LOCATION
+#include <systemd/sd-journal.h>
+#include "cgroup.h"
+#include "journal.h"
+#include "lookup.h"
+
+/* Fixed for good, so that journalctl MESSAGE_ID=... finds them on any
+ * machine and in any version. */
+#define MESSAGE_ID_EXEC	"09fe182f222545de8b0ab53c97aa0d29"
+#define MESSAGE_ID_LOST	"1f1094f8889b43369c937c93a042b5f5"
+#define PRIORITY_EXEC	"6"	/* info */
+#define PRIORITY_LOST	"4"	/* warning */
+
+/* The fields are laid out in one buffer, then pointed at: the buffer may
+ * move while it grows. */
+struct fields {
+	struct sbuf b;
+	struct { size_t off, len; } *part;
+	size_t n, cap;
+	struct iovec *iov;
+	size_t iov_cap;
+};
+
+static struct fields jf;
+
+static void field_begin(struct fields *f)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 64;
+		f->part = realloc(f->part, f->cap * sizeof(*f->part));
+		if (!f->part)
+			abort();
+	}
+	f->part[f->n].off = f->b.len;
+}
+
+static void field_end(struct fields *f)
+{
+	f->part[f->n].len = f->b.len - f->part[f->n].off;
+	f->n++;
+}
+
+/* KEY=bytes, the bytes as they are: the journal's native protocol is
+ * binary-safe, and sd_journal_sendv takes each field's length. */
+static void put_bytes(struct fields *f, const char *key, const char *s, size_t n)
+{
+	field_begin(f);
+	sbuf_puts(&f->b, key);
+	sbuf_putc(&f->b, '=');
+	sbuf_add(&f->b, s, n);
+	field_end(f);
+}
+
+static void put_str(struct fields *f, const char *key, const char *s)
+{
+	put_bytes(f, key, s, strlen(s));
+}
+
+static void put_u64(struct fields *f, const char *key, unsigned long long v)
+{
+	field_begin(f);
+	sbuf_puts(&f->b, key);
+	sbuf_putc(&f->b, '=');
+	sbuf_put_u64(&f->b, v);
+	field_end(f);
+}
+
+static void put_bool(struct fields *f, const char *key, bool v)
+{
+	put_str(f, key, v ? "true" : "false");
+}
+
+static void put_time(struct fields *f, __s64 real_ns)
+{
+	static struct time_cache utc;
+
+	field_begin(f);
+	sbuf_puts(&f->b, "EXECMON_TIME=");
+	sbuf_puts(&f->b, time_text(&utc, real_ns / 1000000000, true));
+	sbuf_putc(&f->b, '.');
+	sbuf_put_digits(&f->b, real_ns % 1000000000, 9);
+	sbuf_putc(&f->b, 'Z');
+	field_end(f);
+}
+
+static int send_fields(struct fields *f)
+{
+	int err;
+
+	if (f->iov_cap < f->n) {
+		f->iov_cap = f->cap;
+		f->iov = realloc(f->iov, f->iov_cap * sizeof(*f->iov));
+		if (!f->iov)
+			abort();
+	}
+	for (size_t i = 0; i < f->n; i++)
+		f->iov[i] = (struct iovec){ f->b.p + f->part[i].off, f->part[i].len };
+	err = sd_journal_sendv(f->iov, f->n);
+	f->n = 0;
+	f->b.len = 0;
+	return err;
+}
+
+int journal_check(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = JOURNAL_SOCKET };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int journal_exec(struct output *o, const struct exec_record *rec)
+{
+	struct fields *f = &jf;
+	const struct event *e = &rec->hdr;
+	const char *user = user_name(e->uid), *cgroup, *arg;
+	struct argv_iter it;
+	unsigned int argc = 0;
+	size_t len;
+
+	output_format(o, rec);
+	put_bytes(f, "MESSAGE", o->line.p, o->line.len ? o->line.len - 1 : 0);
+	put_str(f, "MESSAGE_ID", MESSAGE_ID_EXEC);
+	put_str(f, "PRIORITY", PRIORITY_EXEC);
+	put_str(f, "SYSLOG_IDENTIFIER", "execmon");
+	put_time(f, (__s64)e->ts_ns + o->mono_to_real_ns);
+	put_u64(f, "EXECMON_MONO_NS", e->ts_ns);
+	put_u64(f, "EXECMON_PID", e->pid);
+	put_u64(f, "EXECMON_PPID", e->ppid);
+	put_u64(f, "EXECMON_UID", e->uid);
+	put_u64(f, "EXECMON_GID", e->gid);
+	/* JSON's nulls are fields left out */
+	if (user)
+		put_str(f, "EXECMON_USER", user);
+	put_bytes(f, "EXECMON_COMM", e->comm, strnlen(e->comm, sizeof(e->comm)));
+	if (!(e->flags & EV_EXE_FAULT))
+		put_bytes(f, "EXECMON_EXE", rec->exe, rec->exe_len);
+	argv_iter_init(&it, rec->argv, rec->argv_len);
+	while (argv_next(&it, &arg, &len)) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "EXECMON_ARG%u", argc++);
+		put_bytes(f, key, arg, len);
+	}
+	put_u64(f, "EXECMON_ARGC", argc);
+	if (!(e->flags & EV_EXE_TRUNCATED) || exe_cut_bytes(rec))
+		put_u64(f, "EXECMON_EXE_TRUNCATED", exe_cut_bytes(rec));
+	put_bool(f, "EXECMON_EXE_DELETED", e->flags & EV_EXE_DELETED);
+	if (!(e->flags & EV_ARGV_TRUNCATED) || argv_cut_bytes(rec))
+		put_u64(f, "EXECMON_ARGS_TRUNCATED", argv_cut_bytes(rec));
+	put_bool(f, "EXECMON_EXE_UNREADABLE", e->flags & EV_EXE_FAULT);
+	put_bool(f, "EXECMON_ARGS_UNREADABLE", e->flags & EV_ARGV_FAULT);
+	field_begin(f);
+	sbuf_puts(&f->b, "EXECMON_RET=");
+	sbuf_put_s64(&f->b, e->ret);
+	field_end(f);
+	if (e->ret)
+		put_str(f, "EXECMON_ERROR", errno_name(-e->ret));
+	if (rec->cwd_len) {
+		put_bytes(f, "EXECMON_CWD", rec->cwd, rec->cwd_len);
+		if (!(e->flags & EV_CWD_TRUNCATED) || cwd_cut_bytes(rec))
+			put_u64(f, "EXECMON_CWD_TRUNCATED", cwd_cut_bytes(rec));
+		put_bool(f, "EXECMON_CWD_DELETED", e->flags & EV_CWD_DELETED);
+	}
+	put_u64(f, "EXECMON_CGROUP_ID", e->cgroup_id);
+	cgroup = cgroup_path(e->cgroup_id);
+	if (cgroup)
+		put_str(f, "EXECMON_CGROUP", cgroup);
+	put_u64(f, "EXECMON_MNTNS", e->mntns);
+	if (e->flags & EV_SCRIPT) {
+		put_bytes(f, "EXECMON_INTERPRETER", rec->exe, rec->exe_len);
+		put_bytes(f, "EXECMON_SCRIPT", rec->script, rec->script_len);
+	}
+	return send_fields(f);
+}
+
+int journal_lost(__u64 lost, int cpu, __s64 real_ns)
+{
+	struct fields *f = &jf;
+	char msg[96];
+
+	if (cpu >= 0)
+		snprintf(msg, sizeof(msg), "lost %llu events on CPU %d", (unsigned long long)lost, cpu);
+	else
+		snprintf(msg, sizeof(msg), "the kernel could not send %llu events",
+			 (unsigned long long)lost);
+	put_str(f, "MESSAGE", msg);
+	put_str(f, "MESSAGE_ID", MESSAGE_ID_LOST);
+	put_str(f, "PRIORITY", PRIORITY_LOST);
+	put_str(f, "SYSLOG_IDENTIFIER", "execmon");
+	put_time(f, real_ns);
+	put_u64(f, "EXECMON_LOST", lost);
+	if (cpu >= 0)
+		put_u64(f, "EXECMON_CPU", cpu);
+	return send_fields(f);
+}

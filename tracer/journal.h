@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* --journal: each exec one entry of the systemd journal, with every field
+ * of the JSON record as a native field (EXECMON_PID=, ...) and argv as
+ * EXECMON_ARG0=, EXECMON_ARG1=, ... with their exact bytes. */
+#ifndef EXECMON_JOURNAL_H
+#define EXECMON_JOURNAL_H
+
+#include <linux/types.h>
+#include "output.h"
+
+/* The socket journald listens on, as libsystemd sends to it. */
+#define JOURNAL_SOCKET	"/run/systemd/journal/socket"
+
+/* 0 when journald can be reached, else a negative errno. */
+int journal_check(void);
+
+/* One exec, MESSAGE= being o's table line. 0 or a negative errno. */
+int journal_exec(struct output *o, const struct exec_record *rec);
+
+/* A loss (cpu < 0: not known) seen at real_ns, with a MESSAGE_ID of its own. */
+int journal_lost(__u64 lost, int cpu, __s64 real_ns);
+
+#endif
