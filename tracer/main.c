@@ -9,6 +9,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -42,6 +43,7 @@
 #define SELF_CHECK_ARG	"--execmon-self-check"
 
 #define FOLLOW_EPOLL_MARK (~0ULL)
+#define WAKE_EPOLL_MARK (~2ULL)	/* ~1 is the reader's bell */
 
 
 
@@ -62,6 +64,19 @@ static volatile bool stop_drain;
 static volatile pid_t command_pid;	/* the command being followed */
 static volatile sig_atomic_t signals;
 static volatile sig_atomic_t reopen;	/* SIGHUP with --output */
+static volatile int wake_fd = -1;	/* an eventfd the trace loop waits on */
+
+/* A signal that came after the loop looked at the flags, and before it
+ * went to sleep, would not end the sleep by itself: the loop waits on
+ * this too. */
+static void wake_loop(void)
+{
+	__u64 one = 1;
+
+	if (wake_fd >= 0 && write(wake_fd, &one, sizeof(one)) < 0) {
+		/* full: the loop is awake already */
+	}
+}
 
 /*
  * The first signal stops tracing, and what was captured is still written
@@ -80,6 +95,7 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	 * between two records */
 	if (sig == SIGHUP && options.output) {
 		reopen = 1;
+		wake_loop();
 		return;
 	}
 	if (signals++) {
@@ -95,6 +111,7 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	}
 	exiting = 1;
 	stop_drain = true;
+	wake_loop();
 }
 
 static __u64 clock_ns(clockid_t clk)
@@ -340,11 +357,35 @@ static int sleep_ms(struct tracer *t, __u64 now, __u64 oldest, __u64 last_print)
 	return (at - now + 999999) / 1000000;
 }
 
+/* The wait for a signal that must end the sleep: see wake_loop(). */
+static int open_wake(int epfd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = WAKE_EPOLL_MARK };
+	int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+	if (fd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev)) {
+		p_err("can't set up the wait for signals: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	wake_fd = fd;
+	return 0;
+}
+
+static void close_wake(void)
+{
+	int fd = wake_fd;
+
+	wake_fd = -1;
+	close(fd);
+}
+
 static int trace(struct tracer *t)
 {
-	int epfd = reader_epoll_fd(t->reader);
+	int epfd = reader_epoll_fd(t->reader), status = 0;
 	struct stats st = {};
-	__u64 last_print = 0;
+	__u64 last_print = 0, count;
 
 	if (t->follow.pid) {
 		/* the reader's events carry the ring index; this one is marked */
@@ -355,6 +396,8 @@ static int trace(struct tracer *t)
 			return 1;
 		}
 	}
+	if (open_wake(epfd))
+		return 1;
 	while (!exiting && !t->followed_gone) {
 		struct epoll_event evs[8];
 		__u64 now = clock_ns(CLOCK_MONOTONIC), handled = t->printed + t->malformed;
@@ -371,14 +414,19 @@ static int trace(struct tracer *t)
 		n = epoll_wait(epfd, evs, 8, sleep_ms(t, now, oldest, last_print));
 		if (n < 0 && errno != EINTR) {
 			p_err("can't wait for events: %s", strerror(errno));
-			return 1;
+			status = 1;
+			break;
 		}
 		reader_disarm(t->reader);
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < n; i++) {
 			if (evs[i].data.u64 == FOLLOW_EPOLL_MARK)
 				t->followed_gone = true;
+			else if (evs[i].data.u64 == WAKE_EPOLL_MARK && read(wake_fd, &count, sizeof(count)) < 0)
+				count = 0;	/* already read: nothing to clear */
+		}
 	}
-	return 0;
+	close_wake();
+	return status;
 }
 
 static void add_tracked(void *ctx, pid_t pid)
