@@ -20,6 +20,20 @@ enum field {
 	FIELD_CWD,
 	FIELD_CGROUP,
 	FIELD_MNTNS,
+	/* who the process is: the ctx part, read only when one is asked for */
+	FIELD_AUID,
+	FIELD_LOGINUSER,
+	FIELD_SID,
+	FIELD_TTY,
+	FIELD_EUID,
+	FIELD_EGID,
+	FIELD_SECURE,		/* the exec changed privileges */
+	FIELD_PCOMM,		/* the parent's comm */
+	FIELD_EXEC_ID,		/* PID@START, unique for the boot */
+	FIELD_PARENT_EXEC_ID,
+	FIELD_PIDFS_INO,
+	FIELD_NSPID,		/* the pid in its own pid namespace */
+	FIELD_PIDNS,
 	FIELD_EXE,
 	FIELD_ARGS,
 	FIELD_COUNT
@@ -49,6 +63,19 @@ bool output_has_field(const struct output *o, enum field f);
 void output_insert_field(struct output *o, enum field f, enum field before);
 /* Every field's name, in the order of the table: "time, timestamp, ...". */
 const char *field_names(void);
+/* Whether a field of the table is one of the ctx part's. */
+bool output_wants_ctx(const struct output *o);
+
+/* What the ctx part holds, in the forms every output shows: each false
+ * (and b untouched) when it is unknown. */
+/* The controlling terminal as ps shows it: pts/3, tty1, ttyS0. */
+bool ctx_put_tty(struct sbuf *b, const struct exec_ctx *c);
+/* The process's exec_id, PID@START (START its start, nanoseconds since boot). */
+bool ctx_put_exec_id(struct sbuf *b, const struct exec_record *rec);
+/* The parent's, the same way. */
+bool ctx_put_parent_exec_id(struct sbuf *b, const struct exec_ctx *c);
+/* The login uid's name: NULL when unset or unknown. */
+const char *ctx_loginuser(const struct exec_ctx *c);
 
 /* The table's header line, when there is one. */
 void output_header(struct output *o);
