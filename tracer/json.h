@@ -13,6 +13,10 @@
 bool json_string(struct sbuf *b, const char *s, size_t n);
 void base64(struct sbuf *b, const unsigned char *s, size_t n);
 
+/* The ancestors of the ctx part, as JSON's "ancestors" holds them:
+ * [{"pid":N,"comm":"..."},...], parent first; null without the part. */
+void json_ancestors(struct sbuf *b, const struct exec_record *rec);
+
 /* Appends one exec to b as a JSON object and a newline; times are
  * CLOCK_MONOTONIC, mono_to_real_ns turns them into wall clock. */
 void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_real_ns);
