@@ -4,7 +4,6 @@
 #include "cgroup.h"
 #include "json.h"
 #include "lookup.h"
-#include "output.h"
 #include "quote.h"
 
 /* Printable ASCII other than '"' and '\\' goes out as it is. */
@@ -150,6 +149,68 @@ static void put_args_b64(struct sbuf *b, const struct exec_record *rec)
 		first = false;
 	}
 	sbuf_putc(b, ']');
+}
+
+/* The major numbers of the Unix 98 pty slaves, /dev/pts/N */
+#define PTS_MAJOR_FIRST	136
+#define PTS_MAJOR_LAST	143
+
+/* A name every output can show as it is (the kernel's are): else the
+ * numbers are shown. */
+static bool tty_name_plain(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
+			return false;
+	return true;
+}
+
+bool ctx_put_tty(struct sbuf *b, const struct exec_ctx *c)
+{
+	unsigned int major = c->tty >> 20, minor = c->tty & 0xfffff;
+	size_t n = strnlen(c->tty_name, sizeof(c->tty_name));
+
+	if (!c->tty)
+		return false;
+	if (major >= PTS_MAJOR_FIRST && major <= PTS_MAJOR_LAST) {
+		sbuf_puts(b, "pts/");
+		sbuf_put_u64(b, (major - PTS_MAJOR_FIRST) * 256 + minor);
+	} else if (n && tty_name_plain(c->tty_name, n)) {
+		sbuf_add(b, c->tty_name, n);
+	} else {
+		sbuf_put_u64(b, major);
+		sbuf_putc(b, ':');
+		sbuf_put_u64(b, minor);
+	}
+	return true;
+}
+
+bool ctx_put_exec_id(struct sbuf *b, const struct exec_record *rec)
+{
+	const struct exec_ctx *c = record_ctx(rec);
+
+	if (!c)
+		return false;
+	sbuf_put_u64(b, rec->hdr.pid);
+	sbuf_putc(b, '@');
+	sbuf_put_u64(b, c->start_ns);
+	return true;
+}
+
+bool ctx_put_parent_exec_id(struct sbuf *b, const struct exec_ctx *c)
+{
+	if (!c->nancestors)
+		return false;
+	sbuf_put_u64(b, c->ancestors[0].pid);
+	sbuf_putc(b, '@');
+	sbuf_put_u64(b, c->parent_start_ns);
+	return true;
+}
+
+const char *ctx_loginuser(const struct exec_ctx *c)
+{
+	return c->auid == CTX_ID_UNSET ? NULL : user_name(c->auid);
 }
 
 void json_ancestors(struct sbuf *b, const struct exec_record *rec)

@@ -103,57 +103,6 @@ bool output_wants_ctx(const struct output *o)
 	return false;
 }
 
-/* The major numbers of the Unix 98 pty slaves, /dev/pts/N */
-#define PTS_MAJOR_FIRST	136
-#define PTS_MAJOR_LAST	143
-
-bool ctx_put_tty(struct sbuf *b, const struct exec_ctx *c)
-{
-	unsigned int major = c->tty >> 20, minor = c->tty & 0xfffff;
-	size_t n = strnlen(c->tty_name, sizeof(c->tty_name));
-
-	if (!c->tty)
-		return false;
-	if (major >= PTS_MAJOR_FIRST && major <= PTS_MAJOR_LAST) {
-		sbuf_puts(b, "pts/");
-		sbuf_put_u64(b, (major - PTS_MAJOR_FIRST) * 256 + minor);
-	} else if (n) {
-		sbuf_add(b, c->tty_name, n);
-	} else {
-		sbuf_put_u64(b, major);
-		sbuf_putc(b, ':');
-		sbuf_put_u64(b, minor);
-	}
-	return true;
-}
-
-bool ctx_put_exec_id(struct sbuf *b, const struct exec_record *rec)
-{
-	const struct exec_ctx *c = record_ctx(rec);
-
-	if (!c)
-		return false;
-	sbuf_put_u64(b, rec->hdr.pid);
-	sbuf_putc(b, '@');
-	sbuf_put_u64(b, c->start_ns);
-	return true;
-}
-
-bool ctx_put_parent_exec_id(struct sbuf *b, const struct exec_ctx *c)
-{
-	if (!c->nancestors)
-		return false;
-	sbuf_put_u64(b, c->ancestors[0].pid);
-	sbuf_putc(b, '@');
-	sbuf_put_u64(b, c->parent_start_ns);
-	return true;
-}
-
-const char *ctx_loginuser(const struct exec_ctx *c)
-{
-	return c->auid == CTX_ID_UNSET ? NULL : user_name(c->auid);
-}
-
 bool output_has_field(const struct output *o, enum field f)
 {
 	for (int i = 0; i < o->nfields; i++)

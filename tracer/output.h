@@ -66,16 +66,6 @@ const char *field_names(void);
 /* Whether a field of the table is one of the ctx part's. */
 bool output_wants_ctx(const struct output *o);
 
-/* What the ctx part holds, in the forms every output shows: each false
- * (and b untouched) when it is unknown. */
-/* The controlling terminal as ps shows it: pts/3, tty1, ttyS0. */
-bool ctx_put_tty(struct sbuf *b, const struct exec_ctx *c);
-/* The process's exec_id, PID@START (START its start, nanoseconds since boot). */
-bool ctx_put_exec_id(struct sbuf *b, const struct exec_record *rec);
-/* The parent's, the same way. */
-bool ctx_put_parent_exec_id(struct sbuf *b, const struct exec_ctx *c);
-/* The login uid's name: NULL when unset or unknown. */
-const char *ctx_loginuser(const struct exec_ctx *c);
 
 /* The table's header line, when there is one. */
 void output_header(struct output *o);
