@@ -479,7 +479,8 @@ static __always_inline __u64 put_exec_ctx(struct event *ev, __u64 off, struct ta
 	struct exec_ctx *c = (struct exec_ctx *)(ev->data + off);
 	const struct cred *cred = BPF_CORE_READ(task, cred);
 	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	/* the process's pid, not the thread's: a failed exec may be a thread's */
+	struct pid *pid = BPF_CORE_READ(task, group_leader, thread_pid);
 	__u32 level = BPF_CORE_READ(pid, level);
 	__u64 t = (__u64)task;
 	__u32 n = 0;

@@ -71,6 +71,25 @@ unshare --pid --fork --mount-proc "$D/idprobe" ns
 # an exec that fails, by a subshell with a login uid
 ( echo 4321 >/proc/self/loginuid && cat /proc/$BASHPID/stat >"$D/failed.stat" &&
 	exec "$TMP/no-such-idprobe" ) 2>/dev/null
+# and one by a thread that is not the process's main one
+python3 - "$TMP/no-such-thread-idprobe" "$D" <<'PY' 2>/dev/null
+import os, sys, threading
+d = sys.argv[2]
+def run():
+    try:
+        os.execv(sys.argv[1], [sys.argv[1]])
+    except OSError:
+        pass
+open(d + "/thread.stat", "w").write(open("/proc/self/stat").read())
+try:
+    ino = os.fstat(os.pidfd_open(os.getpid())).st_ino
+except OSError:
+    ino = 0
+open(d + "/thread.ino", "w").write("%d\n" % ino)
+t = threading.Thread(target=run)
+t.start()
+t.join()
+PY
 if [ -z "$DRY" ]; then
 	gone=yes
 	for f in "$D"/anc?.stat; do
@@ -82,8 +101,8 @@ if [ -z "$DRY" ]; then
 else
 	check "the ancestors are gone before execmon reads" true
 fi
-wait_for "$JSON" no-such-idprobe
-wait_for "$TABLE" no-such-idprobe
+wait_for "$JSON" no-such-thread-idprobe
+wait_for "$TABLE" no-such-thread-idprobe
 TRACER_PID=$JSON_PID stop_tracer
 TRACER_PID=$TABLE_PID stop_tracer
 TRACER_PID=
@@ -198,6 +217,15 @@ elif what == "failed":
     assert f["auid"] == 4321 and f["secure"] is None and f["euid"] == 0, f
     assert id_ticks(f["exec_id"]) == (f["pid"], start_ticks("failed")), f["exec_id"]
     assert f["pcomm"] == "bash" and f["ancestors"][0]["pid"] == SHELL_PID, f["ancestors"]
+elif what == "thread":
+    f = [x for x in events if x["exe"] and x["exe"].endswith("/no-such-thread-idprobe")]
+    assert len(f) == 1, f
+    f = f[0]
+    pid = stat("thread")[0]
+    assert f["pid"] == pid and f["nspid"] == pid, (f["pid"], f["nspid"], pid)
+    assert id_ticks(f["exec_id"]) == (pid, start_ticks("thread")), f["exec_id"]
+    if kernel_has_pidfs():
+        assert f["pidfs_ino"] == int(note("thread", "ino")), (f["pidfs_ino"], note("thread", "ino"))
 elif what == "table":
     # every exec's ctx columns in the table show what JSON has
     keys = "auid loginuser sid tty euid egid secure pcomm exec_id parent_exec_id pidfs_ino nspid pidns".split()
@@ -208,7 +236,7 @@ elif what == "table":
     seen = 0
     for e in events:
         last = e["args"][-1] if e["args"] else ""
-        if not (last.startswith("idprobe-") or last.endswith("no-such-idprobe")):
+        if not (last.startswith("idprobe-") or last.endswith("-idprobe")):
             continue
         def show(v):
             return "-" if v is None else "yes" if v is True else "no" if v is False else str(v)
@@ -216,7 +244,7 @@ elif what == "table":
         got = rows.get((e["pid"], e["comm"], last))
         assert got == want, (last, got, want)
         seen += 1
-    assert seen >= 9, seen
+    assert seen >= 10, seen
 else:
     sys.exit("no check " + what)
 PY
@@ -230,6 +258,7 @@ chk "exec_id, parent_exec_id: pid and /proc start time; a parent's id is its exe
 chk "pidfs_ino: fstat of a pidfd (null before 6.9)" pidfs
 chk "nspid, pidns: pid 1 of a new pid namespace, and the initial one" ns
 chk "a failed exec: login uid, exec_id, ancestors; secure null" failed
+chk "a failed exec by a thread: the process's pid, exec_id and pidfs_ino" thread
 chk "table: every ctx column shows what JSON has" table
 
 # Without a ctx field, the records have no ctx part: the table still
