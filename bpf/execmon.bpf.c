@@ -462,18 +462,21 @@ static __always_inline void emit(void *ctx, struct counters *cnt, struct event *
 	bpf_perf_event_output(ctx, &execmon_bell, BPF_F_CURRENT_CPU, &one, sizeof(one));
 }
 
+/* Argument n of a tp_btf program, loaded again where it is used: kept in
+ * a register from the start instead, it would cost the code around it
+ * spills even where it is not used. */
+#define tp_arg(ctx, n)	((void *)((__u64 *)(ctx))[n])
+
 /*
  * The ctx part, at offset off of the event's data, for an exec by task;
  * bprm is NULL for a failed exec, whose secureexec was never decided.
  * CO-RE reads throughout, so that both kinds of exec share this: the
  * failed one has no typed task (bpf_get_current_task_btf() is 5.11 on).
- * Returns the part's length, 0 when it is not asked for.
+ * Called only with want_ctx; returns the part's length.
  */
-static __always_inline __u64 put_exec_ctx(struct event *ev, __u64 off, struct task_struct *task,
+static __noinline __u64 put_exec_ctx(struct event *ev, __u64 off, struct task_struct *task,
 					  struct linux_binprm *bprm, __u32 *flags)
 {
-	if (!want_ctx)
-		return 0;
 	clamp(off, EV_START_MAX(ctx));
 
 	struct exec_ctx *c = (struct exec_ctx *)(ev->data + off);
@@ -635,7 +638,8 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		if (unlinked(dentry->d_hash.pprev, dentry->d_parent, dentry))
 			flags |= EV_CWD_DELETED;
 	}
-	__u64 ctx_len = put_exec_ctx(ev, off + ev->cwd_len, task, bprm, &flags);
+	__u64 ctx_len = want_ctx ? put_exec_ctx(ev, off + ev->cwd_len, tp_arg(ctx, 0), tp_arg(ctx, 2),
+						&flags) : 0;
 
 	ev->flags = flags;
 	/* (cwd_len is 0 without want_cwd: added here rather than above, it
@@ -981,7 +985,8 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 			     pwd.dentry))
 			flags |= EV_CWD_DELETED;
 	}
-	off += put_exec_ctx(ev, off, task, NULL, &flags);
+	if (want_ctx)
+		off += put_exec_ctx(ev, off, task, NULL, &flags);
 	ev->flags = flags;
 	emit(ctx, cnt, ev, off, xchg);
 	return 0;
