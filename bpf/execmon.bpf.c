@@ -472,10 +472,13 @@ static __always_inline void emit(void *ctx, struct counters *cnt, struct event *
  * bprm is NULL for a failed exec, whose secureexec was never decided.
  * CO-RE reads throughout, so that both kinds of exec share this: the
  * failed one has no typed task (bpf_get_current_task_btf() is 5.11 on).
- * Called only with want_ctx; returns the part's length.
+ * Called only with want_ctx; returns the part's length. A subprogram, not
+ * inlined, so that the code of an exec without it stays as it was (clang
+ * allocates on_exec's registers around even a branch the verifier drops);
+ * static, so that its pointer arguments pass 5.10's verifier.
  */
 static __noinline __u64 put_exec_ctx(struct event *ev, __u64 off, struct task_struct *task,
-					  struct linux_binprm *bprm, __u32 *flags)
+				     struct linux_binprm *bprm, __u32 *flags)
 {
 	clamp(off, EV_START_MAX(ctx));
 
