@@ -261,6 +261,86 @@ chk "a failed exec: login uid, exec_id, ancestors; secure null" failed
 chk "a failed exec by a thread: the process's pid, exec_id and pidfs_ino" thread
 chk "table: every ctx column shows what JSON has" table
 
+# --journal: the same values as native fields, sent to a journal socket
+# of the test's own, in a mount namespace of its own (so that no journald
+# is needed, and the machine's sees nothing)
+cat >"$TMP/journal.py" <<'PY'
+import os, socket, struct, sys
+path, out = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+os.chmod(path, 0o666)	# as journald's: execmon sends as nobody
+open(out + ".up", "w").close()
+with open(out, "wb") as f:
+    while True:
+        d = s.recv(1 << 20)
+        f.write(struct.pack("<Q", len(d)) + d)
+        f.flush()
+PY
+cat >"$TMP/journal.sh" <<'SH'
+# in a mount namespace of its own, with TMP, EXECMON and D set
+mount -t tmpfs tmpfs /run/systemd/journal || exit 1
+python3 "$TMP/journal.py" /run/systemd/journal/socket "$TMP/journal.dgrams" &
+server=$!
+for _ in $(seq 100); do [ -e "$TMP/journal.dgrams.up" ] && break; sleep 0.05; done
+"$EXECMON" --journal --tree $$ >"$TMP/journal.out" 2>&1 &
+tracer=$!
+for _ in $(seq 200); do
+	ls -l /proc/$tracer/fd 2>/dev/null | grep -q bpf_link && break
+	sleep 0.05
+done
+"$D/idprobe" journal
+sleep 0.3
+kill -INT $tracer
+wait $tracer
+kill $server
+SH
+if [ -z "$DRY" ] && [ -d /run/systemd/journal ]; then
+	TMP=$TMP EXECMON=$EXECMON D=$D unshare -m --propagation private bash "$TMP/journal.sh"
+fi
+cat >"$TMP/journal-check.py" <<'PY'
+import json, struct, sys
+data = open(sys.argv[1], "rb").read()
+entries, i = [], 0
+while i < len(data):
+    n, = struct.unpack_from("<Q", data, i)
+    d, i, e = data[i + 8:i + 8 + n], i + 8 + n, {}
+    while d:
+        nl = d.index(b"\n")
+        if b"=" in d[:nl]:
+            k, v = d[:nl].split(b"=", 1)
+            d = d[nl + 1:]
+        else:	# KEY, newline, a 64-bit length, the bytes, newline
+            k, (m,) = d[:nl], struct.unpack_from("<Q", d, nl + 1)
+            v, d = d[nl + 9:nl + 9 + m], d[nl + 10 + m:]
+        e[k.decode()] = v.decode()
+    entries.append(e)
+e = [x for x in entries if x.get("EXECMON_ARG1") == "idprobe-journal"]
+assert len(e) == 1, len(e)
+e = e[0]
+p = [json.loads(l) for l in open(sys.argv[2])]
+p = [x for x in p if x["args"] and x["args"][-1] == "idprobe-plain"][0]
+# the same shell, so the same login, terminal and namespace as the plain probe
+for k in ("auid", "sid", "loginuser", "tty", "euid", "egid", "secure", "nspid", "pidns"):
+    want = p[k] if k != "nspid" else int(e["EXECMON_PID"])
+    if want is None:
+        assert "EXECMON_" + k.upper() not in e, k
+    else:
+        assert e["EXECMON_" + k.upper()] == str(want).lower(), (k, e.get("EXECMON_" + k.upper()))
+assert e["EXECMON_PCOMM"] == "bash", e["EXECMON_PCOMM"]
+assert ("EXECMON_PIDFS_INO" in e) == (p["pidfs_ino"] is not None)
+pid, start = e["EXECMON_EXEC_ID"].split("@")
+assert pid == e["EXECMON_PID"] and int(start) > 0, e["EXECMON_EXEC_ID"]
+assert e["EXECMON_PARENT_EXEC_ID"].split("@")[0] == e["EXECMON_PPID"], e["EXECMON_PARENT_EXEC_ID"]
+anc = json.loads(e["EXECMON_ANCESTORS"])
+# its shell (which unshare became), then the test's shell and on, as
+# the plain probe's
+assert anc[0] == {"pid": int(e["EXECMON_PPID"]), "comm": "bash"}, anc
+assert anc[1:] == p["ancestors"][:len(anc) - 1], (anc, p["ancestors"])
+PY
+check "--journal: the ctx fields, EXECMON_ANCESTORS as JSON text" \
+	python3 "$TMP/journal-check.py" "$TMP/journal.dgrams" "$JSON"
+
 # Without a ctx field, the records have no ctx part: the table still
 # works, and the part is what JSON always carries.
 start_tracer "$TABLE" -H --tree $$ -o pid,comm,args
