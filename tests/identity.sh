@@ -295,7 +295,8 @@ kill -INT $tracer
 wait $tracer
 kill $server
 SH
-if [ -z "$DRY" ] && [ -d /run/systemd/journal ]; then
+if [ -z "$DRY" ]; then
+	mkdir -p /run/systemd/journal
 	TMP=$TMP EXECMON=$EXECMON D=$D unshare -m --propagation private bash "$TMP/journal.sh"
 fi
 cat >"$TMP/journal-check.py" <<'PY'
