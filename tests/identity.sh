@@ -6,6 +6,12 @@ SUITE=identity
 . "$(dirname "$0")/lib.sh"
 
 needs_root
+# ancestors is JSON's and the journal's: asked for in the table, said so
+out=$("$EXECMON" -o pid,ancestors 2>"$TMP/anc.err")
+rc=$?
+check "-o ancestors: status 64, nothing on stdout" test "$rc" = 64 -a -z "$out"
+check "-o ancestors: says where it is" grep -qF "'ancestors' is a list, in JSON (--json)" "$TMP/anc.err"
+
 JSON=$TMP/json
 TABLE=$TMP/table
 D=$TMP/id
