@@ -56,6 +56,7 @@ const volatile bool filter_comm_on = false;
 const volatile bool filter_cgroup_on = false;	/* execmon_cgroup holds it */
 const volatile bool follow_on = false;		/* only what execmon_tracked holds */
 const volatile bool want_cwd = false;
+const volatile bool want_ctx = false;
 const volatile long sys_execve_nr = -1;		/* the architecture's numbers */
 const volatile long sys_execveat_nr = -1;
 const volatile long sys_execve_nr32 = -1;	/* and its 32-bit ABI's (x86: ia32) */
@@ -461,11 +462,92 @@ static __always_inline void emit(void *ctx, struct counters *cnt, struct event *
 	bpf_perf_event_output(ctx, &execmon_bell, BPF_F_CURRENT_CPU, &one, sizeof(one));
 }
 
+/* Argument n of a tp_btf program, loaded again where it is used: kept in
+ * a register from the start instead, it would cost the code around it
+ * spills even where it is not used. */
+#define tp_arg(ctx, n)	((void *)((__u64 *)(ctx))[n])
+
+/*
+ * The ctx part, at offset off of the event's data, for an exec by task;
+ * bprm is NULL for a failed exec, whose secureexec was never decided.
+ * CO-RE reads throughout, so that both kinds of exec share this: the
+ * failed one has no typed task (bpf_get_current_task_btf() is 5.11 on).
+ * Called only with want_ctx; returns the part's length. A subprogram, not
+ * inlined, so that the code of an exec without it stays as it was (clang
+ * allocates on_exec's registers around even a branch the verifier drops);
+ * static, so that its pointer arguments pass 5.10's verifier.
+ */
+static __noinline __u64 put_exec_ctx(struct event *ev, __u64 off, struct task_struct *task,
+				     struct linux_binprm *bprm, __u32 *flags)
+{
+	clamp(off, EV_START_MAX(ctx));
+
+	struct exec_ctx *c = (struct exec_ctx *)(ev->data + off);
+	const struct cred *cred = BPF_CORE_READ(task, cred);
+	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+	/* the process's pid, not the thread's: a failed exec may be a thread's */
+	struct pid *pid = BPF_CORE_READ(task, group_leader, thread_pid);
+	__u32 level = BPF_CORE_READ(pid, level);
+	__u64 t = (__u64)task;
+	__u32 n = 0;
+
+	__builtin_memset(c, 0, sizeof(*c));
+	c->start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	if (bpf_core_field_exists(pid->ino))
+		c->pidfs_ino = BPF_CORE_READ(pid, ino);
+	c->auid = CTX_ID_UNSET;
+	c->sid = CTX_ID_UNSET;
+	if (bpf_core_field_exists(task->loginuid)) {
+		c->auid = BPF_CORE_READ(task, loginuid.val);
+		c->sid = BPF_CORE_READ(task, sessionid);
+	}
+	c->euid = BPF_CORE_READ(cred, euid.val);
+	c->egid = BPF_CORE_READ(cred, egid.val);
+	if (tty) {
+		/* tty_devnum() */
+		__u32 major = BPF_CORE_READ(tty, driver, major);
+		__u32 minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+
+		c->tty = major << 20 | (minor & 0xfffff);
+		bpf_core_read_str(c->tty_name, sizeof(c->tty_name), &tty->name);
+	}
+	/* the pid as its own namespace, the innermost, numbers it */
+	c->nspid = BPF_CORE_READ(pid, numbers[level].nr);
+	c->pidns = BPF_CORE_READ(pid, numbers[level].ns, ns.inum);
+	/* up the real parents to init, each process by its group leader */
+	for (int i = 0; i < ANCESTORS_MAX; i++) {
+		struct task_struct *up = BPF_CORE_READ((struct task_struct *)t, real_parent);
+
+		if (!up || (__u64)up == t)
+			break;
+		up = BPF_CORE_READ(up, group_leader);
+
+		__u32 tgid = BPF_CORE_READ(up, tgid);
+
+		if (!tgid)	/* the idle task, init's and kthreadd's parent */
+			break;
+		c->ancestors[i].pid = tgid;
+		bpf_core_read(c->ancestors[i].comm, COMM_LEN, &up->comm);
+		if (!i)
+			c->parent_start_ns = BPF_CORE_READ(up, start_boottime);
+		n = i + 1;
+		if (tgid == 1)
+			break;
+		t = (__u64)up;
+	}
+	c->nancestors = n;
+	if (bprm && BPF_CORE_READ_BITFIELD_PROBED(bprm, secureexec))
+		*flags |= EV_SECURE;
+	*flags |= EV_CTX;
+	return sizeof(*c);
+}
+
 /* Both kinds of exec write the parts of a record in the order of
  * EVENT_SECTIONS, each where the one before ended: a change there must be
  * made here too. */
 _Static_assert(EV_START_MAX(exe) == 0 && EV_SECTION_FOLLOWS(exe, argv) &&
-	       EV_SECTION_FOLLOWS(argv, script) && EV_SECTION_FOLLOWS(script, cwd),
+	       EV_SECTION_FOLLOWS(argv, script) && EV_SECTION_FOLLOWS(script, cwd) &&
+	       EV_START_MAX(ctx) + sizeof(struct exec_ctx) == EV_DATA_MAX,
 	       "on_exec and on_sys_exit write the parts in another order");
 
 static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t old_pid,
@@ -559,10 +641,13 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		if (unlinked(dentry->d_hash.pprev, dentry->d_parent, dentry))
 			flags |= EV_CWD_DELETED;
 	}
+	__u64 ctx_len = want_ctx ? put_exec_ctx(ev, off + ev->cwd_len, tp_arg(ctx, 0), tp_arg(ctx, 2),
+						&flags) : 0;
+
 	ev->flags = flags;
 	/* (cwd_len is 0 without want_cwd: added here rather than above, it
 	 * takes the 6.12 verifier fewer steps) */
-	emit(ctx, cnt, ev, off + ev->cwd_len, xchg);
+	emit(ctx, cnt, ev, off + ev->cwd_len + ctx_len, xchg);
 	return 0;
 }
 
@@ -903,6 +988,8 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 			     pwd.dentry))
 			flags |= EV_CWD_DELETED;
 	}
+	if (want_ctx)
+		off += put_exec_ctx(ev, off, task, NULL, &flags);
 	ev->flags = flags;
 	emit(ctx, cnt, ev, off, xchg);
 	return 0;

@@ -8,8 +8,9 @@
 #ifndef EXECMON_H
 #define EXECMON_H
 
-/* 2: the record's kind is a field of its own, no longer a flag. */
-#define EXECMON_ABI_VERSION	2
+/* 2: the record's kind is a field of its own, no longer a flag.
+ * 3: the parts env and ctx. */
+#define EXECMON_ABI_VERSION	3
 
 #define COMM_LEN		16
 /* The resolved path of the executed file: d_path's limit. */
@@ -60,6 +61,47 @@
 #define EV_CWD_DELETED		(1u << 10) /* the working directory is deleted */
 #define EV_NO_RETURN		(1u << 11) /* failed past the point of no return: the process
 					    * is killed; exe is the file's resolved path */
+#define EV_CTX			(1u << 12) /* the ctx part is there: sizeof(struct exec_ctx) bytes */
+#define EV_SECURE		(1u << 13) /* the exec changed privileges (AT_SECURE) */
+
+/* Ancestors of the exec'ing process sent, nearest first. */
+#define ANCESTORS_MAX		8
+/* loginuid and sessionid when never set (and where the kernel has no audit) */
+#define CTX_ID_UNSET		0xffffffffu
+/* The kernel's names of a controlling terminal kept: "pts3", "ttyS0". */
+#define TTY_NAME_LEN		16
+
+struct exec_ancestor {
+	__u32 pid;		/* tgid */
+	char comm[COMM_LEN];	/* the group leader's */
+};
+
+/*
+ * The ctx part: who the exec'ing process is, beyond the header. Captured
+ * only when asked for; then sent whole, and EV_CTX says so (the header has
+ * no room for a length of its own). Starts at any byte offset: readers copy
+ * it out before use.
+ */
+struct exec_ctx {
+	__u64 start_ns;		/* the process's start (its leader's), CLOCK_BOOTTIME */
+	__u64 parent_start_ns;	/* that of ancestors[0]; 0 without one */
+	__u64 pidfs_ino;	/* the inode of a pidfd of it; 0 without pidfs (before 6.9) */
+	__u32 auid;		/* loginuid, CTX_ID_UNSET when unset */
+	__u32 sid;		/* audit session id, CTX_ID_UNSET when unset */
+	__u32 euid;
+	__u32 egid;
+	__u32 tty;		/* the controlling terminal, MAJOR << 20 | MINOR; 0 without one */
+	__u32 nspid;		/* the pid in its own pid namespace */
+	__u32 pidns;		/* the inode of that namespace */
+	__u32 nancestors;	/* entries of ancestors used */
+	char tty_name[TTY_NAME_LEN];	/* the kernel's name of tty, NUL-terminated */
+	struct exec_ancestor ancestors[ANCESTORS_MAX];
+};
+
+_Static_assert(sizeof(struct exec_ancestor) == 20, "struct exec_ancestor changed size: bump the ABI");
+_Static_assert(sizeof(struct exec_ctx) == 232, "struct exec_ctx changed size: bump the ABI");
+_Static_assert(_Alignof(struct exec_ctx) == 8, "struct exec_ctx alignment");
+_Static_assert(__builtin_offsetof(struct exec_ctx, ancestors) == 72, "struct exec_ctx layout");
 
 /*
  * What follows the header, in this order: X(name, max) for each part, of
@@ -71,7 +113,8 @@
 	X(exe, EXE_MAX)			\
 	X(argv, ARGV_MAX)		\
 	X(script, SCRIPT_MAX)		\
-	X(cwd, CWD_MAX)
+	X(cwd, CWD_MAX)			\
+	X(ctx, sizeof(struct exec_ctx))
 
 /* The parts at their largest: EV_START_MAX(name) is the furthest into the
  * data that name can start, EV_DATA_MAX the most data a record has. */

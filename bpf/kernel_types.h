@@ -39,6 +39,8 @@ typedef struct {
 struct cred {
 	kuid_t uid;
 	kgid_t gid;
+	kuid_t euid;
+	kgid_t egid;
 };
 
 /* Little-endian layout, as on every architecture execmon builds for. */
@@ -105,8 +107,35 @@ struct nsproxy {
 	struct mnt_namespace *mnt_ns;
 };
 
+struct tty_driver {
+	int major;
+	int minor_start;
+};
+
+struct tty_struct {
+	struct tty_driver *driver;
+	int index;
+	char name[64];
+};
+
 struct signal_struct {
 	atomic_t live;
+	struct tty_struct *tty;		/* the controlling terminal, or NULL */
+};
+
+struct pid_namespace {
+	struct ns_common ns;
+};
+
+struct upid {
+	int nr;
+	struct pid_namespace *ns;
+};
+
+struct pid {
+	unsigned int level;		/* of the namespace it was made in */
+	__u64 ino;			/* pidfs (6.9 on) */
+	struct upid numbers[1];		/* level + 1 of them */
 };
 
 #if defined(__TARGET_ARCH_x86)
@@ -128,12 +157,18 @@ struct task_struct {
 	struct fs_struct *fs;
 	struct nsproxy *nsproxy;
 	struct signal_struct *signal;
+	struct task_struct *group_leader;
+	struct pid *thread_pid;
+	__u64 start_boottime;		/* 5.5 on */
+	kuid_t loginuid;		/* CONFIG_AUDIT */
+	unsigned int sessionid;
 };
 
 struct linux_binprm {
 	struct file *file;
 	const char *filename;
 	const char *interp;
+	unsigned int secureexec:1;	/* a bit whose place moved across versions */
 };
 
 /* The registers of a system call, as bpf_tracing.h reads them. */

@@ -137,6 +137,9 @@ static void add_fields(struct argp_state *state, const char *arg)
 	snprintf(list, sizeof(list), "%s", arg);
 	output_init(&check, NULL);
 	bad = output_add_fields(&check, list);
+	if (bad && !strcmp(bad, "ancestors"))
+		argp_error(state, "'ancestors' is a list, in JSON (--json) and the journal only; "
+			   "the table has the parent's name as 'pcomm'");
 	if (bad || strstr(arg, ",,") || arg[strlen(arg) - 1] == ',' || *arg == ',')
 		argp_error(state, "unknown field '%s' in '%s': the fields are %s",
 			   bad ? bad : "", arg, field_names());

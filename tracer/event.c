@@ -2,6 +2,19 @@
 #include <string.h>
 #include "event.h"
 
+/* The length the header gives each part: a field of its own, but for ctx,
+ * whose size is fixed, a flag. */
+#define HDR_LEN_exe(h)		((h)->exe_len)
+#define HDR_LEN_argv(h)		((h)->argv_len)
+#define HDR_LEN_script(h)	((h)->script_len)
+#define HDR_LEN_cwd(h)		((h)->cwd_len)
+#define HDR_LEN_ctx(h)		((h)->flags & EV_CTX ? sizeof(struct exec_ctx) : 0)
+#define SET_LEN_exe(h, n)	((h)->exe_len = (n))
+#define SET_LEN_argv(h, n)	((h)->argv_len = (n))
+#define SET_LEN_script(h, n)	((h)->script_len = (n))
+#define SET_LEN_cwd(h, n)	((h)->cwd_len = (n))
+#define SET_LEN_ctx(h, n)	((h)->flags = ((h)->flags & ~EV_CTX) | ((n) ? EV_CTX : 0))
+
 enum decode_status decode_event(const void *data, size_t size, struct exec_record *rec)
 {
 	const char *bytes = data, *part;
@@ -25,14 +38,16 @@ enum decode_status decode_event(const void *data, size_t size, struct exec_recor
 	part = bytes + hdr_len;
 	size -= hdr_len;
 #define TAKE_PART(name, max)							\
-	if (rec->hdr.name##_len > (max) || rec->hdr.name##_len > size)		\
+	if (HDR_LEN_##name(&rec->hdr) > (max) || HDR_LEN_##name(&rec->hdr) > size) \
 		return DECODE_LENGTHS;						\
 	rec->name = part;							\
-	rec->name##_len = rec->hdr.name##_len;					\
+	rec->name##_len = HDR_LEN_##name(&rec->hdr);				\
 	part += rec->name##_len;						\
 	size -= rec->name##_len;
 	EVENT_SECTIONS(TAKE_PART)
 #undef TAKE_PART
+	if (rec->ctx_len)
+		memcpy(&rec->context, rec->ctx, sizeof(rec->context));
 	/* until every reader asks record_is_failed() */
 	if (rec->hdr.kind == EV_KIND_FAILED)
 		rec->hdr.flags |= EV_FAILED;
@@ -47,8 +62,10 @@ size_t encode_event(void *buf, size_t cap, const struct exec_record *rec)
 
 	hdr.version = EXECMON_ABI_VERSION;
 	hdr.hdr_len = sizeof(hdr);
+	if (rec->ctx_len && rec->ctx_len != sizeof(struct exec_ctx))
+		return 0;
 #define PART_LEN(name, max)							\
-	hdr.name##_len = rec->name##_len;					\
+	SET_LEN_##name(&hdr, rec->name##_len);					\
 	size += rec->name##_len;
 	EVENT_SECTIONS(PART_LEN)
 #undef PART_LEN

@@ -28,6 +28,9 @@ struct exec_record {
 	size_t script_len;
 	const char *cwd;	/* when captured */
 	size_t cwd_len;
+	const char *ctx;	/* when captured (EV_CTX): sizeof(struct exec_ctx) bytes */
+	size_t ctx_len;
+	struct exec_ctx context; /* an aligned copy of ctx, decoded; zero without it */
 	struct event hdr;	/* last: it ends in a flexible array */
 };
 
@@ -42,11 +45,18 @@ static inline bool record_is_failed(const struct exec_record *rec)
 	return rec->hdr.kind == EV_KIND_FAILED;
 }
 
+/* The ctx part, decoded, or NULL when it was not captured. */
+static inline const struct exec_ctx *record_ctx(const struct exec_record *rec)
+{
+	return rec->ctx_len ? &rec->context : NULL;
+}
+
 enum decode_status decode_event(const void *data, size_t size, struct exec_record *rec);
 
 /* The other way, for tests and benchmarks: writes rec->hdr, with version,
- * hdr_len and each part's length filled in from rec, then the parts, into
- * buf. Returns the record's size, 0 when it exceeds cap. */
+ * hdr_len and each part's length filled in from rec (EV_CTX from ctx_len),
+ * then the parts, into buf. Returns the record's size, 0 when it exceeds
+ * cap or ctx_len is neither 0 nor sizeof(struct exec_ctx). */
 size_t encode_event(void *buf, size_t cap, const struct exec_record *rec);
 const char *decode_strerror(enum decode_status st);
 

@@ -11,6 +11,7 @@
 #include <systemd/sd-journal.h>
 #include "cgroup.h"
 #include "journal.h"
+#include "json.h"
 #include "lookup.h"
 
 /* Fixed for good, so that journalctl MESSAGE_ID=... finds them on any
@@ -90,6 +91,53 @@ static void put_time(struct fields *f, __s64 real_ns)
 	sbuf_put_digits(&f->b, real_ns % 1000000000, 9);
 	sbuf_putc(&f->b, 'Z');
 	field_end(f);
+}
+
+/* KEY=, then what put writes; the field is left out when it writes
+ * nothing. */
+#define put_with(f, key, put) do {						\
+	field_begin(f);								\
+	sbuf_puts(&(f)->b, key "=");						\
+	if (put)								\
+		field_end(f);							\
+	else									\
+		(f)->b.len = (f)->part[(f)->n].off;				\
+} while (0)
+
+/* The ctx part's fields; those JSON has as null are left out. */
+static void put_ctx(struct fields *f, const struct exec_record *rec)
+{
+	const struct exec_ctx *c = record_ctx(rec);
+	const char *login;
+
+	if (!c)
+		return;
+	if (c->auid != CTX_ID_UNSET)
+		put_u64(f, "EXECMON_AUID", c->auid);
+	login = ctx_loginuser(c);
+	if (login)
+		put_str(f, "EXECMON_LOGINUSER", login);
+	if (c->sid != CTX_ID_UNSET)
+		put_u64(f, "EXECMON_SID", c->sid);
+	put_with(f, "EXECMON_TTY", ctx_put_tty(&f->b, c));
+	put_u64(f, "EXECMON_EUID", c->euid);
+	put_u64(f, "EXECMON_EGID", c->egid);
+	if (!record_is_failed(rec))
+		put_bool(f, "EXECMON_SECURE", rec->hdr.flags & EV_SECURE);
+	if (c->nancestors)
+		put_bytes(f, "EXECMON_PCOMM", c->ancestors[0].comm,
+			  strnlen(c->ancestors[0].comm, COMM_LEN));
+	/* the same JSON array as "ancestors": a comm may hold any byte */
+	field_begin(f);
+	sbuf_puts(&f->b, "EXECMON_ANCESTORS=");
+	json_ancestors(&f->b, rec);
+	field_end(f);
+	put_with(f, "EXECMON_EXEC_ID", ctx_put_exec_id(&f->b, rec));
+	put_with(f, "EXECMON_PARENT_EXEC_ID", ctx_put_parent_exec_id(&f->b, c));
+	if (c->pidfs_ino)
+		put_u64(f, "EXECMON_PIDFS_INO", c->pidfs_ino);
+	put_u64(f, "EXECMON_NSPID", c->nspid);
+	put_u64(f, "EXECMON_PIDNS", c->pidns);
 }
 
 static int send_fields(struct fields *f)
@@ -181,6 +229,7 @@ int journal_exec(struct output *o, const struct exec_record *rec)
 	if (cgroup)
 		put_str(f, "EXECMON_CGROUP", cgroup);
 	put_u64(f, "EXECMON_MNTNS", e->mntns);
+	put_ctx(f, rec);
 	if (e->flags & EV_SCRIPT) {
 		put_bytes(f, "EXECMON_INTERPRETER", rec->exe, rec->exe_len);
 		put_bytes(f, "EXECMON_SCRIPT", rec->script, rec->script_len);

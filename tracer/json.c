@@ -151,6 +151,164 @@ static void put_args_b64(struct sbuf *b, const struct exec_record *rec)
 	sbuf_putc(b, ']');
 }
 
+/* The major numbers of the Unix 98 pty slaves, /dev/pts/N */
+#define PTS_MAJOR_FIRST	136
+#define PTS_MAJOR_LAST	143
+
+/* A name every output can show as it is (the kernel's are): else the
+ * numbers are shown. */
+static bool tty_name_plain(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
+			return false;
+	return true;
+}
+
+bool ctx_put_tty(struct sbuf *b, const struct exec_ctx *c)
+{
+	unsigned int major = c->tty >> 20, minor = c->tty & 0xfffff;
+	size_t n = strnlen(c->tty_name, sizeof(c->tty_name));
+
+	if (!c->tty)
+		return false;
+	if (major >= PTS_MAJOR_FIRST && major <= PTS_MAJOR_LAST) {
+		sbuf_puts(b, "pts/");
+		sbuf_put_u64(b, (major - PTS_MAJOR_FIRST) * 256 + minor);
+	} else if (n && tty_name_plain(c->tty_name, n)) {
+		sbuf_add(b, c->tty_name, n);
+	} else {
+		sbuf_put_u64(b, major);
+		sbuf_putc(b, ':');
+		sbuf_put_u64(b, minor);
+	}
+	return true;
+}
+
+bool ctx_put_exec_id(struct sbuf *b, const struct exec_record *rec)
+{
+	const struct exec_ctx *c = record_ctx(rec);
+
+	if (!c)
+		return false;
+	sbuf_put_u64(b, rec->hdr.pid);
+	sbuf_putc(b, '@');
+	sbuf_put_u64(b, c->start_ns);
+	return true;
+}
+
+bool ctx_put_parent_exec_id(struct sbuf *b, const struct exec_ctx *c)
+{
+	if (!c->nancestors)
+		return false;
+	sbuf_put_u64(b, c->ancestors[0].pid);
+	sbuf_putc(b, '@');
+	sbuf_put_u64(b, c->parent_start_ns);
+	return true;
+}
+
+const char *ctx_loginuser(const struct exec_ctx *c)
+{
+	return c->auid == CTX_ID_UNSET ? NULL : user_name(c->auid);
+}
+
+void json_ancestors(struct sbuf *b, const struct exec_record *rec)
+{
+	const struct exec_ctx *c = record_ctx(rec);
+	__u32 n;
+
+	if (!c) {
+		sbuf_puts(b, "null");
+		return;
+	}
+	n = c->nancestors < ANCESTORS_MAX ? c->nancestors : ANCESTORS_MAX;
+	sbuf_putc(b, '[');
+	for (__u32 i = 0; i < n; i++) {
+		const struct exec_ancestor *a = &c->ancestors[i];
+
+		put_num(b, i ? ",{\"pid\":" : "{\"pid\":", a->pid);
+		sbuf_puts(b, ",\"comm\":");
+		json_string(b, a->comm, strnlen(a->comm, sizeof(a->comm)));
+		sbuf_putc(b, '}');
+	}
+	sbuf_putc(b, ']');
+}
+
+/* Closes the string that the quote before start opened, or makes it a
+ * null when nothing was written into it. */
+static void end_text(struct sbuf *b, size_t start)
+{
+	if (b->len == start) {
+		b->len--;
+		sbuf_puts(b, "null");
+	} else {
+		sbuf_putc(b, '"');
+	}
+}
+
+/* The ctx part's keys, each null when unknown or not captured. */
+static void put_ctx(struct sbuf *b, const struct exec_record *rec)
+{
+	const struct exec_ctx *c = record_ctx(rec);
+	const char *login;
+	size_t start;
+
+	if (!c) {
+		sbuf_puts(b, ",\"auid\":null,\"loginuser\":null,\"sid\":null,\"tty\":null"
+			  ",\"euid\":null,\"egid\":null,\"secure\":null,\"pcomm\":null"
+			  ",\"ancestors\":null,\"exec_id\":null,\"parent_exec_id\":null"
+			  ",\"pidfs_ino\":null,\"nspid\":null,\"pidns\":null");
+		return;
+	}
+	sbuf_puts(b, ",\"auid\":");
+	if (c->auid != CTX_ID_UNSET)
+		sbuf_put_u64(b, c->auid);
+	else
+		sbuf_puts(b, "null");
+	sbuf_puts(b, ",\"loginuser\":");
+	login = ctx_loginuser(c);
+	if (login)
+		json_string(b, login, strlen(login));
+	else
+		sbuf_puts(b, "null");
+	sbuf_puts(b, ",\"sid\":");
+	if (c->sid != CTX_ID_UNSET)
+		sbuf_put_u64(b, c->sid);
+	else
+		sbuf_puts(b, "null");
+	/* tty (the kernel's names are plain ASCII, as is ctx_put_tty's form)
+	 * and the ids need no escapes */
+	sbuf_puts(b, ",\"tty\":\"");
+	start = b->len;
+	ctx_put_tty(b, c);
+	end_text(b, start);
+	put_num(b, ",\"euid\":", c->euid);
+	put_num(b, ",\"egid\":", c->egid);
+	sbuf_puts(b, record_is_failed(rec) ? ",\"secure\":null" :
+		  rec->hdr.flags & EV_SECURE ? ",\"secure\":true" : ",\"secure\":false");
+	sbuf_puts(b, ",\"pcomm\":");
+	if (c->nancestors)
+		json_string(b, c->ancestors[0].comm, strnlen(c->ancestors[0].comm, COMM_LEN));
+	else
+		sbuf_puts(b, "null");
+	sbuf_puts(b, ",\"ancestors\":");
+	json_ancestors(b, rec);
+	sbuf_puts(b, ",\"exec_id\":\"");
+	ctx_put_exec_id(b, rec);
+	sbuf_puts(b, "\",\"parent_exec_id\":\"");
+	start = b->len;
+	ctx_put_parent_exec_id(b, c);
+	end_text(b, start);
+	sbuf_puts(b, ",\"pidfs_ino\":");
+	if (c->pidfs_ino)
+		sbuf_put_u64(b, c->pidfs_ino);
+	else
+		sbuf_puts(b, "null");
+	put_num(b, ",\"nspid\":", c->nspid);
+	put_num(b, ",\"pidns\":", c->pidns);
+}
+
 void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_real_ns)
 {
 	const struct event *e = &rec->hdr;
@@ -212,6 +370,7 @@ void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_re
 	else
 		sbuf_puts(b, "null");
 	put_num(b, ",\"mntns\":", e->mntns);
+	put_ctx(b, rec);
 	if (e->flags & EV_SCRIPT) {
 		sbuf_puts(b, ",\"interpreter\":");
 		json_string(b, rec->exe, rec->exe_len);

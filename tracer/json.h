@@ -13,6 +13,21 @@
 bool json_string(struct sbuf *b, const char *s, size_t n);
 void base64(struct sbuf *b, const unsigned char *s, size_t n);
 
+/* What the ctx part holds, in the forms every output shows: each false
+ * (and b untouched) when it is unknown. */
+/* The controlling terminal as ps shows it: pts/3, tty1, ttyS0. */
+bool ctx_put_tty(struct sbuf *b, const struct exec_ctx *c);
+/* The process's exec_id, PID@START (START its start, nanoseconds since boot). */
+bool ctx_put_exec_id(struct sbuf *b, const struct exec_record *rec);
+/* The parent's, the same way. */
+bool ctx_put_parent_exec_id(struct sbuf *b, const struct exec_ctx *c);
+/* The login uid's name: NULL when unset or unknown. */
+const char *ctx_loginuser(const struct exec_ctx *c);
+
+/* The ancestors of the ctx part, as JSON's "ancestors" holds them:
+ * [{"pid":N,"comm":"..."},...], parent first; null without the part. */
+void json_ancestors(struct sbuf *b, const struct exec_record *rec);
+
 /* Appends one exec to b as a JSON object and a newline; times are
  * CLOCK_MONOTONIC, mono_to_real_ns turns them into wall clock. */
 void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_real_ns);

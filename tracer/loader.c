@@ -58,7 +58,7 @@ static void pick_build(struct bpf_program *xchg, struct bpf_program *nx, bool wa
 /* Read-only data, map sizes and the programs to load: what the options
  * fix before the load. */
 static void configure(struct execmon_bpf *skel, const struct options *o, bool want_cwd,
-		      bool has_xchg)
+		      bool want_ctx, bool has_xchg)
 {
 	bool follow = o->command || o->tree;
 
@@ -74,6 +74,7 @@ static void configure(struct execmon_bpf *skel, const struct options *o, bool wa
 	}
 	skel->rodata->filter_cgroup_on = o->cgroup != NULL;
 	skel->rodata->want_cwd = want_cwd;
+	skel->rodata->want_ctx = want_ctx;
 
 	pick_build(skel->progs.execmon_exec, skel->progs.execmon_exec_nx, true, has_xchg);
 	/* the follow and failure programs, and their maps, only when asked for */
@@ -148,7 +149,7 @@ static int recv_msg(int sock, struct load_msg *msg, int *fds, int max)
 /* The child: everything that needs the kernel's BTF or the loaded object.
  * It loads, sends the maps, waits for the word, attaches and sends the
  * links. If the tracer goes away first, it just exits. */
-static void load_child(int sock, const struct options *o, bool want_cwd)
+static void load_child(int sock, const struct options *o, bool want_cwd, bool want_ctx)
 {
 	struct execmon_bpf *skel = execmon_bpf__open();
 	struct load_msg msg = {};
@@ -161,7 +162,7 @@ static void load_child(int sock, const struct options *o, bool want_cwd)
 		_exit(1);
 	}
 	msg.bell_exact = kernel_has_xchg();
-	configure(skel, o, want_cwd, msg.bell_exact);
+	configure(skel, o, want_cwd, want_ctx, msg.bell_exact);
 	msg.err = execmon_bpf__load(skel);
 	if (msg.err) {
 		diag_failed(DIAG_LOAD, -msg.err);
@@ -213,7 +214,7 @@ static void reap(struct bpf_side *b)
 	b->loader = 0;
 }
 
-int bpf_side_load(struct bpf_side *b, const struct options *o, bool want_cwd)
+int bpf_side_load(struct bpf_side *b, const struct options *o, bool want_cwd, bool want_ctx)
 {
 	struct load_msg msg = {};
 	int sv[2];
@@ -231,7 +232,7 @@ int bpf_side_load(struct bpf_side *b, const struct options *o, bool want_cwd)
 	}
 	if (b->loader == 0) {
 		close(sv[0]);
-		load_child(sv[1], o, want_cwd);
+		load_child(sv[1], o, want_cwd, want_ctx);
 	}
 	close(sv[1]);
 	b->sock = sv[0];

@@ -52,7 +52,7 @@ struct bpf_side {
 /* Opens the skeleton in a child, sets its read-only data and what to load
  * from the options, loads it and receives the map fds. Returns 0, or -1
  * once the reason has been printed. */
-int bpf_side_load(struct bpf_side *b, const struct options *opts, bool want_cwd);
+int bpf_side_load(struct bpf_side *b, const struct options *opts, bool want_cwd, bool want_ctx);
 
 static inline int bpf_side_map_fd(const struct bpf_side *b, enum bpf_side_map m)
 {

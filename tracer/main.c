@@ -517,6 +517,7 @@ static int prepare(struct tracer *t, int argc, char **argv)
 static int load(struct tracer *t)
 {
 	bool want_cwd = t->out.json || options.journal || output_has_field(&t->out, FIELD_CWD);
+	bool want_ctx = t->out.json || options.journal || output_wants_ctx(&t->out);
 	sigset_t stop_sigs, old_sigs;
 	int err;
 
@@ -528,7 +529,7 @@ static int load(struct tracer *t)
 	sigaddset(&stop_sigs, SIGTERM);
 	sigaddset(&stop_sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stop_sigs, &old_sigs);
-	err = bpf_side_load(&t->bpf, &options, want_cwd);
+	err = bpf_side_load(&t->bpf, &options, want_cwd, want_ctx);
 	sigprocmask(SIG_SETMASK, &old_sigs, NULL);
 	return err ? 1 : 0;
 }

@@ -26,6 +26,19 @@ static const struct field_desc fields[FIELD_COUNT] = {
 	[FIELD_CWD]       = { "cwd",       "CWD",      20, false },
 	[FIELD_CGROUP]    = { "cgroup",    "CGROUP",   24, false },
 	[FIELD_MNTNS]     = { "mntns",     "MNTNS",    10, true },
+	[FIELD_AUID]      = { "auid",      "AUID",     6,  true },
+	[FIELD_LOGINUSER] = { "loginuser", "LOGINUSER", 9, false },
+	[FIELD_SID]       = { "sid",       "SID",      6,  true },
+	[FIELD_TTY]       = { "tty",       "TTY",      7,  false },
+	[FIELD_EUID]      = { "euid",      "EUID",     6,  true },
+	[FIELD_EGID]      = { "egid",      "EGID",     6,  true },
+	[FIELD_SECURE]    = { "secure",    "SECURE",   6,  false },
+	[FIELD_PCOMM]     = { "pcomm",     "PCOMM",    16, false },
+	[FIELD_EXEC_ID]   = { "exec_id",   "EXEC_ID",  22, false },
+	[FIELD_PARENT_EXEC_ID] = { "parent_exec_id", "PARENT_EXEC_ID", 22, false },
+	[FIELD_PIDFS_INO] = { "pidfs_ino", "PIDFS_INO", 9, true },
+	[FIELD_NSPID]     = { "nspid",     "NSPID",    7,  true },
+	[FIELD_PIDNS]     = { "pidns",     "PIDNS",    10, true },
 	[FIELD_EXE]       = { "exe",       "EXEC",     24, false },
 	[FIELD_ARGS]      = { "args",      "ARGS",     0,  false },
 };
@@ -44,8 +57,8 @@ void output_free(struct output *o)
 
 const char *field_names(void)
 {
-	/* the longest name is 9 bytes, and each is followed by ", " */
-	static char names[FIELD_COUNT * 12];
+	/* the longest name is 14 bytes, and each is followed by ", " */
+	static char names[FIELD_COUNT * 16];
 
 	if (!names[0]) {
 		size_t n = 0;
@@ -80,6 +93,14 @@ const char *output_add_fields(struct output *o, char *list)
 		add_field(o, f);
 	}
 	return NULL;
+}
+
+bool output_wants_ctx(const struct output *o)
+{
+	for (int i = 0; i < o->nfields; i++)
+		if (o->fields[i] >= FIELD_AUID && o->fields[i] <= FIELD_PIDNS)
+			return true;
+	return false;
 }
 
 bool output_has_field(const struct output *o, enum field f)
@@ -237,6 +258,71 @@ static void put_exe(struct sbuf *b, const struct exec_record *rec)
 	put_deleted(b, flags & EV_EXE_DELETED);
 }
 
+/* A field of the ctx part, "-" when unknown or not captured. */
+static void put_ctx_field(struct sbuf *b, enum field f, const struct exec_record *rec)
+{
+	const struct exec_ctx *c = record_ctx(rec);
+	size_t start = b->len;
+	const char *s;
+
+	if (c) {
+		switch (f) {
+		case FIELD_AUID:
+			if (c->auid != CTX_ID_UNSET)
+				sbuf_put_u64(b, c->auid);
+			break;
+		case FIELD_LOGINUSER:
+			s = ctx_loginuser(c);
+			if (s)
+				shell_quote(b, s, strlen(s));
+			break;
+		case FIELD_SID:
+			if (c->sid != CTX_ID_UNSET)
+				sbuf_put_u64(b, c->sid);
+			break;
+		case FIELD_TTY:
+			ctx_put_tty(b, c);
+			break;
+		case FIELD_EUID:
+			sbuf_put_u64(b, c->euid);
+			break;
+		case FIELD_EGID:
+			sbuf_put_u64(b, c->egid);
+			break;
+		case FIELD_SECURE:
+			/* a failed exec never got so far as to decide */
+			if (!record_is_failed(rec))
+				sbuf_puts(b, rec->hdr.flags & EV_SECURE ? "yes" : "no");
+			break;
+		case FIELD_PCOMM:
+			if (c->nancestors)
+				shell_quote(b, c->ancestors[0].comm,
+					    strnlen(c->ancestors[0].comm, COMM_LEN));
+			break;
+		case FIELD_EXEC_ID:
+			ctx_put_exec_id(b, rec);
+			break;
+		case FIELD_PARENT_EXEC_ID:
+			ctx_put_parent_exec_id(b, c);
+			break;
+		case FIELD_PIDFS_INO:
+			if (c->pidfs_ino)
+				sbuf_put_u64(b, c->pidfs_ino);
+			break;
+		case FIELD_NSPID:
+			sbuf_put_u64(b, c->nspid);
+			break;
+		case FIELD_PIDNS:
+			sbuf_put_u64(b, c->pidns);
+			break;
+		default:
+			break;
+		}
+	}
+	if (b->len == start)
+		sbuf_putc(b, '-');
+}
+
 static void put_field(struct output *o, enum field f, const struct exec_record *rec)
 {
 	struct sbuf *b = &o->line;
@@ -296,6 +382,21 @@ static void put_field(struct output *o, enum field f, const struct exec_record *
 	}
 	case FIELD_MNTNS:
 		sbuf_put_u64(b, e->mntns);
+		break;
+	case FIELD_AUID:
+	case FIELD_LOGINUSER:
+	case FIELD_SID:
+	case FIELD_TTY:
+	case FIELD_EUID:
+	case FIELD_EGID:
+	case FIELD_SECURE:
+	case FIELD_PCOMM:
+	case FIELD_EXEC_ID:
+	case FIELD_PARENT_EXEC_ID:
+	case FIELD_PIDFS_INO:
+	case FIELD_NSPID:
+	case FIELD_PIDNS:
+		put_ctx_field(b, f, rec);
 		break;
 	case FIELD_EXE:
 		put_exe(b, rec);

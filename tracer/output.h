@@ -20,6 +20,20 @@ enum field {
 	FIELD_CWD,
 	FIELD_CGROUP,
 	FIELD_MNTNS,
+	/* who the process is: the ctx part, read only when one is asked for */
+	FIELD_AUID,
+	FIELD_LOGINUSER,
+	FIELD_SID,
+	FIELD_TTY,
+	FIELD_EUID,
+	FIELD_EGID,
+	FIELD_SECURE,		/* the exec changed privileges */
+	FIELD_PCOMM,		/* the parent's comm */
+	FIELD_EXEC_ID,		/* PID@START, unique for the boot */
+	FIELD_PARENT_EXEC_ID,
+	FIELD_PIDFS_INO,
+	FIELD_NSPID,		/* the pid in its own pid namespace */
+	FIELD_PIDNS,
 	FIELD_EXE,
 	FIELD_ARGS,
 	FIELD_COUNT
@@ -49,6 +63,9 @@ bool output_has_field(const struct output *o, enum field f);
 void output_insert_field(struct output *o, enum field f, enum field before);
 /* Every field's name, in the order of the table: "time, timestamp, ...". */
 const char *field_names(void);
+/* Whether a field of the table is one of the ctx part's. */
+bool output_wants_ctx(const struct output *o);
+
 
 /* The table's header line, when there is one. */
 void output_header(struct output *o);

@@ -16,7 +16,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *copy = malloc(size ? size : 1);
 
 	if (!ready) {
-		char all[] = "time,timestamp,pid,ppid,uid,user,comm,ret,cwd,cgroup,mntns,exe,args";
+		char all[] = "time,timestamp,pid,ppid,uid,user,comm,ret,cwd,cgroup,mntns,"
+			     "auid,loginuser,sid,tty,euid,egid,secure,pcomm,exec_id,parent_exec_id,"
+			     "pidfs_ino,nspid,pidns,exe,args";
 
 		output_init(&table, NULL);
 		output_add_fields(&table, all);

@@ -19,7 +19,7 @@ static const char *dir;
 
 static void seed(const char *name, struct exec_record r, size_t keep)
 {
-	unsigned char buf[1024];
+	unsigned char buf[2048];
 	char path[4096];
 	size_t n;
 	FILE *f;
@@ -67,6 +67,20 @@ int main(int argc, char **argv)
 					     PART(script, "./s.sh") }, 0);
 	seed("self-check", (struct exec_record){ .hdr = { .kind = EV_KIND_SELF_CHECK },
 						 PART(exe, "/usr/sbin/execmon"), PART(argv, "execmon\0") }, 0);
+	/* who the process is, as --json and --journal capture it */
+	static const struct exec_ctx ctx = {
+		.start_ns = 5000000000ULL, .parent_start_ns = 100, .pidfs_ino = 4242,
+		.auid = 1000, .sid = 3, .euid = 0, .egid = 0, .tty = 136 << 20 | 3,
+		.tty_name = "pts3", .nspid = 1, .pidns = 4026531836u, .nancestors = 2,
+		.ancestors = { { 1000, "sudo" }, { 1, "systemd" } },
+	};
+	seed("ctx", (struct exec_record){ .hdr = { .flags = EV_SECURE },
+					  PART(exe, "/usr/bin/passwd"), PART(argv, "passwd\0"),
+					  PART(cwd, "/home/u"), .ctx = (const char *)&ctx,
+					  .ctx_len = sizeof(ctx) }, 0);
+	seed("failed-ctx", (struct exec_record){ .hdr = { .kind = EV_KIND_FAILED, .ret = -13 },
+						 PART(exe, "./nope"), PART(argv, "./nope\0"),
+						 .ctx = (const char *)&ctx, .ctx_len = sizeof(ctx) }, 0);
 	/* a header cut short */
 	seed("short", (struct exec_record){ PART(exe, "/usr/bin/true") }, 40);
 	return 0;

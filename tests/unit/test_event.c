@@ -4,7 +4,7 @@
 #include "event.h"
 #include "unit.h"
 
-static unsigned char rec[sizeof(struct event) + 64];
+static unsigned char rec[sizeof(struct event) + 64 + sizeof(struct exec_ctx)];
 
 /* A record of the given kind with the given path and argv (NUL-separated,
  * argv_n bytes). */
@@ -63,6 +63,37 @@ int main(void)
 	CHECK_STR("decode: cwd", r.cwd, r.cwd_len, "/tmp");
 	CHECK("decode: the last part cut off", decode_event(rec, n - 1, &r) == DECODE_LENGTHS);
 	CHECK("encode: too large for the buffer", encode_event(rec, n - 1, &all) == 0);
+	CHECK("decode: no ctx part without EV_CTX", !r.ctx_len && !record_ctx(&r));
+
+	/* the ctx part, last, of its fixed size, said by EV_CTX */
+	struct exec_ctx ctx = { .start_ns = 99, .euid = 7, .nancestors = 1,
+				.ancestors = { { 1, "init" } } };
+
+	all.ctx = (const char *)&ctx;
+	all.ctx_len = sizeof(ctx);
+	n = encode_event(rec, sizeof(rec), &all);
+	CHECK("encode: the ctx part last, EV_CTX set",
+	      n == sizeof(struct event) + 19 + sizeof(ctx) &&
+	      !memcmp(rec + sizeof(struct event) + 19, &ctx, sizeof(ctx)) &&
+	      (((struct event *)rec)->flags & EV_CTX));
+	CHECK("decode: the ctx part", decode_event(rec, n, &r) == DECODE_OK && record_ctx(&r) &&
+	      r.context.start_ns == 99 && r.context.euid == 7 &&
+	      !strcmp(r.context.ancestors[0].comm, "init"));
+	CHECK_STR("decode: cwd before ctx", r.cwd, r.cwd_len, "/tmp");
+	CHECK("decode: the ctx part cut short", decode_event(rec, n - 1, &r) == DECODE_LENGTHS);
+	/* copied out, whatever its alignment */
+	unsigned char *odd_ctx = malloc(n + 1);
+	memcpy(odd_ctx + 1, rec, n);
+	CHECK("decode: unaligned ctx part", decode_event(odd_ctx + 1, n, &r) == DECODE_OK &&
+	      r.context.start_ns == 99);
+	free(odd_ctx);
+	all.ctx_len = sizeof(ctx) - 1;
+	CHECK("encode: a ctx part of another size", encode_event(rec, sizeof(rec), &all) == 0);
+	all.ctx = NULL;
+	all.ctx_len = 0;
+	all.hdr.flags = EV_CTX;
+	n = encode_event(rec, sizeof(rec), &all);
+	CHECK("encode: EV_CTX follows ctx_len", n && !(((struct event *)rec)->flags & EV_CTX));
 
 	argv_iter_init(&it, "ls\0\0-l\0", 7);
 	CHECK("argv: first", argv_next(&it, &arg, &len) && len == 2 && !memcmp(arg, "ls", 2));

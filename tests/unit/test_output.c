@@ -5,7 +5,7 @@
 #include "output.h"
 #include "unit.h"
 
-static unsigned char buf[sizeof(struct event) + 256];
+static unsigned char buf[sizeof(struct event) + 256 + sizeof(struct exec_ctx)];
 static size_t buf_len;
 static struct exec_record rec;
 
@@ -53,6 +53,30 @@ static void add_cwd(const char *cwd, __u32 full_len, __u32 flags)
 	if (decode_event(buf, buf_len, &rec) != DECODE_OK)
 		abort();
 }
+
+/* Adds a ctx part to the record make() (and add_cwd()) built last, at an
+ * odd offset, as the BPF program may leave it. */
+static void add_ctx(const struct exec_ctx *c, __u32 flags)
+{
+	struct event e;
+
+	memcpy(&e, buf, sizeof(e));
+	e.flags |= EV_CTX | flags;
+	memcpy(buf, &e, sizeof(e));
+	memcpy(buf + buf_len, c, sizeof(*c));
+	buf_len += sizeof(*c);
+	if (decode_event(buf, buf_len, &rec) != DECODE_OK)
+		abort();
+}
+
+/* A ctx part with every field known. */
+static const struct exec_ctx full_ctx = {
+	.start_ns = 5000000123ULL, .parent_start_ns = 77, .pidfs_ino = 9001,
+	.auid = 0, .sid = 3, .euid = 0, .egid = 5,
+	.tty = 136 << 20 | 3, .tty_name = "pts3",
+	.nspid = 1, .pidns = 4026532000u, .nancestors = 2,
+	.ancestors = { { 4000, "sudo" }, { 1, "systemd" } },
+};
 
 /* Marks the path of the record make() built last as cut from full_len. */
 static void cut_exe(__u32 full_len)
@@ -121,6 +145,40 @@ int main(void)
 	LINE("table: every field, args moved last",
 	     "00:00:02     1.500       1      0 root     'my prog'        true 'a b'\n");
 	output_free(&o);
+
+	fields(&o, "auid,loginuser,sid,tty,euid,egid,secure,pcomm,exec_id,parent_exec_id,"
+		   "pidfs_ino,nspid,pidns,args");
+	CHECK("fields: a ctx field asks for the part", output_wants_ctx(&o));
+	output_format(&o, &rec);
+	LINE("table: ctx fields without the part",
+	     "     - -              - -            -      - -      -                "
+	     "-                      -                              -       -          - true 'a b'\n");
+	make("/usr/bin/true", "true\0", 5, 0, NULL, 0);
+	add_cwd("/", 1, 0);
+	add_ctx(&full_ctx, EV_SECURE);
+	output_format(&o, &rec);
+	LINE("table: ctx fields",
+	     "     0 root           3 pts/3        0      5 yes    sudo             "
+	     "4242@5000000123        4000@77                     9001       1 4026532000 true\n");
+	{
+		struct exec_ctx c = full_ctx;
+
+		c.tty = 4 << 20 | 1;
+		memcpy(c.tty_name, "tty1", 5);
+		c.auid = c.sid = CTX_ID_UNSET;
+		c.pidfs_ino = 0;
+		make("/usr/bin/true", "true\0", 5, 0, NULL, 0);
+		add_ctx(&c, 0);
+		output_format(&o, &rec);
+		LINE("table: a console, unset ids, no pidfs",
+		     "     - -              - tty1         0      5 no     sudo             "
+		     "4242@5000000123        4000@77                        -       1 4026532000 true\n");
+	}
+	output_free(&o);
+	fields(&o, "pid,cwd,mntns,exe,args");
+	CHECK("fields: no ctx field, no part", !output_wants_ctx(&o));
+	output_free(&o);
+	make("/usr/bin/true", "true\0a b\0", 9, 0, NULL, 0);
 
 	output_init(&o, NULL);
 	CHECK("fields: unknown name reported", output_add_fields(&o, bad) && !strcmp(bad + 4, "nope"));
@@ -200,8 +258,52 @@ int main(void)
 	     "\"ppid\":1,\"uid\":0,\"gid\":0,\"user\":\"root\",\"comm\":\"my prog\","
 	     "\"exe\":\"/usr/bin/true\",\"args\":[\"true\",\"a\\\"\\\\\\t\\n\xef\xbf\xbd\"],"
 	     "\"exe_truncated\":0,\"exe_deleted\":false,\"args_truncated\":0,\"exe_unreadable\":false,\"args_unreadable\":false,\"ret\":0,\"error\":null,"
-	     "\"cwd\":null,\"cwd_truncated\":0,\"cwd_deleted\":null,\"cgroup_id\":0,\"cgroup\":null,\"mntns\":0,\"interpreter\":null,\"script\":null,"
+	     "\"cwd\":null,\"cwd_truncated\":0,\"cwd_deleted\":null,\"cgroup_id\":0,\"cgroup\":null,\"mntns\":0,"
+	     "\"auid\":null,\"loginuser\":null,\"sid\":null,\"tty\":null,\"euid\":null,\"egid\":null,"
+	     "\"secure\":null,\"pcomm\":null,\"ancestors\":null,\"exec_id\":null,\"parent_exec_id\":null,"
+	     "\"pidfs_ino\":null,\"nspid\":null,\"pidns\":null,\"interpreter\":null,\"script\":null,"
 	     "\"args_b64\":[\"dHJ1ZQ==\",\"YSJcCQr/\"]}\n");
+
+	make("/usr/bin/true", "x\0", 2, 0, NULL, 0);
+	add_ctx(&full_ctx, EV_SECURE);
+	output_format(&o, &rec);
+	CHECK("json: every ctx key",
+	      HAS("\"mntns\":0,\"auid\":0,\"loginuser\":\"root\",\"sid\":3,\"tty\":\"pts/3\","
+		  "\"euid\":0,\"egid\":5,\"secure\":true,\"pcomm\":\"sudo\","
+		  "\"ancestors\":[{\"pid\":4000,\"comm\":\"sudo\"},{\"pid\":1,\"comm\":\"systemd\"}],"
+		  "\"exec_id\":\"4242@5000000123\",\"parent_exec_id\":\"4000@77\","
+		  "\"pidfs_ino\":9001,\"nspid\":1,\"pidns\":4026532000,\"interpreter\""));
+	{
+		struct exec_ctx c = { .auid = CTX_ID_UNSET, .sid = CTX_ID_UNSET, .tty = 4 << 20 | 64,
+				      .tty_name = "ttyS0", .ancestors = { { 7, "a\"b" } } };
+
+		make("/usr/bin/true", "x\0", 2, 0, NULL, EV_FAILED);
+		add_ctx(&c, 0);
+		output_format(&o, &rec);
+		CHECK("json: ctx, unset ids, no ancestors, a failed exec's secure",
+		      HAS("\"auid\":null,\"loginuser\":null,\"sid\":null,\"tty\":\"ttyS0\",") &&
+		      HAS("\"secure\":null,\"pcomm\":null,\"ancestors\":[],\"exec_id\":\"4242@0\","
+			  "\"parent_exec_id\":null,\"pidfs_ino\":null,"));
+		c.nancestors = 1;
+		c.tty = 0;
+		make("/usr/bin/true", "x\0", 2, 0, NULL, 0);
+		add_ctx(&c, 0);
+		output_format(&o, &rec);
+		c.tty = 4 << 20 | 70;
+		memcpy(c.tty_name, "a\nb", 4);
+		make("/usr/bin/true", "x\0", 2, 0, NULL, 0);
+		add_ctx(&c, 0);
+		output_format(&o, &rec);
+		CHECK("json: a terminal's name that is not plain shows its numbers",
+		      HAS("\"tty\":\"4:70\","));
+		c.tty = 0;
+		make("/usr/bin/true", "x\0", 2, 0, NULL, 0);
+		add_ctx(&c, 0);
+		output_format(&o, &rec);
+		CHECK("json: no tty, an ancestor's comm escaped, not secure",
+		      HAS("\"tty\":null,") && HAS("\"secure\":false,\"pcomm\":\"a\\\"b\","
+						 "\"ancestors\":[{\"pid\":7,\"comm\":\"a\\\"b\"}]"));
+	}
 
 	make("/usr/bin/dash", "/bin/sh\0./s.sh\0", 15, 0, "./s.sh", EV_SCRIPT);
 	output_format(&o, &rec);
