@@ -8,8 +8,9 @@
 #ifndef EXECMON_H
 #define EXECMON_H
 
-/* 2: the record's kind is a field of its own, no longer a flag. */
-#define EXECMON_ABI_VERSION	2
+/* 2: the record's kind is a field of its own, no longer a flag.
+ * 3: parts after cwd, whose length is not in the header. */
+#define EXECMON_ABI_VERSION	3
 
 #define COMM_LEN		16
 /* The resolved path of the executed file: d_path's limit. */
@@ -24,6 +25,8 @@
 #define FAILED_ARGS_MAX		1024
 /* The name a #! script was asked for by, as given to exec. */
 #define SCRIPT_MAX		4096
+/* Bytes of the new process's environment sent per exec, with --env. */
+#define ENV_MAX			16384
 /* Longest single path component (NAME_MAX). */
 #define NAME_MAX_LEN		255
 /* Directories walked from the executed file up to the root. */
@@ -41,7 +44,13 @@
 #define EV_KIND_EXEC		0 /* a successful exec */
 #define EV_KIND_FAILED		1 /* a failed exec: exe is the path asked for, ret the error */
 #define EV_KIND_SELF_CHECK	2 /* an exec of execmon's own, its start-up marker */
-#define EV_KINDS		3 /* the kinds this version knows */
+#define EV_KIND_CHECK		3 /* execveat(AT_EXECVE_CHECK): asks whether the file could
+				   * run, runs nothing; ret says */
+#define EV_KINDS		4 /* the kinds this version knows */
+
+/* execveat()'s flag for a check (Linux 6.14); older kernels refuse it with
+ * EINVAL. */
+#define EXECMON_AT_EXECVE_CHECK	0x10000
 
 /* event.flags: what is known about an exec, of any kind */
 #define EV_EXE_TRUNCATED	(1u << 0) /* exe holds the leaf end of a longer path */
@@ -60,6 +69,14 @@
 #define EV_CWD_DELETED		(1u << 10) /* the working directory is deleted */
 #define EV_NO_RETURN		(1u << 11) /* failed past the point of no return: the process
 					    * is killed; exe is the file's resolved path */
+/* What the executed file is, besides EV_EXE_DELETED (which both of these
+ * set too): a memfd_create() file, or another file that was never linked
+ * anywhere (a root of no mount's that is not a memfd). */
+#define EV_EXE_MEMFD		(1u << 16)
+#define EV_EXE_ANON		(1u << 17)
+#define EV_ENV			(1u << 18) /* the env part is there (--env) */
+#define EV_ENV_TRUNCATED	(1u << 19) /* env holds the first ENV_MAX bytes of full_len */
+#define EV_ENV_FAULT		(1u << 20) /* the environment could not be read */
 
 /*
  * What follows the header, in this order: X(name, max) for each part, of
@@ -71,7 +88,21 @@
 	X(exe, EXE_MAX)			\
 	X(argv, ARGV_MAX)		\
 	X(script, SCRIPT_MAX)		\
-	X(cwd, CWD_MAX)
+	X(cwd, CWD_MAX)			\
+	X(env, ENV_PART_MAX)
+
+/*
+ * The header has no room left for the lengths of later parts: such a part
+ * is there only when its flag says so, and then says its own length. env
+ * (EV_ENV) is a struct env_head and len bytes of the new process's
+ * environment, NUL-separated as in /proc/PID/environ.
+ */
+struct env_head {
+	__u32 len;		/* environment bytes that follow */
+	__u32 full_len;		/* env_end - env_start */
+};
+_Static_assert(sizeof(struct env_head) == 8, "struct env_head changed size: bump the ABI");
+#define ENV_PART_MAX		(sizeof(struct env_head) + ENV_MAX)
 
 /* The parts at their largest: EV_START_MAX(name) is the furthest into the
  * data that name can start, EV_DATA_MAX the most data a record has. */
@@ -89,7 +120,8 @@ struct event_sections_max {
  * One record. The header is followed by the parts of EVENT_SECTIONS, in
  * that order and nothing more: exe_len bytes of path (no NUL), argv_len
  * bytes of argv (NUL-separated, as in /proc/PID/cmdline), script_len bytes
- * of script name and cwd_len bytes of working directory (no NUL).
+ * of script name and cwd_len bytes of working directory (no NUL), then
+ * the parts that say their own length (see struct env_head).
  */
 struct event {
 	__u8 version;		/* EXECMON_ABI_VERSION */

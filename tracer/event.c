@@ -2,10 +2,49 @@
 #include <string.h>
 #include "event.h"
 
+/*
+ * Where each part's length is: in the header (exe to cwd), or for a later
+ * part, which the header had no room for, at the part's start when its flag
+ * says the part is there. Each gives the part's bytes in all (*len) and
+ * where its content starts in them (*at); false when that does not fit.
+ */
+#define LEN_IN_HEADER(name)							\
+static bool part_##name(struct exec_record *rec, const char *part, size_t left,	\
+			size_t *len, size_t *at)				\
+{										\
+	(void)part;								\
+	(void)left;								\
+	*len = rec->hdr.name##_len;						\
+	*at = 0;								\
+	return true;								\
+}
+LEN_IN_HEADER(exe)
+LEN_IN_HEADER(argv)
+LEN_IN_HEADER(script)
+LEN_IN_HEADER(cwd)
+#undef LEN_IN_HEADER
+
+static bool part_env(struct exec_record *rec, const char *part, size_t left, size_t *len,
+		     size_t *at)
+{
+	struct env_head head;
+
+	*len = *at = 0;
+	if (!(rec->hdr.flags & EV_ENV))
+		return true;
+	if (left < sizeof(head))
+		return false;
+	memcpy(&head, part, sizeof(head));
+	rec->env_full_len = head.full_len;
+	*at = sizeof(head);
+	*len = sizeof(head) + head.len;
+	return true;
+}
+
 enum decode_status decode_event(const void *data, size_t size, struct exec_record *rec)
 {
 	const char *bytes = data, *part;
-	size_t hdr_len;
+	size_t hdr_len, len, at;
 
 	memset(rec, 0, sizeof(*rec));
 	/* version and hdr_len come first in every ABI version */
@@ -25,12 +64,12 @@ enum decode_status decode_event(const void *data, size_t size, struct exec_recor
 	part = bytes + hdr_len;
 	size -= hdr_len;
 #define TAKE_PART(name, max)							\
-	if (rec->hdr.name##_len > (max) || rec->hdr.name##_len > size)		\
+	if (!part_##name(rec, part, size, &len, &at) || len > (max) || len > size) \
 		return DECODE_LENGTHS;						\
-	rec->name = part;							\
-	rec->name##_len = rec->hdr.name##_len;					\
-	part += rec->name##_len;						\
-	size -= rec->name##_len;
+	rec->name = part + at;							\
+	rec->name##_len = len - at;						\
+	part += len;								\
+	size -= len;
 	EVENT_SECTIONS(TAKE_PART)
 #undef TAKE_PART
 	/* until every reader asks record_is_failed() */
@@ -38,6 +77,10 @@ enum decode_status decode_event(const void *data, size_t size, struct exec_recor
 		rec->hdr.flags |= EV_FAILED;
 	return DECODE_OK;
 }
+
+/* The parts whose length is in the header, in EVENT_SECTIONS's order. */
+#define PARTS_LEN_IN_HEADER(X)	X(exe, 0) X(argv, 0) X(script, 0) X(cwd, 0)
+_Static_assert(EV_SECTION_FOLLOWS(cwd, env), "encode_event writes the parts in another order");
 
 size_t encode_event(void *buf, size_t cap, const struct exec_record *rec)
 {
@@ -50,8 +93,10 @@ size_t encode_event(void *buf, size_t cap, const struct exec_record *rec)
 #define PART_LEN(name, max)							\
 	hdr.name##_len = rec->name##_len;					\
 	size += rec->name##_len;
-	EVENT_SECTIONS(PART_LEN)
+	PARTS_LEN_IN_HEADER(PART_LEN)
 #undef PART_LEN
+	if (hdr.flags & EV_ENV)
+		size += sizeof(struct env_head) + rec->env_len;
 	if (size > cap)
 		return 0;
 	memcpy(p, &hdr, sizeof(hdr));
@@ -60,7 +105,14 @@ size_t encode_event(void *buf, size_t cap, const struct exec_record *rec)
 	if (rec->name##_len)							\
 		memcpy(p, rec->name, rec->name##_len);				\
 	p += rec->name##_len;
-	EVENT_SECTIONS(PUT_PART)
+	PARTS_LEN_IN_HEADER(PUT_PART)
+	if (hdr.flags & EV_ENV) {
+		struct env_head head = { rec->env_len, rec->env_full_len };
+
+		memcpy(p, &head, sizeof(head));
+		p += sizeof(head);
+		PUT_PART(env, ENV_MAX)
+	}
 #undef PUT_PART
 	return size;
 }
@@ -106,4 +158,48 @@ bool argv_next(struct argv_iter *it, const char **arg, size_t *len)
 		it->p = it->end;
 	}
 	return true;
+}
+
+const char *exe_kind(const struct exec_record *rec)
+{
+	__u32 flags = rec->hdr.flags;
+
+	if (record_exe_asked(rec) || (flags & EV_EXE_FAULT))
+		return NULL;
+	if (flags & EV_EXE_MEMFD)
+		return "memfd";
+	if (flags & EV_EXE_ANON)
+		return "anon";
+	return flags & EV_EXE_DELETED ? "deleted" : "file";
+}
+
+static const char *env_names;
+
+void env_keep_only(const char *names)
+{
+	env_names = names;
+}
+
+/* Whether var (NAME=VALUE, or a string without '=') is one of env_names. */
+static bool env_kept(const char *var, size_t len)
+{
+	const char *eq = memchr(var, '=', len);
+	size_t name_len = eq ? (size_t)(eq - var) : len;
+
+	if (!env_names)
+		return true;
+	for (const char *p = env_names, *end; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ',');
+		if ((size_t)(end - p) == name_len && !memcmp(p, var, name_len))
+			return true;
+	}
+	return false;
+}
+
+bool env_next(struct argv_iter *it, const char **var, size_t *len)
+{
+	while (argv_next(it, var, len))
+		if (env_kept(*var, *len))
+			return true;
+	return false;
 }
