@@ -36,7 +36,7 @@ static const char doc[] =
 "  execmon -- make -j4      execs of make and its descendants only\n"
 "  execmon --tree 1234      execs of process 1234's tree from now on\n"
 "  execmon -x               successful and failed execs (and exec checks)\n"
-"  execmon --env=LD_PRELOAD,PATH   with these environment variables\n"
+"  execmon --env=LD_PRELOAD with the LD_PRELOAD each program got\n"
 "  execmon | grep ssh       output reaches a pipe at once\n"
 "  execmon -j -w exec.log   append JSON lines to exec.log (SIGHUP reopens it)\n"
 "\n"
