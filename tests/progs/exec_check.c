@@ -19,7 +19,11 @@ int main(int argc, char **argv)
 	extern char **environ;
 
 	for (int i = 1; i < argc; i++) {
-		char *args[] = { "check-probe", argv[i], NULL };
+		/* on the stack: a literal may sit in a page not yet touched, which
+		 * the tracer could not read (a kernel that refuses the flag never
+		 * touches it) */
+		char name[] = "check-probe";
+		char *args[] = { name, argv[i], NULL };
 		long ret = syscall(SYS_execveat, AT_FDCWD, argv[i], args, environ, AT_EXECVE_CHECK);
 
 		printf("%s %s\n", argv[i], ret ? strerrorname_np(errno) : "0");
