@@ -57,6 +57,7 @@ const volatile bool filter_cgroup_on = false;	/* execmon_cgroup holds it */
 const volatile bool follow_on = false;		/* only what execmon_tracked holds */
 const volatile bool want_cwd = false;
 const volatile bool want_ctx = false;
+const volatile bool want_env = false;
 const volatile long sys_execve_nr = -1;		/* the architecture's numbers */
 const volatile long sys_execveat_nr = -1;
 const volatile long sys_execve_nr32 = -1;	/* and its 32-bit ABI's (x86: ia32) */
@@ -79,8 +80,9 @@ static __always_inline struct counters *cpu_counters(void)
 /* The per-CPU heap, because the BPF stack is 512 bytes: one slot holds the
  * event as it is serialized, the other is scratch room where a path is
  * assembled backwards, leaf to root. Each is only as large as it needs to
- * be; as entries of one map both would have the size of the larger, and a
- * per-CPU value cannot exceed 32 KiB, so each has a map of its own. */
+ * be, so each has a map of its own. A per-CPU value cannot exceed 32 KiB,
+ * which the event with its environment does: its slots are the entries of
+ * a plain array instead, one per possible CPU (sized at load). */
 #define EVENT_MAX	(sizeof(struct event) + EV_DATA_MAX)
 #define PATH_SCRATCH	(EXE_MAX + NAME_MAX_LEN + 1)
 
@@ -134,7 +136,7 @@ struct {
 } execmon_scratch SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct event_buf);
@@ -178,7 +180,7 @@ struct exec_call {
 	__u64 compat;		/* a 32-bit call: argv holds 4-byte pointers */
 	__u64 mm;		/* the caller's memory, which a late failure replaces */
 	__u32 argc;		/* arguments counted at the call, at most FAILED_ARGS_MAX + 1 */
-	__u32 pad;
+	__u32 at_flags;		/* execveat's flags; 0 for execve */
 };
 
 struct {
@@ -190,7 +192,8 @@ struct {
 
 static __always_inline struct event *event_slot(void)
 {
-	__u32 key = 0;
+	/* programs run with migration disabled: the CPU stays this one */
+	__u32 key = bpf_get_smp_processor_id();
 
 	return bpf_map_lookup_elem(&execmon_heap, &key);
 }
@@ -542,11 +545,66 @@ static __noinline __u64 put_exec_ctx(struct event *ev, __u64 off, struct task_st
 	return sizeof(*c);
 }
 
+#define TMPFS_MAGIC		0x01021994
+#define HUGETLBFS_MAGIC		0x958458f6
+
+/*
+ * What kind of file a detached executable is (dentry is its own parent: a
+ * root that is not its mount's, which the walk marks deleted). memfd_create
+ * names its file "memfd:NAME" on the internal mount of tmpfs, or of
+ * hugetlbfs with MFD_HUGETLB, which no path reaches: nothing else can have
+ * that name there. Anything else detached was never linked either (a
+ * SysV shm segment, a file of another internal mount). Only the dentry's
+ * parent is read for a file that has a name.
+ */
+static __always_inline __u32 exe_kind(struct dentry *dentry)
+{
+	if (dentry->d_parent != dentry)
+		return 0;
+
+	unsigned long magic = dentry->d_sb->s_magic;
+	char name[6] = {};
+
+	if (magic != TMPFS_MAGIC && magic != HUGETLBFS_MAGIC)
+		return EV_EXE_ANON;
+	if (bpf_probe_read_kernel(name, sizeof(name), dentry->d_name.name) ||
+	    name[0] != 'm' || name[1] != 'e' || name[2] != 'm' || name[3] != 'f' ||
+	    name[4] != 'd' || name[5] != ':')
+		return EV_EXE_ANON;
+	return EV_EXE_MEMFD;
+}
+
+/* --env: the new process's environment as the env part, at offset off of
+ * the event's data; returns the part's length. */
+static __always_inline __u64 put_env(struct event *ev, struct mm_struct *mm, __u64 off,
+				     __u32 *flags)
+{
+	__u64 start = mm->env_start, end = mm->env_end;
+	__u64 full = end > start ? end - start : 0;
+	__u64 len = full;
+	struct env_head head;
+
+	clamp(len, ENV_MAX);
+	clamp(off, EV_START_MAX(env));
+	head.len = len;
+	if (bpf_probe_read_user(ev->data + off + sizeof(head), len, (void *)start)) {
+		*flags |= EV_ENV_FAULT;
+		head.len = 0;
+		len = 0;
+	}
+	/* like argv, the environment is at most 6 MB: full_len fits */
+	head.full_len = full;
+	*flags |= EV_ENV | (full > ENV_MAX ? EV_ENV_TRUNCATED : 0);
+	__builtin_memcpy(ev->data + off, &head, sizeof(head));
+	return sizeof(head) + len;
+}
+
 /* Both kinds of exec write the parts of a record in the order of
  * EVENT_SECTIONS, each where the one before ended: a change there must be
  * made here too. */
 _Static_assert(EV_START_MAX(exe) == 0 && EV_SECTION_FOLLOWS(exe, argv) &&
 	       EV_SECTION_FOLLOWS(argv, script) && EV_SECTION_FOLLOWS(script, cwd) &&
+	       EV_SECTION_FOLLOWS(cwd, env) && EV_SECTION_FOLLOWS(env, ctx) &&
 	       EV_START_MAX(ctx) + sizeof(struct exec_ctx) == EV_DATA_MAX,
 	       "on_exec and on_sys_exit write the parts in another order");
 
@@ -594,6 +652,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 
 	if (unlinked(exe_dentry->d_hash.pprev, exe_dentry->d_parent, exe_dentry))
 		flags |= EV_EXE_DELETED;
+	flags |= exe_kind(exe_dentry);
 	__u64 exe_len = put_path(ev, buf, pos, 0, 0);
 
 	if (!exe_len)
@@ -641,13 +700,14 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		if (unlinked(dentry->d_hash.pprev, dentry->d_parent, dentry))
 			flags |= EV_CWD_DELETED;
 	}
-	__u64 ctx_len = want_ctx ? put_exec_ctx(ev, off + ev->cwd_len, tp_arg(ctx, 0), tp_arg(ctx, 2),
-						&flags) : 0;
+	__u64 env_len = want_env ? put_env(ev, task->mm, off + ev->cwd_len, &flags) : 0;
+	__u64 ctx_len = want_ctx ? put_exec_ctx(ev, off + ev->cwd_len + env_len, tp_arg(ctx, 0),
+						tp_arg(ctx, 2), &flags) : 0;
 
 	ev->flags = flags;
 	/* (cwd_len is 0 without want_cwd: added here rather than above, it
 	 * takes the 6.12 verifier fewer steps) */
-	emit(ctx, cnt, ev, off + ev->cwd_len + ctx_len, xchg);
+	emit(ctx, cnt, ev, off + ev->cwd_len + env_len + ctx_len, xchg);
 	return 0;
 }
 
@@ -713,6 +773,7 @@ static __always_inline bool compat_call_args(struct pt_regs *regs, bool at, stru
 
 	call->filename = at ? cx : bx;
 	call->argv = at ? dx : cx;
+	call->at_flags = at ? (__u32)BPF_CORE_READ(regs, di) : 0;
 	return true;
 #else
 	return false;
@@ -740,6 +801,7 @@ int BPF_PROG(execmon_sys_enter, struct pt_regs *regs, long id)
 		   : id != sys_execve_nr && id != sys_execveat_nr)
 		return 0;
 	call.compat = compat;
+	call.at_flags = 0;
 	if (compat) {
 		if (!compat_call_args(regs, id == sys_execveat_nr32, &call))
 			return 0;
@@ -749,6 +811,7 @@ int BPF_PROG(execmon_sys_enter, struct pt_regs *regs, long id)
 	} else {
 		call.filename = PT_REGS_PARM2_CORE_SYSCALL(regs);
 		call.argv = PT_REGS_PARM3_CORE_SYSCALL(regs);
+		call.at_flags = PT_REGS_PARM5_CORE_SYSCALL(regs);
 	}
 	/* Past the point of no return, a failing exec has already replaced
 	 * the caller's memory: argv is then read from the copy the kernel
@@ -757,7 +820,6 @@ int BPF_PROG(execmon_sys_enter, struct pt_regs *regs, long id)
 
 	call.mm = (__u64)BPF_CORE_READ(task, mm);
 	call.argc = 0;
-	call.pad = 0;
 	for (__u32 i = 0; i <= FAILED_ARGS_MAX; i++) {
 		__u64 arg = 0;
 
@@ -881,7 +943,12 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 		return 0;
 	call = *callp;
 	bpf_map_delete_elem(&execmon_calls, &tid);
-	if (ret >= 0)
+
+	/* A check runs nothing, and is shown whether it passed or not; a
+	 * kernel without checks refuses the flag (EINVAL). */
+	bool check = call.at_flags & EXECMON_AT_EXECVE_CHECK;
+
+	if (ret >= 0 && !check)
 		return 0;
 
 	/* CO-RE reads: bpf_get_current_task_btf() is not there before 5.11 */
@@ -903,7 +970,7 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 
 	if (!ev || !buf)
 		return 0;
-	fill_header(ev, EV_KIND_FAILED, pid, ppid, uid_gid,
+	fill_header(ev, check ? EV_KIND_CHECK : EV_KIND_FAILED, pid, ppid, uid_gid,
 		    BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum), comm);
 	ev->old_pid = tid;
 	ev->ret = ret;
@@ -914,7 +981,7 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 	 * kernel's copy in the new memory. */
 	bool late = (__u64)mm != call.mm;
 	/* (from 0, the 6.12 verifier takes twice the steps over this program) */
-	__u32 flags = late ? EV_FAILED | EV_NO_RETURN : EV_FAILED;
+	__u32 flags = check ? 0 : late ? EV_FAILED | EV_NO_RETURN : EV_FAILED;
 	__u64 exe_len;
 
 	if (late) {

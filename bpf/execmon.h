@@ -9,7 +9,7 @@
 #define EXECMON_H
 
 /* 2: the record's kind is a field of its own, no longer a flag.
- * 3: the parts env and ctx. */
+ * 3: parts after cwd (env, ctx), whose length is not in the header. */
 #define EXECMON_ABI_VERSION	3
 
 #define COMM_LEN		16
@@ -25,6 +25,8 @@
 #define FAILED_ARGS_MAX		1024
 /* The name a #! script was asked for by, as given to exec. */
 #define SCRIPT_MAX		4096
+/* Bytes of the new process's environment sent per exec, with --env. */
+#define ENV_MAX			16384
 /* Longest single path component (NAME_MAX). */
 #define NAME_MAX_LEN		255
 /* Directories walked from the executed file up to the root. */
@@ -42,7 +44,13 @@
 #define EV_KIND_EXEC		0 /* a successful exec */
 #define EV_KIND_FAILED		1 /* a failed exec: exe is the path asked for, ret the error */
 #define EV_KIND_SELF_CHECK	2 /* an exec of execmon's own, its start-up marker */
-#define EV_KINDS		3 /* the kinds this version knows */
+#define EV_KIND_CHECK		3 /* execveat(AT_EXECVE_CHECK): asks whether the file could
+				   * run, runs nothing; ret says */
+#define EV_KINDS		4 /* the kinds this version knows */
+
+/* execveat()'s flag for a check (Linux 6.14); older kernels refuse it with
+ * EINVAL. */
+#define EXECMON_AT_EXECVE_CHECK	0x10000
 
 /* event.flags: what is known about an exec, of any kind */
 #define EV_EXE_TRUNCATED	(1u << 0) /* exe holds the leaf end of a longer path */
@@ -102,6 +110,14 @@ _Static_assert(sizeof(struct exec_ancestor) == 20, "struct exec_ancestor changed
 _Static_assert(sizeof(struct exec_ctx) == 232, "struct exec_ctx changed size: bump the ABI");
 _Static_assert(_Alignof(struct exec_ctx) == 8, "struct exec_ctx alignment");
 _Static_assert(__builtin_offsetof(struct exec_ctx, ancestors) == 72, "struct exec_ctx layout");
+/* What the executed file is, besides EV_EXE_DELETED (which both of these
+ * set too): a memfd_create() file, or another file that was never linked
+ * anywhere (a root of no mount's that is not a memfd). */
+#define EV_EXE_MEMFD		(1u << 16)
+#define EV_EXE_ANON		(1u << 17)
+#define EV_ENV			(1u << 18) /* the env part is there (--env) */
+#define EV_ENV_TRUNCATED	(1u << 19) /* env holds the first ENV_MAX bytes of full_len */
+#define EV_ENV_FAULT		(1u << 20) /* the environment could not be read */
 
 /*
  * What follows the header, in this order: X(name, max) for each part, of
@@ -114,7 +130,22 @@ _Static_assert(__builtin_offsetof(struct exec_ctx, ancestors) == 72, "struct exe
 	X(argv, ARGV_MAX)		\
 	X(script, SCRIPT_MAX)		\
 	X(cwd, CWD_MAX)			\
+	X(env, ENV_PART_MAX)		\
 	X(ctx, sizeof(struct exec_ctx))
+
+/*
+ * The header has no room left for the lengths of later parts: such a part
+ * is there only when its flag says so. env (EV_ENV) says its own length:
+ * a struct env_head and len bytes of the new process's environment,
+ * NUL-separated as in /proc/PID/environ. ctx (EV_CTX) is a struct
+ * exec_ctx, whole.
+ */
+struct env_head {
+	__u32 len;		/* environment bytes that follow */
+	__u32 full_len;		/* env_end - env_start */
+};
+_Static_assert(sizeof(struct env_head) == 8, "struct env_head changed size: bump the ABI");
+#define ENV_PART_MAX		(sizeof(struct env_head) + ENV_MAX)
 
 /* The parts at their largest: EV_START_MAX(name) is the furthest into the
  * data that name can start, EV_DATA_MAX the most data a record has. */
@@ -132,7 +163,8 @@ struct event_sections_max {
  * One record. The header is followed by the parts of EVENT_SECTIONS, in
  * that order and nothing more: exe_len bytes of path (no NUL), argv_len
  * bytes of argv (NUL-separated, as in /proc/PID/cmdline), script_len bytes
- * of script name and cwd_len bytes of working directory (no NUL).
+ * of script name and cwd_len bytes of working directory (no NUL), then
+ * the parts that say their own length (see struct env_head).
  */
 struct event {
 	__u8 version;		/* EXECMON_ABI_VERSION */

@@ -59,10 +59,15 @@ struct hlist_bl_node {
 	struct hlist_bl_node *next, **pprev;
 };
 
+struct super_block {
+	unsigned long s_magic;
+};
+
 struct dentry {
 	struct hlist_bl_node d_hash;	/* unhashed (pprev NULL): deleted */
 	struct dentry *d_parent;
 	struct qstr d_name;
+	struct super_block *d_sb;
 };
 
 struct vfsmount {
@@ -92,6 +97,8 @@ struct fs_struct {
 struct mm_struct {
 	unsigned long arg_start;
 	unsigned long arg_end;
+	unsigned long env_start;
+	unsigned long env_end;
 	struct file *exe_file;
 };
 
@@ -180,6 +187,7 @@ struct pt_regs {
 	unsigned long dx;
 	unsigned long si;
 	unsigned long di;
+	unsigned long r8;
 };
 #elif defined(__TARGET_ARCH_arm64)
 struct pt_regs;

@@ -35,7 +35,8 @@ static const char doc[] =
 "  execmon --json | jq .args\n"
 "  execmon -- make -j4      execs of make and its descendants only\n"
 "  execmon --tree 1234      execs of process 1234's tree from now on\n"
-"  execmon -x               successful and failed execs\n"
+"  execmon -x               successful and failed execs (and exec checks)\n"
+"  execmon --env=LD_PRELOAD with the LD_PRELOAD each program got\n"
 "  execmon | grep ssh       output reaches a pipe at once\n"
 "  execmon -j -w exec.log   append JSON lines to exec.log (SIGHUP reopens it)\n"
 "\n"
@@ -45,7 +46,7 @@ static const char doc[] =
 "every exec is one line.\v"
 "Fields for --fields:";	/* the list is output.c's: see help_filter */
 
-enum { OPT_CGROUP = 0x100, OPT_TREE, OPT_JOURNAL };
+enum { OPT_CGROUP = 0x100, OPT_TREE, OPT_JOURNAL, OPT_ENV };
 
 static const struct argp_option argp_options[] = {
 	{ NULL, 0, NULL, 0, "Filters (in the kernel):", 1 },
@@ -63,6 +64,8 @@ static const struct argp_option argp_options[] = {
 	  "SIGHUP reopens it", 2 },
 	{ "journal", OPT_JOURNAL, NULL, 0, "Each exec one entry of the systemd journal, every field "
 	  "a native one (EXECMON_PID=, EXECMON_ARG0=, ...)", 2 },
+	{ "env", OPT_ENV, "NAME,...", OPTION_ARG_OPTIONAL, "Add the environment of each new program "
+	  "(ENV column, JSON env), or only the variables named; off by default: it holds secrets", 2 },
 	{ "no-header", 'H', NULL, 0, "Do not print the table's header line", 2 },
 	{ "time", 'T', NULL, 0, "Add a TIME column (HH:MM:SS), as -o time", 2 },
 	{ "timestamp", 't', NULL, 0, "Add seconds since execmon started, as -o timestamp", 2 },
@@ -144,6 +147,41 @@ static void add_fields(struct argp_state *state, const char *arg)
 		argp_error(state, "unknown field '%s' in '%s': the fields are %s",
 			   bad ? bad : "", arg, field_names());
 	snprintf(options.fields + used, sizeof(options.fields) - used, "%s%s", used ? "," : "", arg);
+}
+
+/* --env=NAME[,NAME...]: names as a shell takes them, no '=' nor an empty one. */
+static void parse_env(struct argp_state *state, const char *arg)
+{
+	options.env = true;
+	if (!arg)
+		return;
+	for (const char *p = arg, *end;; p = end + 1) {
+		end = strchrnul(p, ',');
+		if (end == p)
+			argp_error(state, "invalid --env '%s': %s", arg, *arg ? "an empty name in the list" :
+				   "name the variables to keep, or give --env alone for all");
+		if (memchr(p, '=', end - p))
+			argp_error(state, "invalid --env '%s': '%.*s' holds '=', which no variable's "
+				   "name has", arg, (int)(end - p), p);
+		if (!*end)
+			break;
+	}
+	if (options.env_names && strcmp(options.env_names, arg))
+		argp_error(state, "--env given twice ('%s' and '%s'): put all the names in one list",
+			   options.env_names, arg);
+	options.env_names = arg;
+}
+
+/* Whether the --fields lists name f. */
+static bool fields_name(enum field f)
+{
+	struct output check;
+	char list[sizeof(options.fields)];
+
+	snprintf(list, sizeof(list), "%s", options.fields);
+	output_init(&check, NULL);
+	output_add_fields(&check, list);
+	return output_has_field(&check, f);
 }
 
 /* Whether execvp() would find cmd: 0, or why not (an errno). */
@@ -261,6 +299,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'x':
 		options.fails = true;
 		break;
+	case OPT_ENV:
+		parse_env(state, arg);
+		break;
 	case ARGP_KEY_ARG:
 		/* only after "--", so that a stray word is not run by mistake */
 		if (state->next < 2 || strcmp(state->argv[state->next - 2], "--"))
@@ -284,6 +325,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (options.journal && (options.json || options.output))
 			argp_error(state, "--journal and --%s both choose where the records go: "
 				   "give one", options.json ? "json" : "output");
+		if (!options.env && fields_name(FIELD_ENV))
+			argp_error(state, "-o env needs --env: the environment holds secrets, and is "
+				   "captured only when --env asks for it");
 		if (options.json && (options.fields[0] || options.time || options.timestamp || options.print_uid))
 			argp_error(state, "--fields, --time, --timestamp and --print-uid choose table "
 				   "columns; --json always carries every field");
@@ -308,6 +352,9 @@ void cli_setup_output(struct output *o)
 	output_add_fields(o, list);
 	if (options.fails)
 		output_insert_field(o, FIELD_RET, FIELD_EXE);
+	if (options.env)
+		output_insert_field(o, FIELD_ENV, FIELD_ARGS);
+	env_keep_only(options.env_names);
 	output_finish_fields(o);
 }
 

@@ -29,6 +29,8 @@ struct options {
 	const char *cgroup;		/* --cgroup */
 	int cgroup_fd;
 	bool fails;			/* --fails */
+	bool env;			/* --env: capture the environment */
+	const char *env_names;		/* --env=NAME,...: keep only these, or NULL */
 	__u32 tree;			/* --tree */
 	char **command;			/* -- COMMAND [ARGS...] */
 	long ring_pages;

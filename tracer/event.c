@@ -2,23 +2,60 @@
 #include <string.h>
 #include "event.h"
 
-/* The length the header gives each part: a field of its own, but for ctx,
- * whose size is fixed, a flag. */
-#define HDR_LEN_exe(h)		((h)->exe_len)
-#define HDR_LEN_argv(h)		((h)->argv_len)
-#define HDR_LEN_script(h)	((h)->script_len)
-#define HDR_LEN_cwd(h)		((h)->cwd_len)
-#define HDR_LEN_ctx(h)		((h)->flags & EV_CTX ? sizeof(struct exec_ctx) : 0)
-#define SET_LEN_exe(h, n)	((h)->exe_len = (n))
-#define SET_LEN_argv(h, n)	((h)->argv_len = (n))
-#define SET_LEN_script(h, n)	((h)->script_len = (n))
-#define SET_LEN_cwd(h, n)	((h)->cwd_len = (n))
-#define SET_LEN_ctx(h, n)	((h)->flags = ((h)->flags & ~EV_CTX) | ((n) ? EV_CTX : 0))
+/*
+ * Where each part's length is: in the header (exe to cwd), or for a later
+ * part, which the header had no room for, at the part's start when its flag
+ * says the part is there. Each gives the part's bytes in all (*len) and
+ * where its content starts in them (*at); false when that does not fit.
+ */
+#define LEN_IN_HEADER(name)							\
+static bool part_##name(struct exec_record *rec, const char *part, size_t left,	\
+			size_t *len, size_t *at)				\
+{										\
+	(void)part;								\
+	(void)left;								\
+	*len = rec->hdr.name##_len;						\
+	*at = 0;								\
+	return true;								\
+}
+LEN_IN_HEADER(exe)
+LEN_IN_HEADER(argv)
+LEN_IN_HEADER(script)
+LEN_IN_HEADER(cwd)
+#undef LEN_IN_HEADER
+
+static bool part_env(struct exec_record *rec, const char *part, size_t left, size_t *len,
+		     size_t *at)
+{
+	struct env_head head;
+
+	*len = *at = 0;
+	if (!(rec->hdr.flags & EV_ENV))
+		return true;
+	if (left < sizeof(head))
+		return false;
+	memcpy(&head, part, sizeof(head));
+	rec->env_full_len = head.full_len;
+	*at = sizeof(head);
+	*len = sizeof(head) + head.len;
+	return true;
+}
+
+/* ctx, when there, is a struct exec_ctx: its flag is its length. */
+static bool part_ctx(struct exec_record *rec, const char *part, size_t left, size_t *len,
+		     size_t *at)
+{
+	(void)part;
+	(void)left;
+	*len = rec->hdr.flags & EV_CTX ? sizeof(struct exec_ctx) : 0;
+	*at = 0;
+	return true;
+}
 
 enum decode_status decode_event(const void *data, size_t size, struct exec_record *rec)
 {
 	const char *bytes = data, *part;
-	size_t hdr_len;
+	size_t hdr_len, len, at;
 
 	memset(rec, 0, sizeof(*rec));
 	/* version and hdr_len come first in every ABI version */
@@ -38,12 +75,12 @@ enum decode_status decode_event(const void *data, size_t size, struct exec_recor
 	part = bytes + hdr_len;
 	size -= hdr_len;
 #define TAKE_PART(name, max)							\
-	if (HDR_LEN_##name(&rec->hdr) > (max) || HDR_LEN_##name(&rec->hdr) > size) \
+	if (!part_##name(rec, part, size, &len, &at) || len > (max) || len > size) \
 		return DECODE_LENGTHS;						\
-	rec->name = part;							\
-	rec->name##_len = HDR_LEN_##name(&rec->hdr);				\
-	part += rec->name##_len;						\
-	size -= rec->name##_len;
+	rec->name = part + at;							\
+	rec->name##_len = len - at;						\
+	part += len;								\
+	size -= len;
 	EVENT_SECTIONS(TAKE_PART)
 #undef TAKE_PART
 	if (rec->ctx_len)
@@ -53,6 +90,11 @@ enum decode_status decode_event(const void *data, size_t size, struct exec_recor
 		rec->hdr.flags |= EV_FAILED;
 	return DECODE_OK;
 }
+
+/* The parts whose length is in the header, in EVENT_SECTIONS's order. */
+#define PARTS_LEN_IN_HEADER(X)	X(exe, 0) X(argv, 0) X(script, 0) X(cwd, 0)
+_Static_assert(EV_SECTION_FOLLOWS(cwd, env) && EV_SECTION_FOLLOWS(env, ctx),
+	       "encode_event writes the parts in another order");
 
 size_t encode_event(void *buf, size_t cap, const struct exec_record *rec)
 {
@@ -65,10 +107,14 @@ size_t encode_event(void *buf, size_t cap, const struct exec_record *rec)
 	if (rec->ctx_len && rec->ctx_len != sizeof(struct exec_ctx))
 		return 0;
 #define PART_LEN(name, max)							\
-	SET_LEN_##name(&hdr, rec->name##_len);					\
+	hdr.name##_len = rec->name##_len;					\
 	size += rec->name##_len;
-	EVENT_SECTIONS(PART_LEN)
+	PARTS_LEN_IN_HEADER(PART_LEN)
 #undef PART_LEN
+	if (hdr.flags & EV_ENV)
+		size += sizeof(struct env_head) + rec->env_len;
+	hdr.flags = (hdr.flags & ~EV_CTX) | (rec->ctx_len ? EV_CTX : 0);
+	size += rec->ctx_len;
 	if (size > cap)
 		return 0;
 	memcpy(p, &hdr, sizeof(hdr));
@@ -77,7 +123,15 @@ size_t encode_event(void *buf, size_t cap, const struct exec_record *rec)
 	if (rec->name##_len)							\
 		memcpy(p, rec->name, rec->name##_len);				\
 	p += rec->name##_len;
-	EVENT_SECTIONS(PUT_PART)
+	PARTS_LEN_IN_HEADER(PUT_PART)
+	if (hdr.flags & EV_ENV) {
+		struct env_head head = { rec->env_len, rec->env_full_len };
+
+		memcpy(p, &head, sizeof(head));
+		p += sizeof(head);
+		PUT_PART(env, ENV_MAX)
+	}
+	PUT_PART(ctx, 0)
 #undef PUT_PART
 	return size;
 }
@@ -123,4 +177,48 @@ bool argv_next(struct argv_iter *it, const char **arg, size_t *len)
 		it->p = it->end;
 	}
 	return true;
+}
+
+const char *exe_kind(const struct exec_record *rec)
+{
+	__u32 flags = rec->hdr.flags;
+
+	if (record_exe_asked(rec) || (flags & EV_EXE_FAULT))
+		return NULL;
+	if (flags & EV_EXE_MEMFD)
+		return "memfd";
+	if (flags & EV_EXE_ANON)
+		return "anon";
+	return flags & EV_EXE_DELETED ? "deleted" : "file";
+}
+
+static const char *env_names;
+
+void env_keep_only(const char *names)
+{
+	env_names = names;
+}
+
+/* Whether var (NAME=VALUE, or a string without '=') is one of env_names. */
+static bool env_kept(const char *var, size_t len)
+{
+	const char *eq = memchr(var, '=', len);
+	size_t name_len = eq ? (size_t)(eq - var) : len;
+
+	if (!env_names)
+		return true;
+	for (const char *p = env_names, *end; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ',');
+		if ((size_t)(end - p) == name_len && !memcmp(p, var, name_len))
+			return true;
+	}
+	return false;
+}
+
+bool env_next(struct argv_iter *it, const char **var, size_t *len)
+{
+	while (argv_next(it, var, len))
+		if (env_kept(*var, *len))
+			return true;
+	return false;
 }

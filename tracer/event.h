@@ -31,6 +31,9 @@ struct exec_record {
 	const char *ctx;	/* when captured (EV_CTX): sizeof(struct exec_ctx) bytes */
 	size_t ctx_len;
 	struct exec_ctx context; /* an aligned copy of ctx, decoded; zero without it */
+	const char *env;	/* the environment, if EV_ENV (--env) */
+	size_t env_len;
+	__u64 env_full_len;	/* the whole environment's length */
 	struct event hdr;	/* last: it ends in a flexible array */
 };
 
@@ -50,6 +53,21 @@ static inline const struct exec_ctx *record_ctx(const struct exec_record *rec)
 {
 	return rec->ctx_len ? &rec->context : NULL;
 }
+
+static inline bool record_is_check(const struct exec_record *rec)
+{
+	return rec->hdr.kind == EV_KIND_CHECK;
+}
+
+/* exe is the path the call asked for, as given, not a resolved one. */
+static inline bool record_exe_asked(const struct exec_record *rec)
+{
+	return (record_is_failed(rec) && !(rec->hdr.flags & EV_NO_RETURN)) || record_is_check(rec);
+}
+
+/* What the executed file is: "file", "memfd", "deleted" or "anon"; NULL
+ * when no file was resolved (a failed exec's or a check's path). */
+const char *exe_kind(const struct exec_record *rec);
 
 enum decode_status decode_event(const void *data, size_t size, struct exec_record *rec);
 
@@ -76,6 +94,19 @@ static inline void argv_iter_init(struct argv_iter *it, const char *argv, size_t
 }
 
 bool argv_next(struct argv_iter *it, const char **arg, size_t *len);
+
+/* --env=NAME,...: only these variables are shown (names is a
+ * comma-separated list that must outlive the tracing); NULL shows all. */
+void env_keep_only(const char *names);
+
+/* Walks the environment, as argv_next, skipping the variables that
+ * env_keep_only left out. */
+bool env_next(struct argv_iter *it, const char **var, size_t *len);
+
+static inline __u64 env_cut_bytes(const struct exec_record *rec)
+{
+	return rec->env_full_len > rec->env_len ? rec->env_full_len - rec->env_len : 0;
+}
 
 /* Bytes of argv that were not captured. */
 static inline __u64 argv_cut_bytes(const struct exec_record *rec)

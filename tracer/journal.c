@@ -18,6 +18,8 @@
  * machine and in any version. */
 #define MESSAGE_ID_EXEC	"09fe182f222545de8b0ab53c97aa0d29"
 #define MESSAGE_ID_LOST	"1f1094f8889b43369c937c93a042b5f5"
+/* an exec check (AT_EXECVE_CHECK): nothing ran, so not an exec's */
+#define MESSAGE_ID_CHECK	"25353cbe9a9f4164819f5a8553bd5771"
 #define PRIORITY_EXEC	"6"	/* info */
 #define PRIORITY_LOST	"4"	/* warning */
 
@@ -182,7 +184,7 @@ int journal_exec(struct output *o, const struct exec_record *rec)
 
 	output_format(o, rec);
 	put_bytes(f, "MESSAGE", o->line.p, o->line.len ? o->line.len - 1 : 0);
-	put_str(f, "MESSAGE_ID", MESSAGE_ID_EXEC);
+	put_str(f, "MESSAGE_ID", record_is_check(rec) ? MESSAGE_ID_CHECK : MESSAGE_ID_EXEC);
 	put_str(f, "PRIORITY", PRIORITY_EXEC);
 	put_str(f, "SYSLOG_IDENTIFIER", "execmon");
 	put_time(f, (__s64)e->ts_ns + o->mono_to_real_ns);
@@ -208,6 +210,8 @@ int journal_exec(struct output *o, const struct exec_record *rec)
 	if (!(e->flags & EV_EXE_TRUNCATED) || exe_cut_bytes(rec))
 		put_u64(f, "EXECMON_EXE_TRUNCATED", exe_cut_bytes(rec));
 	put_bool(f, "EXECMON_EXE_DELETED", e->flags & EV_EXE_DELETED);
+	if (exe_kind(rec))
+		put_str(f, "EXECMON_EXE_KIND", exe_kind(rec));
 	if (!(e->flags & EV_ARGV_TRUNCATED) || argv_cut_bytes(rec))
 		put_u64(f, "EXECMON_ARGS_TRUNCATED", argv_cut_bytes(rec));
 	put_bool(f, "EXECMON_EXE_UNREADABLE", e->flags & EV_EXE_FAULT);
@@ -218,6 +222,7 @@ int journal_exec(struct output *o, const struct exec_record *rec)
 	field_end(f);
 	if (e->ret)
 		put_str(f, "EXECMON_ERROR", errno_name(-e->ret));
+	put_bool(f, "EXECMON_CHECK", record_is_check(rec));
 	if (rec->cwd_len) {
 		put_bytes(f, "EXECMON_CWD", rec->cwd, rec->cwd_len);
 		if (!(e->flags & EV_CWD_TRUNCATED) || cwd_cut_bytes(rec))
@@ -233,6 +238,20 @@ int journal_exec(struct output *o, const struct exec_record *rec)
 	if (e->flags & EV_SCRIPT) {
 		put_bytes(f, "EXECMON_INTERPRETER", rec->exe, rec->exe_len);
 		put_bytes(f, "EXECMON_SCRIPT", rec->script, rec->script_len);
+	}
+	if (e->flags & EV_ENV) {
+		unsigned int envc = 0;
+
+		argv_iter_init(&it, rec->env, rec->env_len);
+		while (env_next(&it, &arg, &len)) {
+			char key[32];
+
+			snprintf(key, sizeof(key), "EXECMON_ENV%u", envc++);
+			put_bytes(f, key, arg, len);
+		}
+		put_u64(f, "EXECMON_ENVC", envc);
+		put_u64(f, "EXECMON_ENV_TRUNCATED", env_cut_bytes(rec));
+		put_bool(f, "EXECMON_ENV_UNREADABLE", e->flags & EV_ENV_FAULT);
 	}
 	return send_fields(f);
 }

@@ -309,12 +309,36 @@ static void put_ctx(struct sbuf *b, const struct exec_record *rec)
 	put_num(b, ",\"pidns\":", c->pidns);
 }
 
+/* The environment's variables as strings, as put_args; with b64, the
+ * array of their exact bytes instead. */
+static bool put_env(struct sbuf *b, const struct exec_record *rec, bool b64)
+{
+	struct argv_iter it;
+	const char *var;
+	size_t len;
+	bool exact = true, first = true;
+
+	sbuf_putc(b, '[');
+	argv_iter_init(&it, rec->env, rec->env_len);
+	while (env_next(&it, &var, &len)) {
+		if (!first)
+			sbuf_putc(b, ',');
+		if (b64)
+			base64(b, (const unsigned char *)var, len);
+		else
+			exact &= json_string(b, var, len);
+		first = false;
+	}
+	sbuf_putc(b, ']');
+	return exact;
+}
+
 void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_real_ns)
 {
 	const struct event *e = &rec->hdr;
 	const char *user = user_name(e->uid);
-	bool exe_exact = true, args_exact, script_exact = true, cwd_exact = true;
-	const char *cgroup;
+	bool exe_exact = true, args_exact, script_exact = true, cwd_exact = true, env_exact = true;
+	const char *cgroup, *kind = exe_kind(rec);
 
 	sbuf_puts(b, "{\"time\":");
 	put_time(b, (__s64)e->ts_ns + mono_to_real_ns);
@@ -339,6 +363,14 @@ void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_re
 	args_exact = put_args(b, rec);
 	put_cut(b, ",\"exe_truncated\":", e->flags & EV_EXE_TRUNCATED, exe_cut_bytes(rec));
 	sbuf_puts(b, e->flags & EV_EXE_DELETED ? ",\"exe_deleted\":true" : ",\"exe_deleted\":false");
+	sbuf_puts(b, ",\"exe_kind\":");
+	if (kind) {
+		sbuf_putc(b, '"');
+		sbuf_puts(b, kind);
+		sbuf_putc(b, '"');
+	} else {
+		sbuf_puts(b, "null");
+	}
 	put_cut(b, ",\"args_truncated\":", e->flags & EV_ARGV_TRUNCATED, argv_cut_bytes(rec));
 	/* what could not be read from the process's memory at all */
 	sbuf_puts(b, e->flags & EV_EXE_FAULT ? ",\"exe_unreadable\":true" : ",\"exe_unreadable\":false");
@@ -354,6 +386,7 @@ void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_re
 	} else {
 		sbuf_puts(b, "null");
 	}
+	sbuf_puts(b, record_is_check(rec) ? ",\"check\":true" : ",\"check\":false");
 	sbuf_puts(b, ",\"cwd\":");
 	if (rec->cwd_len)
 		cwd_exact = json_string(b, rec->cwd, rec->cwd_len);
@@ -379,6 +412,15 @@ void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_re
 	} else {
 		sbuf_puts(b, ",\"interpreter\":null,\"script\":null");
 	}
+	sbuf_puts(b, ",\"env\":");
+	if (e->flags & EV_ENV) {
+		env_exact = put_env(b, rec, false);
+		put_cut(b, ",\"env_truncated\":", false, env_cut_bytes(rec));
+		sbuf_puts(b, e->flags & EV_ENV_FAULT ? ",\"env_unreadable\":true" :
+			  ",\"env_unreadable\":false");
+	} else {
+		sbuf_puts(b, "null,\"env_truncated\":null,\"env_unreadable\":null");
+	}
 	/* the exact bytes, when the strings above had to replace some */
 	if (!exe_exact) {
 		sbuf_puts(b, ",\"exe_b64\":");
@@ -393,6 +435,10 @@ void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_re
 	if (!script_exact) {
 		sbuf_puts(b, ",\"script_b64\":");
 		base64(b, (const unsigned char *)rec->script, rec->script_len);
+	}
+	if (!env_exact) {
+		sbuf_puts(b, ",\"env_b64\":");
+		put_env(b, rec, true);
 	}
 	sbuf_puts(b, "}\n");
 }

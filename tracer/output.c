@@ -39,6 +39,8 @@ static const struct field_desc fields[FIELD_COUNT] = {
 	[FIELD_PIDFS_INO] = { "pidfs_ino", "PIDFS_INO", 9, true },
 	[FIELD_NSPID]     = { "nspid",     "NSPID",    7,  true },
 	[FIELD_PIDNS]     = { "pidns",     "PIDNS",    10, true },
+	[FIELD_EXE_KIND]  = { "exe_kind",  "KIND",     7,  false },
+	[FIELD_ENV]       = { "env",       "ENV",      0,  false },
 	[FIELD_EXE]       = { "exe",       "EXEC",     24, false },
 	[FIELD_ARGS]      = { "args",      "ARGS",     0,  false },
 };
@@ -124,18 +126,25 @@ void output_insert_field(struct output *o, enum field f, enum field before)
 	o->nfields++;
 }
 
-void output_finish_fields(struct output *o)
+static void move_to_end(struct output *o, enum field f)
 {
 	int i;
 
-	/* ARGS holds spaces: anything after it could not be told apart */
 	for (i = 0; i < o->nfields; i++)
-		if (o->fields[i] == FIELD_ARGS)
+		if (o->fields[i] == f)
 			break;
 	if (i < o->nfields) {
 		memmove(&o->fields[i], &o->fields[i + 1], (o->nfields - i - 1) * sizeof(o->fields[0]));
-		o->fields[o->nfields - 1] = FIELD_ARGS;
+		o->fields[o->nfields - 1] = f;
 	}
+}
+
+void output_finish_fields(struct output *o)
+{
+	/* ENV and ARGS hold spaces: the columns after them could not be told
+	 * apart, so they come last, the words of ENV before those of ARGS */
+	move_to_end(o, FIELD_ENV);
+	move_to_end(o, FIELD_ARGS);
 }
 
 /* Pads the cell that began at `start` to the field's width, then a space. */
@@ -240,12 +249,40 @@ static void put_deleted(struct sbuf *b, bool deleted)
 		sbuf_puts(b, "(deleted)");
 }
 
+/* The variables, as ARGS's words, then the cut as argv's; "-" when none
+ * is left (an empty environment, or none of --env's names). */
+static void put_env(struct sbuf *b, const struct exec_record *rec)
+{
+	struct argv_iter it;
+	const char *var;
+	size_t len;
+	bool first = true;
+	__u64 cut = env_cut_bytes(rec);
+
+	argv_iter_init(&it, rec->env, rec->env_len);
+	while (env_next(&it, &var, &len)) {
+		if (!first)
+			sbuf_putc(b, ' ');
+		shell_quote(b, var, len);
+		first = false;
+	}
+	if (rec->hdr.flags & (EV_ENV_TRUNCATED | EV_ENV_FAULT)) {
+		if (!first)
+			sbuf_putc(b, ' ');
+		if (rec->hdr.flags & EV_ENV_FAULT)
+			sbuf_puts(b, "[env unreadable]");
+		else
+			put_cut(b, cut, ' ');
+	} else if (first) {
+		sbuf_putc(b, '-');
+	}
+}
+
 static void put_exe(struct sbuf *b, const struct exec_record *rec)
 {
 	__u32 flags = rec->hdr.flags;
 	/* a resolved path was cut at its front; the one asked for, at its end */
-	bool cut = flags & EV_EXE_TRUNCATED,
-	     at_end = record_is_failed(rec) && !(flags & EV_NO_RETURN);
+	bool cut = flags & EV_EXE_TRUNCATED, at_end = record_exe_asked(rec);
 
 	if (cut && !at_end)
 		put_cut(b, exe_cut_bytes(rec), '-');
@@ -255,7 +292,13 @@ static void put_exe(struct sbuf *b, const struct exec_record *rec)
 		sbuf_putc(b, '?');
 	if (cut && at_end)
 		put_cut(b, exe_cut_bytes(rec), '-');
-	put_deleted(b, flags & EV_EXE_DELETED);
+	/* a file that never had a name is not shown as one that lost it */
+	if (flags & EV_EXE_MEMFD)
+		sbuf_puts(b, "(memfd)");
+	else if (flags & EV_EXE_ANON)
+		sbuf_puts(b, "(anon)");
+	else
+		put_deleted(b, flags & EV_EXE_DELETED);
 }
 
 /* A field of the ctx part, "-" when unknown or not captured. */
@@ -356,9 +399,12 @@ static void put_field(struct output *o, enum field f, const struct exec_record *
 		shell_quote(b, e->comm, strnlen(e->comm, sizeof(e->comm)));
 		break;
 	case FIELD_RET:
+		/* a check ran nothing: its outcome is not an exec's */
+		if (record_is_check(rec))
+			sbuf_puts(b, e->ret ? "check:" : "check");
 		if (e->ret)
 			sbuf_puts(b, errno_name(-e->ret));
-		else
+		else if (!record_is_check(rec))
 			sbuf_putc(b, '0');
 		break;
 	case FIELD_CWD:
@@ -397,6 +443,18 @@ static void put_field(struct output *o, enum field f, const struct exec_record *
 	case FIELD_NSPID:
 	case FIELD_PIDNS:
 		put_ctx_field(b, f, rec);
+		break;
+	case FIELD_EXE_KIND: {
+		const char *kind = exe_kind(rec);
+
+		sbuf_puts(b, kind ? kind : "-");
+		break;
+	}
+	case FIELD_ENV:
+		if (e->flags & EV_ENV)
+			put_env(b, rec);
+		else
+			sbuf_putc(b, '-');
 		break;
 	case FIELD_EXE:
 		put_exe(b, rec);

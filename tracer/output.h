@@ -34,6 +34,8 @@ enum field {
 	FIELD_PIDFS_INO,
 	FIELD_NSPID,		/* the pid in its own pid namespace */
 	FIELD_PIDNS,
+	FIELD_EXE_KIND,		/* file, memfd, deleted or anon */
+	FIELD_ENV,		/* with --env */
 	FIELD_EXE,
 	FIELD_ARGS,
 	FIELD_COUNT
@@ -56,7 +58,7 @@ void output_free(struct output *o);
 /* Adds the fields named in a comma-separated list (time, pid, ...), once
  * each; returns the first unknown name, or NULL. */
 const char *output_add_fields(struct output *o, char *list);
-/* Once all are added: ARGS moves to the end. */
+/* Once all are added: ENV and ARGS move to the end, in that order. */
 void output_finish_fields(struct output *o);
 bool output_has_field(const struct output *o, enum field f);
 /* Adds f just before `before` (or at the end), unless it is there. */

@@ -81,6 +81,14 @@ int main(int argc, char **argv)
 	seed("failed-ctx", (struct exec_record){ .hdr = { .kind = EV_KIND_FAILED, .ret = -13 },
 						 PART(exe, "./nope"), PART(argv, "./nope\0"),
 						 .ctx = (const char *)&ctx, .ctx_len = sizeof(ctx) }, 0);
+	seed("memfd", (struct exec_record){ .hdr = { .flags = EV_EXE_DELETED | EV_EXE_MEMFD },
+					    PART(exe, "/memfd:x"), PART(argv, "x\0") }, 0);
+	seed("env", (struct exec_record){ .hdr = { .flags = EV_ENV | EV_ENV_TRUNCATED },
+					  PART(exe, "/usr/bin/true"), PART(argv, "true\0"),
+					  PART(cwd, "/tmp"), PART(env, "A=1\0E=\0X=\xff\0"),
+					  .env_full_len = 20000 }, 0);
+	seed("check", (struct exec_record){ .hdr = { .kind = EV_KIND_CHECK, .ret = -13 },
+					    PART(exe, "./x"), PART(argv, "./x\0") }, 0);
 	/* a header cut short */
 	seed("short", (struct exec_record){ PART(exe, "/usr/bin/true") }, 40);
 	return 0;

@@ -95,6 +95,29 @@ int main(void)
 	n = encode_event(rec, sizeof(rec), &all);
 	CHECK("encode: EV_CTX follows ctx_len", n && !(((struct event *)rec)->flags & EV_CTX));
 
+	/* the environment says its own length, after cwd */
+	struct exec_record envr = {
+		.hdr = { .flags = EV_ENV }, .exe = "/x", .exe_len = 2, .cwd = "/tmp", .cwd_len = 4,
+		.env = "A=1\0B=\0", .env_len = 7, .env_full_len = 9000,
+	};
+	n = encode_event(rec, sizeof(rec), &envr);
+	CHECK("encode: env after cwd, with its length", n == sizeof(struct event) + 6 + 8 + 7 &&
+	      !memcmp(rec + sizeof(struct event), "/x/tmp", 6) &&
+	      !memcmp(rec + sizeof(struct event) + 14, "A=1\0B=\0", 7));
+	CHECK("decode: env", decode_event(rec, n, &r) == DECODE_OK && r.env_len == 7 &&
+	      !memcmp(r.env, "A=1\0B=\0", 7) && r.env_full_len == 9000 && env_cut_bytes(&r) == 8993);
+	CHECK("decode: env cut off", decode_event(rec, n - 1, &r) == DECODE_LENGTHS);
+	CHECK("decode: env's length cut off",
+	      decode_event(rec, sizeof(struct event) + 6 + 4, &r) == DECODE_LENGTHS);
+	set_u32(sizeof(struct event) + 6, ENV_MAX + 1);
+	CHECK("decode: env longer than ENV_MAX", decode_event(rec, n, &r) == DECODE_LENGTHS);
+	set_u32(sizeof(struct event) + 6, 0xfffffff9);
+	CHECK("decode: env length that overflows a sum", decode_event(rec, n, &r) == DECODE_LENGTHS);
+	envr.hdr.flags = 0;
+	n = encode_event(rec, sizeof(rec), &envr);
+	CHECK("encode: no env part without EV_ENV", n == sizeof(struct event) + 6);
+	CHECK("decode: no env without EV_ENV", decode_event(rec, n, &r) == DECODE_OK && !r.env_len);
+
 	argv_iter_init(&it, "ls\0\0-l\0", 7);
 	CHECK("argv: first", argv_next(&it, &arg, &len) && len == 2 && !memcmp(arg, "ls", 2));
 	CHECK("argv: empty argument kept", argv_next(&it, &arg, &len) && len == 0);
@@ -138,6 +161,10 @@ int main(void)
 	n = make_kind(EV_KIND_SELF_CHECK, "/x", "", 0);
 	CHECK("decode: the self-check marker", decode_event(rec, n, &r) == DECODE_OK &&
 	      record_is_self_check(&r) && !record_is_failed(&r) && !(r.hdr.flags & EV_FAILED));
+	n = make_kind(EV_KIND_CHECK, "./x", "x\0", 2);
+	CHECK("decode: an exec check", decode_event(rec, n, &r) == DECODE_OK &&
+	      record_is_check(&r) && !record_is_failed(&r) && !(r.hdr.flags & EV_FAILED) &&
+	      record_exe_asked(&r) && !exe_kind(&r));
 	n = make_kind(EV_KINDS, "/x", "", 0);
 	CHECK("decode: unknown kind", decode_event(rec, n, &r) == DECODE_KIND);
 	n = make_kind(255, "/x", "", 0);

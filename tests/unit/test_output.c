@@ -69,6 +69,23 @@ static void add_ctx(const struct exec_ctx *c, __u32 flags)
 		abort();
 }
 
+/* Adds an environment (n bytes, of full_len in all) to the record make()
+ * built last, after its cwd if any. */
+static void add_env(const char *env, __u32 n, __u32 full_len, __u32 flags)
+{
+	struct env_head head = { n, full_len ? full_len : n };
+	struct event e;
+
+	memcpy(&e, buf, sizeof(e));
+	e.flags |= EV_ENV | flags;
+	memcpy(buf, &e, sizeof(e));
+	memcpy(buf + buf_len, &head, sizeof(head));
+	memcpy(buf + buf_len + sizeof(head), env, n);
+	buf_len += sizeof(head) + n;
+	if (decode_event(buf, buf_len, &rec) != DECODE_OK)
+		abort();
+}
+
 /* A ctx part with every field known. */
 static const struct exec_ctx full_ctx = {
 	.start_ns = 5000000123ULL, .parent_start_ns = 77, .pidfs_ino = 9001,
@@ -77,6 +94,18 @@ static const struct exec_ctx full_ctx = {
 	.nspid = 1, .pidns = 4026532000u, .nancestors = 2,
 	.ancestors = { { 4000, "sudo" }, { 1, "systemd" } },
 };
+/* Sets the kind and ret of the record make() built last. */
+static void set_kind(__u8 kind, __s32 ret)
+{
+	struct event e;
+
+	memcpy(&e, buf, sizeof(e));
+	e.kind = kind;
+	e.ret = ret;
+	memcpy(buf, &e, sizeof(e));
+	if (decode_event(buf, buf_len, &rec) != DECODE_OK)
+		abort();
+}
 
 /* Marks the path of the record make() built last as cut from full_len. */
 static void cut_exe(__u32 full_len)
@@ -213,6 +242,90 @@ int main(void)
 	CHECK_STR("table: a deleted exe is one column", column(&o, 1), strlen(column(&o, 1)),
 		  "/memfd:x(deleted)");
 	output_free(&o);
+
+	/* a file that never had a name is marked as what it is */
+	make("/memfd:x", "x\0", 2, 0, NULL, EV_EXE_DELETED | EV_EXE_MEMFD);
+	fields(&o, "exe_kind,exe,args");
+	output_format(&o, &rec);
+	LINE("table: memfd exe", "memfd   /memfd:x(memfd)          x\n");
+	make("/SYSV00000000", "x\0", 2, 0, NULL, EV_EXE_DELETED | EV_EXE_ANON);
+	output_format(&o, &rec);
+	LINE("table: anon exe", "anon    /SYSV00000000(anon)      x\n");
+	make("/tmp/gone", "x\0", 2, 0, NULL, EV_EXE_DELETED);
+	output_format(&o, &rec);
+	LINE("table: deleted exe's kind", "deleted /tmp/gone(deleted)       x\n");
+	make("/usr/bin/true", "x\0", 2, 0, NULL, 0);
+	output_format(&o, &rec);
+	LINE("table: a file's kind", "file    /usr/bin/true            x\n");
+	make("./nope", "x\0", 2, 0, NULL, EV_FAILED);
+	output_format(&o, &rec);
+	LINE("table: no kind for a path asked for", "-       ./nope                   x\n");
+	output_free(&o);
+	output_init(&o, NULL);
+	o.json = true;
+	make("/memfd:x", "x\0", 2, 0, NULL, EV_EXE_DELETED | EV_EXE_MEMFD);
+	output_format(&o, &rec);
+	CHECK("json: memfd exe", HAS("\"exe_deleted\":true,\"exe_kind\":\"memfd\","));
+	make("./nope", "x\0", 2, 0, NULL, EV_FAILED);
+	output_format(&o, &rec);
+	CHECK("json: no kind for a path asked for", HAS("\"exe_kind\":null,"));
+	output_free(&o);
+
+	/* the environment: words before ARGS, a cut marked as argv's */
+	make("/usr/bin/true", "true\0", 5, 0, NULL, 0);
+	add_env("A=1\0E=\0X=\xff\0", 11, 0, 0);
+	fields(&o, "env,pid,args");
+	output_format(&o, &rec);
+	LINE("table: env before args", "   4242 A=1 E= $'X=\\xff' true\n");
+	env_keep_only("X,E");
+	output_format(&o, &rec);
+	LINE("table: env names kept", "   4242 E= $'X=\\xff' true\n");
+	env_keep_only("NONE");
+	output_format(&o, &rec);
+	LINE("table: no env name found", "   4242 - true\n");
+	env_keep_only(NULL);
+	make("/usr/bin/true", "true\0", 5, 0, NULL, 0);
+	add_env("A=1\0B=2", 7, 100, EV_ENV_TRUNCATED);
+	output_format(&o, &rec);
+	LINE("table: cut env", "   4242 A=1 B=2 [+93 bytes cut] true\n");
+	make("/usr/bin/true", "true\0", 5, 0, NULL, 0);
+	output_format(&o, &rec);
+	LINE("table: env not captured", "   4242 - true\n");
+	output_free(&o);
+	output_init(&o, NULL);
+	o.json = true;
+	output_format(&o, &rec);
+	CHECK("json: env null without --env",
+	      HAS(",\"env\":null,\"env_truncated\":null,\"env_unreadable\":null}"));
+	make("/usr/bin/true", "true\0", 5, 0, NULL, 0);
+	add_env("A=1\0E=\0X=\xff\0", 11, 0, 0);
+	output_format(&o, &rec);
+	CHECK("json: env and its exact bytes",
+	      HAS(",\"env\":[\"A=1\",\"E=\",\"X=\xef\xbf\xbd\"],\"env_truncated\":0,"
+		  "\"env_unreadable\":false,\"env_b64\":[\"QT0x\",\"RT0=\",\"WD3/\"]}"));
+	env_keep_only("A");
+	output_format(&o, &rec);
+	CHECK("json: env names kept", HAS(",\"env\":[\"A=1\"],") && !HAS("env_b64"));
+	env_keep_only(NULL);
+	make("/usr/bin/true", "true\0", 5, 0, NULL, 0);
+	add_env("", 0, 0, 0);
+	output_format(&o, &rec);
+	CHECK("json: empty env", HAS(",\"env\":[],\"env_truncated\":0,"));
+
+	/* an exec check: neither a failed exec nor a successful one */
+	make("./x", "x\0", 2, 0, NULL, 0);
+	set_kind(EV_KIND_CHECK, -13);
+	output_format(&o, &rec);
+	CHECK("json: a failing check", HAS("\"ret\":-13,\"error\":\"EACCES\",\"check\":true,") &&
+	      HAS("\"exe\":\"./x\",") && HAS("\"exe_kind\":null,"));
+	output_free(&o);
+	fields(&o, "pid,ret,exe,args");
+	output_format(&o, &rec);
+	LINE("table: a failing check", "   4242 check:EACCES ./x                      x\n");
+	set_kind(EV_KIND_CHECK, 0);
+	output_format(&o, &rec);
+	LINE("table: a passing check", "   4242 check  ./x                      x\n");
+	output_free(&o);
 	fields(&o, "pid,exe,args");
 
 	make("./nope", "./nope\0a\0", 9, 0, NULL, EV_FAILED);
@@ -257,11 +370,12 @@ int main(void)
 	     "{\"time\":\"1970-01-01T00:00:02.500000000Z\",\"mono_ns\":2500000000,\"pid\":4242,"
 	     "\"ppid\":1,\"uid\":0,\"gid\":0,\"user\":\"root\",\"comm\":\"my prog\","
 	     "\"exe\":\"/usr/bin/true\",\"args\":[\"true\",\"a\\\"\\\\\\t\\n\xef\xbf\xbd\"],"
-	     "\"exe_truncated\":0,\"exe_deleted\":false,\"args_truncated\":0,\"exe_unreadable\":false,\"args_unreadable\":false,\"ret\":0,\"error\":null,"
+	     "\"exe_truncated\":0,\"exe_deleted\":false,\"exe_kind\":\"file\",\"args_truncated\":0,\"exe_unreadable\":false,\"args_unreadable\":false,\"ret\":0,\"error\":null,\"check\":false,"
 	     "\"cwd\":null,\"cwd_truncated\":0,\"cwd_deleted\":null,\"cgroup_id\":0,\"cgroup\":null,\"mntns\":0,"
 	     "\"auid\":null,\"loginuser\":null,\"sid\":null,\"tty\":null,\"euid\":null,\"egid\":null,"
 	     "\"secure\":null,\"pcomm\":null,\"ancestors\":null,\"exec_id\":null,\"parent_exec_id\":null,"
 	     "\"pidfs_ino\":null,\"nspid\":null,\"pidns\":null,\"interpreter\":null,\"script\":null,"
+	     "\"env\":null,\"env_truncated\":null,\"env_unreadable\":null,"
 	     "\"args_b64\":[\"dHJ1ZQ==\",\"YSJcCQr/\"]}\n");
 
 	make("/usr/bin/true", "x\0", 2, 0, NULL, 0);
@@ -308,7 +422,7 @@ int main(void)
 	make("/usr/bin/dash", "/bin/sh\0./s.sh\0", 15, 0, "./s.sh", EV_SCRIPT);
 	output_format(&o, &rec);
 	CHECK("json: script and interpreter",
-	      HAS("\"interpreter\":\"/usr/bin/dash\",\"script\":\"./s.sh\"}"));
+	      HAS("\"interpreter\":\"/usr/bin/dash\",\"script\":\"./s.sh\","));
 
 	make("/usr/bin/true", "\x1b\0\xe2\x80\xa8\0", 5, 0, NULL, 0);
 	output_format(&o, &rec);
