@@ -319,6 +319,8 @@ PJ_CHECKS=("journal-remote: the entry reached the collector"
 	"journal gone (socket removed): execmon ends, status 1, said with the socket"
 	"journal slow (stopped): execmon waits for it, then goes on"
 	"journal slow (stopped): every entry once it goes on, status 0"
+	"journal refusing sends (EAGAIN): sent again, status 0, one entry"
+	"journal refusing sends (ENOBUFS): sent again, status 0, one entry"
 	"a large entry (4000-byte path, 16300-byte argv): sent whole"
 	"the installed unit's ExecStart: its entries in the journal"
 	"the installed unit's ExecStart: SIGTERM, status 0, nothing on stdout"
@@ -445,6 +447,56 @@ PY
 	check "journal slow (stopped): every entry once it goes on, status 0" bash -c \
 		"[ $rc -eq 0 ] && [ \$(journalctl -q -D '$PJ/log' -t execmon EXECMON_COMM='$pcomm' --no-pager |
 		grep -c ' slow-') -eq $n ]"
+
+	# sends refused for want of memory (EAGAIN, ENOBUFS), made so by a
+	# sendmsg of the test's own: tried again until taken, not an end
+	cat >"$TMP/refuse.c" <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+/* the first REFUSE_SENDS sends to journald fail with REFUSE_ERRNO */
+ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
+{
+	static ssize_t (*real)(int, const struct msghdr *, int);
+	static int left = -1;
+	const struct sockaddr_un *sa = m->msg_name;
+
+	if (!real)
+		real = (ssize_t (*)(int, const struct msghdr *, int))dlsym(RTLD_NEXT, "sendmsg");
+	if (left < 0)
+		left = atoi(getenv("REFUSE_SENDS") ? getenv("REFUSE_SENDS") : "0");
+	if (sa && sa->sun_family == AF_UNIX && !strcmp(sa->sun_path, "/run/systemd/journal/socket") &&
+	    left > 0) {
+		left--;
+		errno = atoi(getenv("REFUSE_ERRNO"));
+		return -1;
+	}
+	return real(fd, m, flags);
+}
+C
+	# refused NAME NUMBER: an exec traced while the first 7 sends fail with
+	# errno NUMBER: status 0, nothing said, its entry there once
+	refused() {
+		LD_PRELOAD=$TMP/refuse.so REFUSE_SENDS=7 REFUSE_ERRNO=$2 \
+			start_tracer "$TMP/refuse.out" --journal -c "$pcomm" || return 1
+		"$TMP/$pcomm" "refused-$1"
+		for _ in $(seq 100); do pj_entries "$pcomm" | grep -q "refused-$1" && break; sleep 0.05; done
+		stop_tracer || return 1
+		[ ! -s "$TMP/refuse.out.err" ] || { cat "$TMP/refuse.out.err" >&2; return 1; }
+		[ "$(pj_entries "$pcomm" | grep -c "refused-$1")" = 1 ]
+	}
+	if [ -n "$DRY" ] || ${CC:-cc} -shared -fPIC -o "$TMP/refuse.so" "$TMP/refuse.c" -ldl 2>"$TMP/cc.err"; then
+		check "journal refusing sends (EAGAIN): sent again, status 0, one entry" refused EAGAIN 11
+		check "journal refusing sends (ENOBUFS): sent again, status 0, one entry" refused ENOBUFS 105
+	else
+		skip "journal refusing sends (EAGAIN): sent again, status 0, one entry" "no C compiler: $(head -n 1 "$TMP/cc.err")"
+		skip "journal refusing sends (ENOBUFS): sent again, status 0, one entry" "no C compiler: $(head -n 1 "$TMP/cc.err")"
+	fi
 
 	# a large entry: a path of 4000 bytes and 16300 bytes of argv, within
 	# what execmon captures, is one entry with every byte
