@@ -322,6 +322,7 @@ PJ_CHECKS=("journal-remote: the entry reached the collector"
 	"journal refusing sends (EAGAIN): sent again, status 0, one entry"
 	"journal refusing sends (ENOBUFS): sent again, status 0, one entry"
 	"a large entry (4000-byte path, 16300-byte argv): sent whole"
+	"a large entry in a memory file (datagram refused, EMSGSIZE): sent whole"
 	"the installed unit's ExecStart: its entries in the journal"
 	"the installed unit's ExecStart: SIGTERM, status 0, nothing on stdout"
 	"the installed unit's ExecStart: no BPF program or map left")
@@ -506,8 +507,9 @@ C
 	big=${big}/$(printf 'e%.0s' $(seq $((4000 - ${#big} - 2 - ${#bcomm}))))
 	mkdir -p "$big"
 	cp /usr/bin/true "$big/$bcomm"
-	start_tracer "$TMP/big.out" --journal -c "$bcomm"
-	python3 - "$big/$bcomm" "$TMP/big.want" <<'PY'
+	# big_exec: the exec of 4000 bytes of path and 16300 of argv
+	big_exec() {
+		python3 - "$big/$bcomm" "$TMP/big.want" <<'PY'
 import json, os, sys
 path = sys.argv[1]
 assert len(path) == 4000, len(path)
@@ -520,24 +522,43 @@ if pid == 0:
     os.execv(path.encode(), argv)
 os.waitpid(pid, 0)
 PY
-	pj_wait "$bcomm" 1
-	stop_tracer
-	check "a large entry (4000-byte path, 16300-byte argv): sent whole" python3 - "$TMP/big.want" <<PY
-import json, subprocess
-want = json.load(open("$TMP/big.want"))
-out = subprocess.run(["journalctl", "-q", "-D", "$PJ/log", "-t", "execmon", "EXECMON_COMM=$bcomm",
+	}
+	# big_whole N: the journal holds N entries of it, each whole
+	big_whole() {
+		python3 - "$TMP/big.want" "$PJ/log" "$bcomm" "$1" <<'PY'
+import json, subprocess, sys
+want = json.load(open(sys.argv[1]))
+out = subprocess.run(["journalctl", "-q", "-D", sys.argv[2], "-t", "execmon", "EXECMON_COMM=" + sys.argv[3],
                       "-o", "json", "--no-pager", "--all"], capture_output=True).stdout
-e = [json.loads(l) for l in out.splitlines()]
-assert len(e) == 1, len(e)
-e = e[0]
+entries = [json.loads(l) for l in out.splitlines()]
+assert len(entries) == int(sys.argv[4]), len(entries)
 def raw(v):
     return bytes(v) if isinstance(v, list) else v.encode()
-args = [list(raw(e["EXECMON_ARG%d" % i])) for i in range(int(e["EXECMON_ARGC"]))]
-assert args == want["args"], [len(a) for a in args]
-assert raw(e["EXECMON_EXE"]) == want["exe"].encode(), len(raw(e["EXECMON_EXE"]))
-assert e["EXECMON_EXE_TRUNCATED"] == "0" and e["EXECMON_ARGS_TRUNCATED"] == "0", e
-assert len(raw(e["MESSAGE"])) > 4000 + 16300, len(raw(e["MESSAGE"]))
+for e in entries:
+    args = [list(raw(e["EXECMON_ARG%d" % i])) for i in range(int(e["EXECMON_ARGC"]))]
+    assert args == want["args"], [len(a) for a in args]
+    assert raw(e["EXECMON_EXE"]) == want["exe"].encode(), len(raw(e["EXECMON_EXE"]))
+    assert e["EXECMON_EXE_TRUNCATED"] == "0" and e["EXECMON_ARGS_TRUNCATED"] == "0", e
+    assert len(raw(e["MESSAGE"])) > 4000 + 16300, len(raw(e["MESSAGE"]))
 PY
+	}
+	start_tracer "$TMP/big.out" --journal -c "$bcomm"
+	big_exec
+	pj_wait "$bcomm" 1
+	stop_tracer
+	check "a large entry (4000-byte path, 16300-byte argv): sent whole" big_whole 1
+	# too large for a datagram (EMSGSIZE, here made so): libsystemd sends
+	# it in a memory file, whole all the same
+	if [ -n "$DRY" ] || [ -f "$TMP/refuse.so" ]; then
+		LD_PRELOAD=$TMP/refuse.so REFUSE_SENDS=1 REFUSE_ERRNO=90 \
+			start_tracer "$TMP/big.out" --journal -c "$bcomm"
+		big_exec
+		pj_wait "$bcomm" 2
+		stop_tracer
+		check "a large entry in a memory file (datagram refused, EMSGSIZE): sent whole" big_whole 2
+	else
+		skip "a large entry in a memory file (datagram refused, EMSGSIZE): sent whole" "no C compiler"
+	fi
 
 	# The installed unit's command line, run as systemd would run it
 	# (without systemd as PID 1): its options from an EnvironmentFile, the
