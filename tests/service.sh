@@ -277,13 +277,14 @@ pj_up() {
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.connect(sys.argv[1])' "$PJ/sock/socket" 2>/dev/null
 }
+pj_stop() { [ -n "$PJ_PID" ] && kill "$PJ_PID" 2>/dev/null && wait "$PJ_PID" 2>/dev/null; PJ_PID=; }
 pj_start() {
+	pj_stop
 	"$PJ/run" /lib/systemd/systemd-journald >>"$PJ/journald.out" 2>&1 &
 	PJ_PID=$!
 	for _ in $(seq 100); do pj_up && return 0; sleep 0.05; done
 	return 1
 }
-pj_stop() { [ -n "$PJ_PID" ] && kill "$PJ_PID" 2>/dev/null && wait "$PJ_PID" 2>/dev/null; PJ_PID=; }
 stop_remote() { [ -n "$REMOTE_PID" ] && kill "$REMOTE_PID" 2>/dev/null && wait "$REMOTE_PID" 2>/dev/null; REMOTE_PID=; }
 trap 'kill -CONT "$PJ_PID" 2>/dev/null; pj_stop; stop_remote; stop_journald; cleanup' EXIT
 # pj_entries COMM [JOURNALCTL OPTIONS...]: execmon's entries for COMM in the suite's journal
