@@ -96,7 +96,7 @@ unit-tests: $(UNIT_BINS)
 # Debian packages needed to build, run and test; installed only when missing.
 DEPS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config \
 	python3 jq man-db bash-completion util-linux procps passwd zsh fish libclang-rt-dev \
-	logrotate systemd libsystemd-dev
+	logrotate systemd libsystemd-dev systemd-journal-remote
 # make test-kernels: the VMs and their initramfs.
 DEPS += qemu-system-x86 busybox-static cpio xz-utils zstd
 

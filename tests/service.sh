@@ -255,3 +255,354 @@ else
 	done
 fi
 stop_journald
+
+# The suite's own journald, in mount namespaces where its directories are
+# bound over /run/systemd/journal and /run/log/journal: it can be stopped,
+# killed and read without touching the machine's journal or another test's.
+# A standalone journald keeps to /run/log/journal (nothing has flushed it
+# to /var). $PJ/run COMMAND... runs a command that sees it as the journal.
+PJ=$TMP/pj
+PJ_PID=
+REMOTE_PID=
+mkdir -p "$PJ/sock" "$PJ/log"
+cat >"$PJ/run" <<EOF
+#!/bin/sh
+exec unshare -m --propagation private sh -c 'mount --bind "$PJ/sock" /run/systemd/journal &&
+	mount --bind "$PJ/log" /run/log/journal && exec "\$@"' _ "\$@"
+EOF
+printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$PJ/run" "$EXECMON" >"$PJ/execmon"
+chmod 755 "$PJ/run" "$PJ/execmon"
+pj_up() {
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.connect(sys.argv[1])' "$PJ/sock/socket" 2>/dev/null
+}
+pj_stop() { [ -n "$PJ_PID" ] && kill "$PJ_PID" 2>/dev/null && wait "$PJ_PID" 2>/dev/null; PJ_PID=; }
+pj_start() {
+	pj_stop
+	"$PJ/run" /lib/systemd/systemd-journald >>"$PJ/journald.out" 2>&1 &
+	PJ_PID=$!
+	for _ in $(seq 100); do pj_up && return 0; sleep 0.05; done
+	return 1
+}
+stop_remote() { [ -n "$REMOTE_PID" ] && kill "$REMOTE_PID" 2>/dev/null && wait "$REMOTE_PID" 2>/dev/null; REMOTE_PID=; }
+trap 'kill -CONT "$PJ_PID" 2>/dev/null; pj_stop; stop_remote; stop_journald; cleanup' EXIT
+# pj_entries COMM [JOURNALCTL OPTIONS...]: execmon's entries for COMM in the suite's journal
+pj_entries() {
+	local comm=$1
+	shift
+	journalctl -q -D "$PJ/log" "$@" -t execmon EXECMON_COMM="$comm" -o json --no-pager 2>/dev/null
+}
+# pj_wait COMM N: waits up to 5 s for N entries for COMM
+pj_wait() {
+	for _ in $(seq 100); do
+		[ "$(pj_entries "$1" | wc -l)" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# tracer_end: waits up to 5 s for execmon to end by itself; its status
+tracer_end() {
+	local rc
+	for _ in $(seq 100); do kill -0 "$TRACER_PID" 2>/dev/null || break; sleep 0.05; done
+	kill -0 "$TRACER_PID" 2>/dev/null && kill -KILL "$TRACER_PID"
+	wait "$TRACER_PID"
+	rc=$?
+	TRACER_PID=
+	return $rc
+}
+
+PJ_CHECKS=("journal-remote: the entry reached the collector"
+	"journal-remote: the exact argv (empty, not UTF-8) and every native field intact"
+	"journal gone (killed): execmon ends, status 1, nothing on stdout"
+	"journal gone (killed): said with the socket"
+	"journal gone (killed): no BPF program or map left"
+	"journal gone (socket removed): execmon ends, status 1, said with the socket"
+	"journal slow (stopped): execmon waits for it, then goes on"
+	"journal slow (stopped): every entry once it goes on, status 0"
+	"journal refusing sends (EAGAIN): sent again, status 0, one entry"
+	"journal refusing sends (ENOBUFS): sent again, status 0, one entry"
+	"a large entry (4000-byte path, 16300-byte argv): sent whole"
+	"a large entry in a memory file (datagram refused, EMSGSIZE): sent whole"
+	"the installed unit's ExecStart: its entries in the journal"
+	"the installed unit's ExecStart: SIGTERM, status 0, nothing on stdout"
+	"the installed unit's ExecStart: no BPF program or map left")
+pj_why=
+if [ -z "$DRY" ]; then
+	if ! [ -x /lib/systemd/systemd-journald ] || ! have journalctl || ! have unshare; then
+		pj_why="no systemd-journald, journalctl or unshare (make deps: systemd util-linux)"
+	elif ! mkdir -p /run/systemd/journal /run/log/journal || ! pj_start; then
+		pj_why="a journald of the suite's own did not start: $(tail -n 2 "$PJ/journald.out" | tr '\n' ' ')"
+	fi
+fi
+if [ -n "$pj_why" ]; then
+	for c in "${PJ_CHECKS[@]}"; do skip "$c" "$pj_why"; done
+else
+	HOST_EXECMON=$EXECMON
+	EXECMON=$PJ/execmon
+	# journal-remote: an exec sent to the suite's journald, uploaded from
+	# its files over HTTP on loopback, read back from the collector's
+	pcomm=pjprobe$$
+	pcomm=${pcomm:0:15}
+	cp /usr/bin/true "$TMP/$pcomm"
+	remote=$TMP/remote
+	mkdir -p "$remote"
+	if [ -n "$DRY" ] || [ -x /lib/systemd/systemd-journal-remote ] && [ -x /lib/systemd/systemd-journal-upload ]; then
+		port=
+		[ -n "$DRY" ] || for _ in 1 2 3; do
+			# a free port: the kernel's pick, given back at once
+			port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+			/lib/systemd/systemd-journal-remote --listen-http="127.0.0.1:$port" \
+				--output="$remote/remote.journal" --split-mode=none >>"$TMP/remote.out" 2>&1 &
+			REMOTE_PID=$!
+			for _ in $(seq 100); do
+				python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' \
+					"$port" 2>/dev/null && break
+				kill -0 "$REMOTE_PID" 2>/dev/null || break
+				sleep 0.05
+			done
+			kill -0 "$REMOTE_PID" 2>/dev/null && break
+			REMOTE_PID=
+		done
+		start_tracer "$TMP/pj.out" --journal -c "$pcomm"
+		"$TMP/$pcomm" "" $'a\xffb' "two words" -x
+		pj_wait "$pcomm" 1
+		stop_tracer
+		pj_entries "$pcomm" >"$TMP/local.json"
+		timeout 30 /lib/systemd/systemd-journal-upload --url="http://127.0.0.1:$port" -D "$PJ/log" \
+			--follow=no --save-state="$TMP/upload.state" >"$TMP/upload.out" 2>&1
+		got=
+		for _ in $(seq 100); do
+			journalctl -q --directory="$remote" -t execmon EXECMON_COMM="$pcomm" -o json \
+				--no-pager >"$TMP/remote.json" 2>/dev/null
+			[ -s "$TMP/remote.json" ] && got=1 && break
+			sleep 0.05
+		done
+		stop_remote
+		check "journal-remote: the entry reached the collector" test -n "$got"
+		[ -n "$got" ] || cat "$TMP/upload.out" "$TMP/remote.out" >&2
+		check "journal-remote: the exact argv (empty, not UTF-8) and every native field intact" \
+			python3 - "$TMP/local.json" "$TMP/remote.json" "$TMP/$pcomm" "$pcomm" <<'PY'
+import json, sys
+local = [json.loads(l) for l in open(sys.argv[1])]
+remote = [json.loads(l) for l in open(sys.argv[2])]
+assert len(local) == 1 and len(remote) == 1, (len(local), len(remote))
+l, r = local[0], remote[0]
+def raw(v):
+    return bytes(v) if isinstance(v, list) else v.encode()
+want = [sys.argv[3].encode(), b"", b"a\xffb", b"two words", b"-x"]
+got = [raw(r["EXECMON_ARG%d" % i]) for i in range(int(r["EXECMON_ARGC"]))]
+assert got == want, got
+assert r["EXECMON_COMM"] == sys.argv[4] and r["EXECMON_EXE"] == sys.argv[3], r
+assert r["MESSAGE_ID"] == "09fe182f222545de8b0ab53c97aa0d29" and r["SYSLOG_IDENTIFIER"] == "execmon", r
+ours = [k for k in l if not k.startswith("_")]
+assert len([k for k in ours if k.startswith("EXECMON_")]) > 20, ours
+for k in ours:
+    assert raw(r.get(k, "\0missing")) == raw(l[k]), (k, l[k], r.get(k))
+PY
+	else
+		skip "journal-remote: the entry reached the collector" "systemd-journal-remote is not installed (make deps)"
+		skip "journal-remote: the exact argv (empty, not UTF-8) and every native field intact" \
+			"systemd-journal-remote is not installed (make deps)"
+	fi
+
+	# journald killed while tracing: the next entry finds no one listening
+	start_tracer "$TMP/gone.out" --journal -c "$pcomm"
+	ids=$(bpf_ids "$TRACER_PID")
+	for i in 1 2 3; do "$TMP/$pcomm" before-$i; done
+	pj_wait "$pcomm" 4
+	pj_stop
+	for i in 1 2 3; do "$TMP/$pcomm" after-$i; done
+	tracer_end
+	rc=$?
+	check "journal gone (killed): execmon ends, status 1, nothing on stdout" test $rc -eq 1 -a ! -s "$TMP/gone.out"
+	check "journal gone (killed): said with the socket" grep -qxF \
+		"execmon: the journal went away (/run/systemd/journal/socket: Connection refused)" "$TMP/gone.out.err"
+	check "journal gone (killed): no BPF program or map left" bpf_ids_gone "$ids"
+	# its socket removed while it runs: libsystemd drops entries quietly then
+	[ -n "$DRY" ] || pj_start
+	start_tracer "$TMP/gone.out" --journal -c "$pcomm"
+	"$TMP/$pcomm" before
+	pj_wait "$pcomm" 5
+	rm -f "$PJ/sock/socket"
+	for i in 1 2 3; do "$TMP/$pcomm" after-$i; sleep 0.1; done
+	tracer_end
+	rc=$?
+	check "journal gone (socket removed): execmon ends, status 1, said with the socket" bash -c \
+		"[ $rc -eq 1 ] && [ ! -s '$TMP/gone.out' ] && grep -qxF \
+		'execmon: the journal went away (/run/systemd/journal/socket: No such file or directory)' '$TMP/gone.out.err'"
+	pj_stop
+
+	# journald stopped: its socket's queue fills and the sends wait; nothing
+	# is lost and tracing goes on once it runs again
+	[ -n "$DRY" ] || pj_start
+	start_tracer "$TMP/slow.out" --journal -c "$pcomm"
+	kill -STOP "$PJ_PID"
+	n=$(( $(cat /proc/sys/net/unix/max_dgram_qlen 2>/dev/null || echo 10) + 20 ))
+	for i in $(seq "$n"); do "$TMP/$pcomm" slow-$i; done
+	sleep 1
+	check "journal slow (stopped): execmon waits for it, then goes on" kill -0 "$TRACER_PID"
+	kill -CONT "$PJ_PID"
+	pj_wait "$pcomm" $((n + 6))
+	stop_tracer
+	rc=$?
+	check "journal slow (stopped): every entry once it goes on, status 0" bash -c \
+		"[ $rc -eq 0 ] && [ \$(journalctl -q -D '$PJ/log' -t execmon EXECMON_COMM='$pcomm' --no-pager |
+		grep -c ' slow-') -eq $n ]"
+
+	# sends refused for want of memory (EAGAIN, ENOBUFS), made so by a
+	# sendmsg of the test's own: tried again until taken, not an end
+	cat >"$TMP/refuse.c" <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+/* the first REFUSE_SENDS sends to journald fail with REFUSE_ERRNO */
+ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
+{
+	static ssize_t (*real)(int, const struct msghdr *, int);
+	static int left = -1;
+	const struct sockaddr_un *sa = m->msg_name;
+
+	if (!real)
+		real = (ssize_t (*)(int, const struct msghdr *, int))dlsym(RTLD_NEXT, "sendmsg");
+	if (left < 0)
+		left = atoi(getenv("REFUSE_SENDS") ? getenv("REFUSE_SENDS") : "0");
+	if (sa && sa->sun_family == AF_UNIX && !strcmp(sa->sun_path, "/run/systemd/journal/socket") &&
+	    left > 0) {
+		left--;
+		errno = atoi(getenv("REFUSE_ERRNO"));
+		return -1;
+	}
+	return real(fd, m, flags);
+}
+C
+	# refused NAME NUMBER: an exec traced while the first 7 sends fail with
+	# errno NUMBER: status 0, nothing said, its entry there once
+	refused() {
+		LD_PRELOAD=$TMP/refuse.so REFUSE_SENDS=7 REFUSE_ERRNO=$2 \
+			start_tracer "$TMP/refuse.out" --journal -c "$pcomm" || return 1
+		"$TMP/$pcomm" "refused-$1"
+		for _ in $(seq 100); do pj_entries "$pcomm" | grep -q "refused-$1" && break; sleep 0.05; done
+		stop_tracer || return 1
+		[ ! -s "$TMP/refuse.out.err" ] || { cat "$TMP/refuse.out.err" >&2; return 1; }
+		[ "$(pj_entries "$pcomm" | grep -c "refused-$1")" = 1 ]
+	}
+	if [ -n "$DRY" ] || ${CC:-cc} -shared -fPIC -o "$TMP/refuse.so" "$TMP/refuse.c" -ldl 2>"$TMP/cc.err"; then
+		check "journal refusing sends (EAGAIN): sent again, status 0, one entry" refused EAGAIN 11
+		check "journal refusing sends (ENOBUFS): sent again, status 0, one entry" refused ENOBUFS 105
+	else
+		skip "journal refusing sends (EAGAIN): sent again, status 0, one entry" "no C compiler: $(head -n 1 "$TMP/cc.err")"
+		skip "journal refusing sends (ENOBUFS): sent again, status 0, one entry" "no C compiler: $(head -n 1 "$TMP/cc.err")"
+	fi
+
+	# a large entry: a path of 4000 bytes and 16300 bytes of argv, within
+	# what execmon captures, is one entry with every byte
+	big=$TMP/big
+	for _ in $(seq 19); do big=$big/$(printf 'd%.0s' $(seq 199)); done
+	bcomm=$(printf 'pjbig%03d' $(($$ % 1000)))
+	big=${big}/$(printf 'e%.0s' $(seq $((4000 - ${#big} - 2 - ${#bcomm}))))
+	mkdir -p "$big"
+	cp /usr/bin/true "$big/$bcomm"
+	# big_exec: the exec of 4000 bytes of path and 16300 of argv
+	big_exec() {
+		python3 - "$big/$bcomm" "$TMP/big.want" <<'PY'
+import json, os, sys
+path = sys.argv[1]
+assert len(path) == 4000, len(path)
+argv = [b"bigprobe", b"", b"x\xff\xfey"] + [(b"%04d" % i) * 250 for i in range(15)]
+argv.append(b"z" * (16300 - sum(len(a) + 1 for a in argv) - 1))
+assert sum(len(a) + 1 for a in argv) == 16300
+json.dump({"exe": path, "args": [list(a) for a in argv]}, open(sys.argv[2], "w"))
+pid = os.fork()
+if pid == 0:
+    os.execv(path.encode(), argv)
+os.waitpid(pid, 0)
+PY
+	}
+	# big_whole N: the journal holds N entries of it, each whole
+	big_whole() {
+		python3 - "$TMP/big.want" "$PJ/log" "$bcomm" "$1" <<'PY'
+import json, subprocess, sys
+want = json.load(open(sys.argv[1]))
+out = subprocess.run(["journalctl", "-q", "-D", sys.argv[2], "-t", "execmon", "EXECMON_COMM=" + sys.argv[3],
+                      "-o", "json", "--no-pager", "--all"], capture_output=True).stdout
+entries = [json.loads(l) for l in out.splitlines()]
+assert len(entries) == int(sys.argv[4]), len(entries)
+def raw(v):
+    return bytes(v) if isinstance(v, list) else v.encode()
+for e in entries:
+    args = [list(raw(e["EXECMON_ARG%d" % i])) for i in range(int(e["EXECMON_ARGC"]))]
+    assert args == want["args"], [len(a) for a in args]
+    assert raw(e["EXECMON_EXE"]) == want["exe"].encode(), len(raw(e["EXECMON_EXE"]))
+    assert e["EXECMON_EXE_TRUNCATED"] == "0" and e["EXECMON_ARGS_TRUNCATED"] == "0", e
+    assert len(raw(e["MESSAGE"])) > 4000 + 16300, len(raw(e["MESSAGE"]))
+PY
+	}
+	start_tracer "$TMP/big.out" --journal -c "$bcomm"
+	big_exec
+	pj_wait "$bcomm" 1
+	stop_tracer
+	check "a large entry (4000-byte path, 16300-byte argv): sent whole" big_whole 1
+	# too large for a datagram (EMSGSIZE, here made so): libsystemd sends
+	# it in a memory file, whole all the same
+	if [ -n "$DRY" ] || [ -f "$TMP/refuse.so" ]; then
+		LD_PRELOAD=$TMP/refuse.so REFUSE_SENDS=1 REFUSE_ERRNO=90 \
+			start_tracer "$TMP/big.out" --journal -c "$bcomm"
+		big_exec
+		pj_wait "$bcomm" 2
+		stop_tracer
+		check "a large entry in a memory file (datagram refused, EMSGSIZE): sent whole" big_whole 2
+	else
+		skip "a large entry in a memory file (datagram refused, EMSGSIZE): sent whole" "no C compiler"
+	fi
+
+	# The installed unit's command line, run as systemd would run it
+	# (without systemd as PID 1): its options from an EnvironmentFile, the
+	# unit's bounding set and no new privileges; SIGTERM is how it stops.
+	ucomm=pjunit$$
+	ucomm=${ucomm:0:15}
+	cp /usr/bin/true "$TMP/$ucomm"
+	inst=$TMP/inst
+	unit=$inst/usr/local/lib/systemd/system/execmon.service
+	if [ -n "$DRY" ] || make -s -C "$TOP" install BUILD="$BUILD" DESTDIR="$inst" PREFIX=/usr/local >"$TMP/inst.out" 2>&1; then
+		echo "EXECMON_OPTS=\"--comm=$ucomm\"" >"$TMP/unit.env"
+		# ExecStart's words, $EXECMON_OPTS split into words as systemd
+		# does, the binary the one installed under DESTDIR
+		read -r -a cmd <<<"$(sed -n 's/^ExecStart=//p' "$unit" 2>/dev/null)"
+		. "$TMP/unit.env"
+		words=()
+		for w in "${cmd[@]}"; do
+			if [ "$w" = '$EXECMON_OPTS' ]; then
+				read -r -a opts <<<"$EXECMON_OPTS"
+				words+=("${opts[@]}")
+			else
+				words+=("$w")
+			fi
+		done
+		caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$unit" 2>/dev/null | tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+		printf '#!/bin/sh\nexec "%s" setpriv --bounding-set=-all,%s --no-new-privs "%s" "$@"\n' \
+			"$PJ/run" "$caps" "$inst${words[0]}" >"$TMP/unit-execmon"
+		chmod 755 "$TMP/unit-execmon"
+		[ -n "$DRY" ] || pj_start
+		EXECMON=$TMP/unit-execmon start_tracer "$TMP/unit.out" "${words[@]:1}"
+		ids=$(bpf_ids "$TRACER_PID")
+		"$TMP/$ucomm" unit-run
+		check "the installed unit's ExecStart: its entries in the journal" pj_wait "$ucomm" 1
+		kill -TERM "$TRACER_PID"
+		wait "$TRACER_PID"
+		rc=$?
+		TRACER_PID=
+		check "the installed unit's ExecStart: SIGTERM, status 0, nothing on stdout" test $rc -eq 0 -a ! -s "$TMP/unit.out"
+		held_and_gone() { grep -q prog <<<"$1" && bpf_ids_gone "$1"; }
+		check "the installed unit's ExecStart: no BPF program or map left" held_and_gone "$ids"
+	else
+		for c in "${PJ_CHECKS[@]: -3}"; do fail "$c" "make install: $(tail -n 3 "$TMP/inst.out" | tr '\n' ' ')"; done
+	fi
+	pj_stop
+	EXECMON=$HOST_EXECMON
+fi

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 /* no CODE_FILE= and CODE_LINE= of execmon's own in every entry */
 #define SD_JOURNAL_SUPPRESS_LOCATION
@@ -142,6 +144,49 @@ static void put_ctx(struct fields *f, const struct exec_record *rec)
 	put_u64(f, "EXECMON_PIDNS", c->pidns);
 }
 
+/* sd_journal_sendv drops an entry silently, and keeps errno as it was,
+ * when the socket is missing (ENOENT): its absence is looked for after a
+ * send, at most every 100 ms, as a look costs more than the send. */
+static int socket_gone(void)
+{
+	static struct timespec last;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	if ((now.tv_sec - last.tv_sec) * 1000000000LL + now.tv_nsec - last.tv_nsec < 100000000LL)
+		return 0;
+	last = now;
+	return access(JOURNAL_SOCKET, F_OK) && errno == ENOENT ? -ENOENT : 0;
+}
+
+/* A journald that is slow (its socket's queue full) blocks the send or,
+ * where the kernel is short of memory, fails it with EAGAIN or ENOBUFS:
+ * the entry is sent again, after a pause that grows to a quarter of a
+ * second, for as long as it takes, as a stalled reader holds --output. */
+static int send_again(struct fields *f)
+{
+	unsigned int pause_ms = 1, waited_ms = 0;
+	bool said = false;
+	int err;
+
+	for (;;) {
+		err = sd_journal_sendv(f->iov, f->n);
+		if (!err)
+			return socket_gone();
+		if (err != -EAGAIN && err != -ENOBUFS && err != -EINTR)
+			return err;
+		if (!said && waited_ms >= 5000) {
+			fprintf(stderr, "execmon: the journal at %s takes no entry (%s): still trying\n",
+				JOURNAL_SOCKET, strerror(-err));
+			said = true;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = pause_ms * 1000000L }, NULL);
+		waited_ms += pause_ms;
+		if (pause_ms < 256)
+			pause_ms *= 2;
+	}
+}
+
 static int send_fields(struct fields *f)
 {
 	int err;
@@ -154,10 +199,15 @@ static int send_fields(struct fields *f)
 	}
 	for (size_t i = 0; i < f->n; i++)
 		f->iov[i] = (struct iovec){ f->b.p + f->part[i].off, f->part[i].len };
-	err = sd_journal_sendv(f->iov, f->n);
+	err = send_again(f);
 	f->n = 0;
 	f->b.len = 0;
 	return err;
+}
+
+bool journal_gone(int err)
+{
+	return err == ECONNREFUSED || err == ENOENT;
 }
 
 int journal_check(void)

@@ -6,6 +6,7 @@
 #define EXECMON_JOURNAL_H
 
 #include <linux/types.h>
+#include <stdbool.h>
 #include "output.h"
 
 /* The socket journald listens on, as libsystemd sends to it. */
@@ -14,7 +15,12 @@
 /* 0 when journald can be reached, else a negative errno. */
 int journal_check(void);
 
-/* One exec, MESSAGE= being o's table line. 0 or a negative errno. */
+/* True for the errors (positive) that say journald is gone: nothing
+ * listens on its socket, or the socket is no more. */
+bool journal_gone(int err);
+
+/* One exec, MESSAGE= being o's table line. 0 or a negative errno: an
+ * entry that journald is too slow to take is sent again until it is. */
 int journal_exec(struct output *o, const struct exec_record *rec);
 
 /* A loss (cpu < 0: not known) seen at real_ns, with a MESSAGE_ID of its own. */

@@ -220,6 +220,8 @@ static void say_write_error(int err, const char *then)
 {
 	if (options.output)
 		p_err("can't write to '%s': %s%s", options.output, strerror(err), then);
+	else if (options.journal && journal_gone(err))
+		p_err("the journal went away (%s: %s)%s", JOURNAL_SOCKET, strerror(err), then);
 	else if (options.journal)
 		p_err("can't send to the journal (%s): %s%s", JOURNAL_SOCKET, strerror(err), then);
 	else
