@@ -75,6 +75,35 @@ static __always_inline struct counters *cpu_counters(void)
 	return &counters[bpf_get_smp_processor_id() & (COUNTER_SLOTS - 1)];
 }
 
+/*
+ * The bench build (make EXECMON_STAGES=1) times on_exec stage by stage:
+ * each STAGE(s) adds the time since the last mark to stage s of this
+ * CPU's slot, which bench/run reads from .bss. ST_EMPTY times nothing but
+ * the mark itself, which is what each stage's figure carries too. In the
+ * normal build the marks are nothing at all.
+ */
+#ifdef EXECMON_STAGES
+enum { ST_EMPTY, ST_HEADER, ST_FILTERED, ST_EXE, ST_ARGV, ST_SCRIPT, ST_CWD, ST_OUTPUT, ST_COUNT };
+
+/* Per slot: the ns of each stage, then how often it ran; plain types, so
+ * that the skeleton needs no declaration of them. */
+__u64 stage_slots[COUNTER_SLOTS][2 * ST_COUNT] __attribute__((aligned(64))) = {};
+
+#define STAGE_START()								\
+	__u64 *stage_ = stage_slots[bpf_get_smp_processor_id() & (COUNTER_SLOTS - 1)]; \
+	__u64 stage_t_ = bpf_ktime_get_ns()
+#define STAGE(s) do {								\
+	__u64 now_ = bpf_ktime_get_ns();					\
+										\
+	stage_[s] += now_ - stage_t_;						\
+	stage_[ST_COUNT + s]++;							\
+	stage_t_ = now_;							\
+} while (0)
+#else
+#define STAGE_START()
+#define STAGE(s)
+#endif
+
 /* The per-CPU heap, because the BPF stack is 512 bytes: one slot holds the
  * event as it is serialized, the other is scratch room where a path is
  * assembled backwards, leaf to root. Each is only as large as it needs to
@@ -480,7 +509,9 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	char comm[COMM_LEN];
 	__u8 kind = EV_KIND_EXEC;
 	__u32 flags = 0;
+	STAGE_START();
 
+	STAGE(ST_EMPTY);
 	__sync_fetch_and_add(&cnt->seen, 1);
 	if (sys_execve_nr >= 0) {
 		/* this exec succeeded: sys_exit has nothing to report */
@@ -494,6 +525,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		self_check_hits = 1;
 	} else if (filtered_out(pid, ppid, (__u32)uid_gid, comm, true)) {
 		__sync_fetch_and_add(&cnt->filtered, 1);
+		STAGE(ST_FILTERED);
 		return 0;
 	}
 
@@ -504,6 +536,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		return 0;
 	fill_header(ev, kind, pid, ppid, uid_gid, task->nsproxy->mnt_ns->ns.inum, comm);
 	ev->old_pid = old_pid;
+	STAGE(ST_HEADER);
 
 	struct vfsmount *exe_mnt = bprm->file->f_path.mnt;
 	struct dentry *exe_dentry = bprm->file->f_path.dentry;
@@ -518,6 +551,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		flags |= EV_EXE_FAULT;
 	ev->exe_len = exe_len;
 	ev->exe_full_len = full;
+	STAGE(ST_EXE);
 
 	__u64 arg_start = task->mm->arg_start;
 	__u64 arg_end = task->mm->arg_end;
@@ -537,6 +571,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	 * (A saturating compare here would also break 5.10 and 6.1; see the
 	 * top of the file.) */
 	ev->argv_full_len = argv_full;
+	STAGE(ST_ARGV);
 
 	__u64 off = exe_len + argv_len;
 
@@ -551,6 +586,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		off += ev->script_len;
 		flags |= EV_SCRIPT;
 	}
+	STAGE(ST_SCRIPT);
 	if (want_cwd) {
 		struct vfsmount *mnt = task->fs->pwd.mnt;
 		struct dentry *dentry = task->fs->pwd.dentry;
@@ -559,10 +595,12 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		if (unlinked(dentry->d_hash.pprev, dentry->d_parent, dentry))
 			flags |= EV_CWD_DELETED;
 	}
+	STAGE(ST_CWD);
 	ev->flags = flags;
 	/* (cwd_len is 0 without want_cwd: added here rather than above, it
 	 * takes the 6.12 verifier fewer steps) */
 	emit(ctx, cnt, ev, off + ev->cwd_len, xchg);
+	STAGE(ST_OUTPUT);
 	return 0;
 }
 
