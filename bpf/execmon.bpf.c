@@ -60,6 +60,8 @@ const volatile long sys_execve_nr = -1;		/* the architecture's numbers */
 const volatile long sys_execveat_nr = -1;
 const volatile long sys_execve_nr32 = -1;	/* and its 32-bit ABI's (x86: ia32) */
 const volatile long sys_execveat_nr32 = -1;
+/* Each CPU has a counter slot of its own: no more CPUs than COUNTER_SLOTS. */
+const volatile bool slot_per_cpu = false;
 
 /* Written by userspace while running: the pid of execmon's start-up marker,
  * which is sent whatever the filters say. */
@@ -73,6 +75,22 @@ _Static_assert(__alignof__(counters) == 64, "counter slots share cache lines");
 static __always_inline struct counters *cpu_counters(void)
 {
 	return &counters[bpf_get_smp_processor_id() & (COUNTER_SLOTS - 1)];
+}
+
+/*
+ * Adds one to a counter of this CPU's slot. Every program here runs on a
+ * tracepoint, in process context with preemption off (the system call
+ * tracepoints that may fault still disable it around BPF programs), so no
+ * two of them interleave on one CPU: where the slot is this CPU's alone, a
+ * plain add is enough. CPUs past COUNTER_SLOTS share slots: there it must
+ * be atomic.
+ */
+static __always_inline void count(__u64 *counter)
+{
+	if (slot_per_cpu)
+		*counter += 1;
+	else
+		__sync_fetch_and_add(counter, 1);
 }
 
 /*
@@ -467,9 +485,9 @@ static __always_inline void emit(void *ctx, struct counters *cnt, struct event *
 
 	clamp(size, EVENT_MAX);
 	if (bpf_perf_event_output(ctx, &execmon_events, BPF_F_CURRENT_CPU, ev, size))
-		__sync_fetch_and_add(&cnt->emit_failed, 1);
+		count(&cnt->emit_failed);
 	else
-		__sync_fetch_and_add(&cnt->emitted, 1);
+		count(&cnt->emitted);
 	if (xchg) {
 		/* The exchange is a full barrier: either the reader, which sets
 		 * the flag and then looks at the rings, sees this record, or this
@@ -512,22 +530,26 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	STAGE_START();
 
 	STAGE(ST_EMPTY);
-	__sync_fetch_and_add(&cnt->seen, 1);
-	if (sys_execve_nr >= 0) {
-		/* this exec succeeded: sys_exit has nothing to report */
+	count(&cnt->seen);
+	if (sys_execve_nr >= 0 && old_pid != pid) {
+		/* This exec succeeded, so sys_exit has nothing to report; it
+		 * drops the call it noted itself, as the call returns 0, but
+		 * under the caller's thread id, which a thread other than the
+		 * leader gives up as it takes the leader's: that one goes here. */
 		__u32 tid = old_pid;
 
 		bpf_map_delete_elem(&execmon_calls, &tid);
 	}
-	__builtin_memcpy(comm, task->comm, COMM_LEN);
 	if (pid == self_check_pid) {
 		kind = EV_KIND_SELF_CHECK;
 		self_check_hits = 1;
-	} else if (filtered_out(pid, ppid, (__u32)uid_gid, comm, true)) {
-		__sync_fetch_and_add(&cnt->filtered, 1);
+	} else if (filtered_out(pid, ppid, (__u32)uid_gid, task->comm, true)) {
+		count(&cnt->filtered);
 		STAGE(ST_FILTERED);
 		return 0;
 	}
+	/* (copied only now: most filters need no comm) */
+	__builtin_memcpy(comm, task->comm, COMM_LEN);
 
 	struct event *ev = event_slot();
 	struct path_buf *buf = path_scratch();
@@ -844,10 +866,10 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 	__u32 ppid = BPF_CORE_READ(task, real_parent, tgid);
 	char comm[COMM_LEN];
 
-	__sync_fetch_and_add(&cnt->seen, 1);
+	count(&cnt->seen);
 	bpf_get_current_comm(comm, sizeof(comm));
 	if (filtered_out(pid, ppid, (__u32)uid_gid, comm, false)) {
-		__sync_fetch_and_add(&cnt->filtered, 1);
+		count(&cnt->filtered);
 		return 0;
 	}
 
@@ -899,7 +921,7 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 	}
 	clamp(exe_len, EXE_MAX);
 	if (filter_comm_on && !failed_comm_matches(exe_len)) {
-		__sync_fetch_and_add(&cnt->filtered, 1);
+		count(&cnt->filtered);
 		return 0;
 	}
 	ev->exe_len = exe_len;
