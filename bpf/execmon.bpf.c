@@ -845,8 +845,17 @@ __noinline int failed_comm_matches(__u32 len)
 	return name_is_comm(base, len);
 }
 
-static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
+static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret, bool xchg)
 {
+#if defined(__TARGET_ARCH_x86)
+	/* This runs at the end of every system call: tell the few that are an
+	 * exec by their number, a plain load, before the lookup. */
+	long id = regs->orig_ax;
+
+	if (id != sys_execve_nr && id != sys_execveat_nr &&
+	    id != sys_execve_nr32 && id != sys_execveat_nr32)
+		return 0;
+#endif
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid, pid = pid_tgid >> 32;
 	struct exec_call *callp = bpf_map_lookup_elem(&execmon_calls, &tid);
@@ -971,11 +980,11 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(execmon_sys_exit, struct pt_regs *regs, long ret)
 {
-	return on_sys_exit(ctx, ret, true);
+	return on_sys_exit(ctx, regs, ret, true);
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(execmon_sys_exit_nx, struct pt_regs *regs, long ret)
 {
-	return on_sys_exit(ctx, ret, false);
+	return on_sys_exit(ctx, regs, ret, false);
 }
