@@ -78,16 +78,18 @@ static __always_inline struct counters *cpu_counters(void)
 }
 
 /*
- * Adds one to a counter of this CPU's slot. Every program here runs on a
- * tracepoint, in process context with preemption off (the system call
- * tracepoints that may fault still disable it around BPF programs), so no
- * two of them interleave on one CPU: where the slot is this CPU's alone, a
- * plain add is enough. CPUs past COUNTER_SLOTS share slots: there it must
- * be atomic.
+ * Adds one to a counter of this CPU's slot. sched_process_exec's programs
+ * run in process context with preemption off, and none of execmon's runs
+ * in interrupt context, so nothing interleaves with them on one CPU: where
+ * the slot is this CPU's alone, a plain add is enough (plain). CPUs past
+ * COUNTER_SLOTS share slots, where it must be atomic; so must sys_exit's,
+ * on the system call tracepoints that may fault, which keep preemption
+ * off around BPF programs today but need not always: a single atomic
+ * instruction cannot be cut in two by the exec program's plain add.
  */
-static __always_inline void count(__u64 *counter)
+static __always_inline void count(__u64 *counter, bool plain)
 {
-	if (slot_per_cpu)
+	if (plain && slot_per_cpu)
 		*counter += 1;
 	else
 		__sync_fetch_and_add(counter, 1);
@@ -479,15 +481,15 @@ static __always_inline void fill_header(struct event *ev, __u8 kind, __u32 pid, 
  * ends) and, when the reader sleeps, rings its bell; xchg says whether the
  * kernel has BPF atomic exchange (5.12 and later). */
 static __always_inline void emit(void *ctx, struct counters *cnt, struct event *ev, __u64 end,
-				 bool xchg)
+				 bool xchg, bool plain)
 {
 	__u64 size = sizeof(*ev) + end;
 
 	clamp(size, EVENT_MAX);
 	if (bpf_perf_event_output(ctx, &execmon_events, BPF_F_CURRENT_CPU, ev, size))
-		count(&cnt->emit_failed);
+		count(&cnt->emit_failed, plain);
 	else
-		count(&cnt->emitted);
+		count(&cnt->emitted, plain);
 	if (xchg) {
 		/* The exchange is a full barrier: either the reader, which sets
 		 * the flag and then looks at the rings, sees this record, or this
@@ -530,7 +532,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	STAGE_START();
 
 	STAGE(ST_EMPTY);
-	count(&cnt->seen);
+	count(&cnt->seen, true);
 	if (sys_execve_nr >= 0 && old_pid != pid) {
 		/* This exec succeeded, so sys_exit has nothing to report; it
 		 * drops the call it noted itself, as the call returns 0, but
@@ -544,7 +546,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		kind = EV_KIND_SELF_CHECK;
 		self_check_hits = 1;
 	} else if (filtered_out(pid, ppid, (__u32)uid_gid, task->comm, true)) {
-		count(&cnt->filtered);
+		count(&cnt->filtered, true);
 		STAGE(ST_FILTERED);
 		return 0;
 	}
@@ -621,7 +623,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	ev->flags = flags;
 	/* (cwd_len is 0 without want_cwd: added here rather than above, it
 	 * takes the 6.12 verifier fewer steps) */
-	emit(ctx, cnt, ev, off + ev->cwd_len, xchg);
+	emit(ctx, cnt, ev, off + ev->cwd_len, xchg, true);
 	STAGE(ST_OUTPUT);
 	return 0;
 }
@@ -875,10 +877,10 @@ static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret
 	__u32 ppid = BPF_CORE_READ(task, real_parent, tgid);
 	char comm[COMM_LEN];
 
-	count(&cnt->seen);
+	count(&cnt->seen, false);
 	bpf_get_current_comm(comm, sizeof(comm));
 	if (filtered_out(pid, ppid, (__u32)uid_gid, comm, false)) {
-		count(&cnt->filtered);
+		count(&cnt->filtered, false);
 		return 0;
 	}
 
@@ -930,7 +932,7 @@ static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret
 	}
 	clamp(exe_len, EXE_MAX);
 	if (filter_comm_on && !failed_comm_matches(exe_len)) {
-		count(&cnt->filtered);
+		count(&cnt->filtered, false);
 		return 0;
 	}
 	ev->exe_len = exe_len;
@@ -973,7 +975,7 @@ static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret
 			flags |= EV_CWD_DELETED;
 	}
 	ev->flags = flags;
-	emit(ctx, cnt, ev, off, xchg);
+	emit(ctx, cnt, ev, off, xchg, false);
 	return 0;
 }
 
