@@ -39,6 +39,12 @@ WARNINGS   += -Werror
 BPF_CFLAGS += -Werror
 endif
 
+# make EXECMON_STAGES=1 (with a BUILD of its own): the BPF program times
+# its stages for bench/run; the normal build's object is the same without.
+ifeq ($(EXECMON_STAGES),1)
+BPF_CFLAGS += -DEXECMON_STAGES
+endif
+
 # The tracer proper, and what the unit tests link against (everything but main).
 TRACER_SRCS := $(wildcard tracer/*.c)
 LIB_SRCS    := $(filter-out tracer/main.c,$(TRACER_SRCS))
@@ -164,9 +170,11 @@ $(BUILD)/progs: tests/kernels/progs.c | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) $(LDFLAGS) $< -lbpf -o $@
 
+# The benchmark runs the stage-timing build from $(BUILD)/stages as well.
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/fmtbench $(BUILD)/progs
-	$(Q)BUILD=$(BUILD) bench/run $(BENCH_ARGS)
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/stages EXECMON_STAGES=1 all
+	$(Q)BUILD=$(BUILD) STAGES_BUILD=$(BUILD)/stages bench/run $(BENCH_ARGS)
 
 # libFuzzer over the decoder and both formatters, from the seed corpus in
 # tests/fuzz/corpus; new inputs it finds go to $(BUILD)/fuzz-corpus.

@@ -28,6 +28,7 @@
 #define PAD_ARG_MAX	63	/* bytes of one padding argument */
 #define LONG_PATH_LEN	3000	/* aimed-at length of the -l path */
 #define LONG_DIR_LEN	200	/* one directory name in that path */
+#define DEPTH_MAX	1000	/* -d: components, with one-byte directory names */
 
 struct worker_count {
 	long ok;
@@ -48,7 +49,7 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: storm [-w WORKERS] [-n EXECS] [-a BYTES] [-r] [-u] [-l] [-e PATH] [-m WORD]\n"
+"Usage: storm [-w WORKERS] [-n EXECS] [-a BYTES] [-r] [-u] [-l | -d DEPTH] [-e PATH] [-m WORD]\n"
 "Runs PATH (default /bin/true) EXECS times in all from WORKERS processes, each\n"
 "spawning it and waiting for it, and prints the exec rate on one line:\n"
 "  execs=N seconds=S rate=R workers=W argv_bytes=B exe_bytes=E\n"
@@ -64,10 +65,12 @@ static void usage(FILE *f)
 "              every exec exactly once\n"
 "  -l          run a copy of PATH at the bottom of a ~%d-byte directory chain\n"
 "              made in $TMPDIR (or /tmp) and removed at exit\n"
+"  -d DEPTH    the same through a path of DEPTH components, 3 to %d (the\n"
+"              first two are $TMPDIR's and the chain's top, the last the file)\n"
 "  -e PATH     the program to run (default /bin/true)\n"
 "  -m WORD     its first argument (default x): lets a tracer's output be\n"
 "              matched to this run\n",
-		ARGV_BYTES_MAX, LONG_PATH_LEN);
+		ARGV_BYTES_MAX, LONG_PATH_LEN, DEPTH_MAX);
 }
 
 static long number(const char *opt, const char *arg, long min, long max)
@@ -142,7 +145,7 @@ static int copy_file(const char *src, const char *dst)
  * a hard link can't cross filesystems and a symlink would make the exec
  * resolve to the short path.
  */
-static const char *make_long_path(const char *src)
+static const char *make_long_path(const char *src, long depth)
 {
 	const char *tmp = getenv("TMPDIR");
 	const char *base = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
@@ -157,14 +160,31 @@ static const char *make_long_path(const char *src)
 		return NULL;
 	}
 	atexit(remove_long_path);
-	memset(name, 'd', LONG_DIR_LEN);
-	name[LONG_DIR_LEN] = '\0';
+	/* -d: one-byte names, as many as make the depth asked for */
+	size_t dir_len = depth ? 1 : LONG_DIR_LEN;
+	long dirs = 0, have = 0;
+
+	memset(name, 'd', dir_len);
+	name[dir_len] = '\0';
 	strcpy(long_exe, top_dir);
 	len = strlen(long_exe);
-	while (len + 1 + LONG_DIR_LEN + 1 + strlen(base) <= LONG_PATH_LEN) {
+	for (const char *c = long_exe; *c; c++)
+		have += *c == '/';
+	/* the components so far, and the file's */
+	dirs = depth ? depth - have - 1 : 0;
+	if (depth && dirs < 0) {
+		fprintf(stderr, "storm: -d %ld: %s is already %ld components deep\n", depth, top_dir, have);
+		return NULL;
+	}
+	while (depth ? dirs-- > 0 : len + 1 + LONG_DIR_LEN + 1 + strlen(base) <= LONG_PATH_LEN) {
+		if (len + 1 + dir_len + 1 + strlen(base) >= sizeof(long_exe)) {
+			fprintf(stderr, "storm: -d %ld: the path under %s would be longer than %d bytes\n",
+				depth, top_dir, PATH_MAX - 1);
+			return NULL;
+		}
 		long_exe[len++] = '/';
 		strcpy(long_exe + len, name);
-		len += LONG_DIR_LEN;
+		len += dir_len;
 		if (mkdir(long_exe, 0700)) {
 			fprintf(stderr, "storm: can't make the directory chain under %s: %s\n",
 				top_dir, strerror(errno));
@@ -288,6 +308,7 @@ int main(int argc, char **argv)
 	const char *exe = "/bin/true", *word = "x";
 	long workers = 2, execs = 20000, argv_want = 0;
 	bool long_path = false;
+	long depth = 0;
 	struct sigaction sa = { .sa_handler = on_signal };	/* no SA_RESTART */
 	struct worker_count *counts;
 	size_t argv_bytes;
@@ -298,7 +319,7 @@ int main(int argc, char **argv)
 	double t0, t1;
 
 	main_pid = getpid();
-	while ((opt = getopt(argc, argv, "w:n:a:rule:m:h")) != -1) {
+	while ((opt = getopt(argc, argv, "w:n:a:rud:le:m:h")) != -1) {
 		switch (opt) {
 		case 'w': workers = number("-w", optarg, 1, 1024); break;
 		case 'n': execs = number("-n", optarg, 1, 1000000000); break;
@@ -306,6 +327,7 @@ int main(int argc, char **argv)
 		case 'r': mixed_sizes = true; break;
 		case 'u': unique = true; break;
 		case 'l': long_path = true; break;
+		case 'd': depth = number("-d", optarg, 3, DEPTH_MAX); long_path = true; break;
 		case 'e': exe = optarg; break;
 		case 'm': word = optarg; break;
 		case 'h': usage(stdout); return 0;
@@ -322,7 +344,7 @@ int main(int argc, char **argv)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (long_path && !(exe = make_long_path(exe)))
+	if (long_path && !(exe = make_long_path(exe, depth)))
 		return 1;
 	child_argv = make_argv(exe, word, argv_want, &argv_bytes);
 	/* the workers' counts, where the parent can read them */

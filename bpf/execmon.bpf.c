@@ -62,6 +62,8 @@ const volatile long sys_execve_nr = -1;		/* the architecture's numbers */
 const volatile long sys_execveat_nr = -1;
 const volatile long sys_execve_nr32 = -1;	/* and its 32-bit ABI's (x86: ia32) */
 const volatile long sys_execveat_nr32 = -1;
+/* Each CPU has a counter slot of its own: no more CPUs than COUNTER_SLOTS. */
+const volatile bool slot_per_cpu = false;
 
 /* Written by userspace while running: the pid of execmon's start-up marker,
  * which is sent whatever the filters say. */
@@ -76,6 +78,54 @@ static __always_inline struct counters *cpu_counters(void)
 {
 	return &counters[bpf_get_smp_processor_id() & (COUNTER_SLOTS - 1)];
 }
+
+/*
+ * Adds one to a counter of this CPU's slot. sched_process_exec's programs
+ * run in process context with preemption off, and none of execmon's runs
+ * in interrupt context, so nothing interleaves with them on one CPU: where
+ * the slot is this CPU's alone, a plain add is enough (plain). CPUs past
+ * COUNTER_SLOTS share slots, where it must be atomic; so must sys_exit's,
+ * on the system call tracepoints that may fault, which keep preemption
+ * off around BPF programs today but need not always: a single atomic
+ * instruction cannot be cut in two by the exec program's plain add.
+ */
+static __always_inline void count(__u64 *counter, bool plain)
+{
+	if (plain && slot_per_cpu)
+		*counter += 1;
+	else
+		__sync_fetch_and_add(counter, 1);
+}
+
+/*
+ * The bench build (make EXECMON_STAGES=1) times on_exec stage by stage:
+ * each STAGE(s) adds the time since the last mark to stage s of this
+ * CPU's slot, which bench/run reads from .bss. ST_EMPTY times nothing but
+ * the mark itself, which is what each stage's figure carries too. In the
+ * normal build the marks are nothing at all.
+ */
+#ifdef EXECMON_STAGES
+enum { ST_EMPTY, ST_HEADER, ST_FILTERED, ST_EXE, ST_ARGV, ST_SCRIPT, ST_CWD, ST_ENV, ST_CTX,
+       ST_OUTPUT, ST_COUNT };
+
+/* Per slot: the ns of each stage, then how often it ran; plain types, so
+ * that the skeleton needs no declaration of them. */
+__u64 stage_slots[COUNTER_SLOTS][2 * ST_COUNT] __attribute__((aligned(64))) = {};
+
+#define STAGE_START()								\
+	__u64 *stage_ = stage_slots[bpf_get_smp_processor_id() & (COUNTER_SLOTS - 1)]; \
+	__u64 stage_t_ = bpf_ktime_get_ns()
+#define STAGE(s) do {								\
+	__u64 now_ = bpf_ktime_get_ns();					\
+										\
+	stage_[s] += now_ - stage_t_;						\
+	stage_[ST_COUNT + s]++;							\
+	stage_t_ = now_;							\
+} while (0)
+#else
+#define STAGE_START()
+#define STAGE(s)
+#endif
 
 /* The per-CPU heap, because the BPF stack is 512 bytes: one slot holds the
  * event as it is serialized, the other is scratch room where a path is
@@ -436,15 +486,15 @@ static __always_inline void fill_header(struct event *ev, __u8 kind, __u32 pid, 
  * ends) and, when the reader sleeps, rings its bell; xchg says whether the
  * kernel has BPF atomic exchange (5.12 and later). */
 static __always_inline void emit(void *ctx, struct counters *cnt, struct event *ev, __u64 end,
-				 bool xchg)
+				 bool xchg, bool plain)
 {
 	__u64 size = sizeof(*ev) + end;
 
 	clamp(size, EVENT_MAX);
 	if (bpf_perf_event_output(ctx, &execmon_events, BPF_F_CURRENT_CPU, ev, size))
-		__sync_fetch_and_add(&cnt->emit_failed, 1);
+		count(&cnt->emit_failed, plain);
 	else
-		__sync_fetch_and_add(&cnt->emitted, 1);
+		count(&cnt->emitted, plain);
 	if (xchg) {
 		/* The exchange is a full barrier: either the reader, which sets
 		 * the flag and then looks at the rings, sees this record, or this
@@ -620,22 +670,29 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	char comm[COMM_LEN];
 	__u8 kind = EV_KIND_EXEC;
 	__u32 flags = 0;
+	STAGE_START();
 
-	__sync_fetch_and_add(&cnt->seen, 1);
-	if (sys_execve_nr >= 0) {
-		/* this exec succeeded: sys_exit has nothing to report */
+	STAGE(ST_EMPTY);
+	count(&cnt->seen, true);
+	if (sys_execve_nr >= 0 && old_pid != pid) {
+		/* This exec succeeded, so sys_exit has nothing to report; it
+		 * drops the call it noted itself, as the call returns 0, but
+		 * under the caller's thread id, which a thread other than the
+		 * leader gives up as it takes the leader's: that one goes here. */
 		__u32 tid = old_pid;
 
 		bpf_map_delete_elem(&execmon_calls, &tid);
 	}
-	__builtin_memcpy(comm, task->comm, COMM_LEN);
 	if (pid == self_check_pid) {
 		kind = EV_KIND_SELF_CHECK;
 		self_check_hits = 1;
-	} else if (filtered_out(pid, ppid, (__u32)uid_gid, comm, true)) {
-		__sync_fetch_and_add(&cnt->filtered, 1);
+	} else if (filtered_out(pid, ppid, (__u32)uid_gid, task->comm, true)) {
+		count(&cnt->filtered, true);
+		STAGE(ST_FILTERED);
 		return 0;
 	}
+	/* (copied only now: most filters need no comm) */
+	__builtin_memcpy(comm, task->comm, COMM_LEN);
 
 	struct event *ev = event_slot();
 	struct path_buf *buf = path_scratch();
@@ -644,6 +701,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		return 0;
 	fill_header(ev, kind, pid, ppid, uid_gid, task->nsproxy->mnt_ns->ns.inum, comm);
 	ev->old_pid = old_pid;
+	STAGE(ST_HEADER);
 
 	struct vfsmount *exe_mnt = bprm->file->f_path.mnt;
 	struct dentry *exe_dentry = bprm->file->f_path.dentry;
@@ -659,6 +717,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		flags |= EV_EXE_FAULT;
 	ev->exe_len = exe_len;
 	ev->exe_full_len = full;
+	STAGE(ST_EXE);
 
 	__u64 arg_start = task->mm->arg_start;
 	__u64 arg_end = task->mm->arg_end;
@@ -678,6 +737,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	 * (A saturating compare here would also break 5.10 and 6.1; see the
 	 * top of the file.) */
 	ev->argv_full_len = argv_full;
+	STAGE(ST_ARGV);
 
 	__u64 off = exe_len + argv_len;
 
@@ -692,6 +752,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		off += ev->script_len;
 		flags |= EV_SCRIPT;
 	}
+	STAGE(ST_SCRIPT);
 	if (want_cwd) {
 		struct vfsmount *mnt = task->fs->pwd.mnt;
 		struct dentry *dentry = task->fs->pwd.dentry;
@@ -700,14 +761,19 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		if (unlinked(dentry->d_hash.pprev, dentry->d_parent, dentry))
 			flags |= EV_CWD_DELETED;
 	}
+	STAGE(ST_CWD);
 	__u64 env_len = want_env ? put_env(ev, task->mm, off + ev->cwd_len, &flags) : 0;
+
+	STAGE(ST_ENV);
 	__u64 ctx_len = want_ctx ? put_exec_ctx(ev, off + ev->cwd_len + env_len, tp_arg(ctx, 0),
 						tp_arg(ctx, 2), &flags) : 0;
 
+	STAGE(ST_CTX);
 	ev->flags = flags;
 	/* (cwd_len is 0 without want_cwd: added here rather than above, it
 	 * takes the 6.12 verifier fewer steps) */
-	emit(ctx, cnt, ev, off + ev->cwd_len + env_len + ctx_len, xchg);
+	emit(ctx, cnt, ev, off + ev->cwd_len + env_len + ctx_len, xchg, true);
+	STAGE(ST_OUTPUT);
 	return 0;
 }
 
@@ -932,8 +998,17 @@ __noinline int failed_comm_matches(__u32 len)
 	return name_is_comm(base, len);
 }
 
-static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
+static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret, bool xchg)
 {
+#if defined(__TARGET_ARCH_x86)
+	/* This runs at the end of every system call: tell the few that are an
+	 * exec by their number, a plain load, before the lookup. */
+	long id = regs->orig_ax;
+
+	if (id != sys_execve_nr && id != sys_execveat_nr &&
+	    id != sys_execve_nr32 && id != sys_execveat_nr32)
+		return 0;
+#endif
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid, pid = pid_tgid >> 32;
 	struct exec_call *callp = bpf_map_lookup_elem(&execmon_calls, &tid);
@@ -958,10 +1033,10 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 	__u32 ppid = BPF_CORE_READ(task, real_parent, tgid);
 	char comm[COMM_LEN];
 
-	__sync_fetch_and_add(&cnt->seen, 1);
+	count(&cnt->seen, false);
 	bpf_get_current_comm(comm, sizeof(comm));
 	if (filtered_out(pid, ppid, (__u32)uid_gid, comm, false)) {
-		__sync_fetch_and_add(&cnt->filtered, 1);
+		count(&cnt->filtered, false);
 		return 0;
 	}
 
@@ -1013,7 +1088,7 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 	}
 	clamp(exe_len, EXE_MAX);
 	if (filter_comm_on && !failed_comm_matches(exe_len)) {
-		__sync_fetch_and_add(&cnt->filtered, 1);
+		count(&cnt->filtered, false);
 		return 0;
 	}
 	ev->exe_len = exe_len;
@@ -1058,18 +1133,18 @@ static __always_inline int on_sys_exit(void *ctx, long ret, bool xchg)
 	if (want_ctx)
 		off += put_exec_ctx(ev, off, task, NULL, &flags);
 	ev->flags = flags;
-	emit(ctx, cnt, ev, off, xchg);
+	emit(ctx, cnt, ev, off, xchg, false);
 	return 0;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(execmon_sys_exit, struct pt_regs *regs, long ret)
 {
-	return on_sys_exit(ctx, ret, true);
+	return on_sys_exit(ctx, regs, ret, true);
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(execmon_sys_exit_nx, struct pt_regs *regs, long ret)
 {
-	return on_sys_exit(ctx, ret, false);
+	return on_sys_exit(ctx, regs, ret, false);
 }

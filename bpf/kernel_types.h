@@ -188,6 +188,7 @@ struct pt_regs {
 	unsigned long si;
 	unsigned long di;
 	unsigned long r8;
+	unsigned long orig_ax;	/* the system call's number */
 };
 #elif defined(__TARGET_ARCH_arm64)
 struct pt_regs;

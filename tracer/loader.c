@@ -74,10 +74,13 @@ static void configure(struct execmon_bpf *skel, const struct options *o, bool wa
 	}
 	skel->rodata->filter_cgroup_on = o->cgroup != NULL;
 	skel->rodata->want_cwd = want_cwd;
+	int ncpus = libbpf_num_possible_cpus();
+
 	skel->rodata->want_ctx = want_ctx;
 	skel->rodata->want_env = o->env;
+	skel->rodata->slot_per_cpu = ncpus > 0 && ncpus <= COUNTER_SLOTS;
 	/* one event slot per CPU that can run the programs */
-	bpf_map__set_max_entries(skel->maps.execmon_heap, libbpf_num_possible_cpus());
+	bpf_map__set_max_entries(skel->maps.execmon_heap, ncpus);
 
 	pick_build(skel->progs.execmon_exec, skel->progs.execmon_exec_nx, true, has_xchg);
 	/* the follow and failure programs, and their maps, only when asked for */

@@ -35,12 +35,16 @@ size_t utf8_decode(const unsigned char *s, size_t n, unsigned int *cp)
 	return len;
 }
 
+/* A table: every byte of every argument is looked up here. */
+static const bool bare[256] = {
+	['a' ... 'z'] = true, ['A' ... 'Z'] = true, ['0' ... '9'] = true,
+	['_'] = true, ['@'] = true, ['%'] = true, ['+'] = true, ['='] = true,
+	[':'] = true, [','] = true, ['.'] = true, ['/'] = true, ['-'] = true,
+};
+
 static bool is_bare(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '@' || c == '%' ||
-	       c == '+' || c == '=' || c == ':' || c == ',' || c == '.' ||
-	       c == '/' || c == '-';
+	return bare[c];
 }
 
 /* Code points a terminal would act on or hide, which must not be printed as

@@ -15,6 +15,7 @@ struct ring {
 	const unsigned char *data;
 	__u64 size;		/* bytes of data, a power of two */
 	__u64 head, tail;
+	__u64 told;		/* the tail the kernel was last told of */
 	int cpu;
 	bool peeked;		/* ts below holds the next sample's time */
 	__u64 ts;
@@ -157,6 +158,7 @@ struct reader *reader_new(int map_fd, int bell_fd, struct counters *slots, int n
 		ring->size = size;
 		ring->cpu = cpus[i];
 		ring->tail = ring->meta->data_tail;
+		ring->told = ring->tail;
 	}
 	err = open_bell(r, bell_fd);
 	if (err)
@@ -201,11 +203,23 @@ static void ring_copy(const struct ring *ring, __u64 pos, void *dst, size_t n)
 	memcpy((char *)dst + first, ring->data, n - first);
 }
 
+/* Gives the kernel back the room read so far. data_tail shares a cache
+ * line with the data_head that the kernel writes at each record, so it is
+ * stored once per drain, or per eighth of the ring read, not per record. */
+static void ring_release(struct ring *ring)
+{
+	if (ring->told == ring->tail)
+		return;
+	ring->told = ring->tail;
+	__atomic_store_n(&ring->meta->data_tail, ring->tail, __ATOMIC_RELEASE);
+}
+
 static void ring_advance(struct ring *ring, __u64 bytes)
 {
 	ring->tail += bytes;
 	ring->peeked = false;
-	__atomic_store_n(&ring->meta->data_tail, ring->tail, __ATOMIC_RELEASE);
+	if (ring->tail - ring->told >= ring->size / 8)
+		ring_release(ring);
 }
 
 /* A sample record: perf header, u32 size, then our bytes. */
@@ -228,11 +242,17 @@ static bool ring_peek(struct reader *r, struct ring *ring)
 			break;
 		}
 		if (hdr.type == PERF_RECORD_SAMPLE) {
-			unsigned char head[SAMPLE_DATA_OFF + sizeof(struct event)];
-			size_t have = hdr.size < sizeof(head) ? hdr.size : sizeof(head);
+			unsigned char copy[SAMPLE_DATA_OFF + sizeof(struct event)];
+			size_t have = hdr.size < sizeof(copy) ? hdr.size : sizeof(copy);
+			__u64 off = ring->tail & (ring->size - 1);
+			const unsigned char *head = ring->data + off;
 			__u32 size = 0;
 
-			ring_copy(ring, ring->tail, head, have);
+			/* copied only when it wraps: this runs for every record */
+			if (off + have > ring->size) {
+				ring_copy(ring, ring->tail, copy, have);
+				head = copy;
+			}
 			if (have >= SAMPLE_DATA_OFF) {
 				memcpy(&size, head + sizeof(hdr), sizeof(size));
 				if (size > have - SAMPLE_DATA_OFF)
@@ -289,7 +309,7 @@ static void ring_deliver(struct reader *r, struct ring *ring)
 	ring_advance(ring, hdr.size);
 }
 
-__u64 reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop)
+static __u64 drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop)
 {
 	__u64 due;
 	int nactive = 0;
@@ -321,6 +341,15 @@ __u64 reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop
 			r->active[best] = r->active[--nactive];
 	}
 	return nactive ? 0 : READER_EMPTY;	/* stopped: due at once */
+}
+
+__u64 reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop)
+{
+	__u64 next = drain(r, now_ns, all, stop);
+
+	for (int i = 0; i < r->nrings; i++)
+		ring_release(&r->rings[i]);
+	return next;
 }
 
 /*
