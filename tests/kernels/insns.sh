@@ -13,8 +13,9 @@ trap 'rm -rf "$tmp"' EXIT
 notes=
 
 # The modes that load different programs: follow mode (--tree) adds the
-# fork and exit programs, -x those of the system calls.
-for mode in "" --json -x "--tree 1"; do
+# fork and exit programs, -x those of the system calls; --env with --json
+# and -x is the largest exec program, with every optional part.
+for mode in "" --json -x "--tree 1" "--env --json -x"; do
 	# shellcheck disable=SC2086
 	"$EXECMON" $mode >/dev/null 2>"$tmp/err" &
 	pid=$!
