@@ -170,6 +170,11 @@ $(BUILD)/progs: tests/kernels/progs.c | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) $(LDFLAGS) $< -lbpf -o $@
 
+# Attaches and detaches sys_enter in a loop: the emulator's stall, reproduced.
+$(BUILD)/flip: tests/kernels/flip.c | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARNINGS) $(LDFLAGS) $< -lbpf -o $@
+
 # The benchmark runs the stage-timing build from $(BUILD)/stages as well.
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/fmtbench $(BUILD)/progs
