@@ -194,23 +194,31 @@ static void on_lost(void *ctx, int cpu, __u64 lost)
 }
 
 /* The kernel's counters with this side's; every loss is reported once, as
- * soon as it is seen. A full perf buffer shows up both as a failed send
- * and as a lost record, so failures are reported only beyond those. */
-static void check_losses(struct tracer *t, struct stats *st)
+ * soon as it is seen. A full ring reports its own drops, as a lost record
+ * (on_lost) once it has room again, and the BPF side's count of them comes
+ * first: those are left to the ring. Only the sends that no ring will report
+ * (no ring on that CPU, see reader_watch) are said here, and, at the end
+ * (final), the drops of a ring that never had room again to report them. */
+static void check_losses(struct tracer *t, struct stats *st, bool final)
 {
-	struct stats span;
-	__u64 unsent;
+	__u64 unsent, full, untold;
 
 	stats_read(st, t->bpf.bss->counters, COUNTER_SLOTS);
 	st->lost = t->lost;
 	st->malformed = t->malformed;
 	st->printed = t->printed;
-	span = (struct stats){ .emit_failed = st->emit_failed - t->reported.emit_failed,
-			       .lost = st->lost - t->reported.lost };
-	unsent = stats_lost_total(&span) - span.lost;
+	unsent = st->unsent - t->reported.unsent;
 	if (unsent) {
-		p_err("the kernel could not send %llu events", (unsigned long long)unsent);
+		p_err("the kernel could not send %llu events: no buffer on that CPU",
+		      (unsigned long long)unsent);
 		stream_loss(t, unsent, -1);
+	}
+	full = st->emit_failed - st->unsent;
+	untold = final && full > st->lost ? full - st->lost : 0;
+	if (untold) {
+		p_err("lost %llu events that the full buffers did not report",
+		      (unsigned long long)untold);
+		stream_loss(t, untold, -1);
 	}
 	t->reported = *st;
 }
@@ -410,7 +418,7 @@ static int trace(struct tracer *t)
 			break;
 		if (reopen)
 			reopen_output(t);
-		check_losses(t, &st);
+		check_losses(t, &st, false);
 		if (t->printed + t->malformed != handled)
 			last_print = now;
 		n = epoll_wait(epfd, evs, 8, sleep_ms(t, now, oldest, last_print));
@@ -686,7 +694,7 @@ static int finish(struct tracer *t, int status)
 	stop_drain = false;
 	bpf_side_detach(&t->bpf);
 	drain(t, true);
-	check_losses(t, &st);
+	check_losses(t, &st, true);
 	if (options.stats)
 		print_stats(t, &st);
 	flush_output(t);
