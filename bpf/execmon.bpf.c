@@ -43,6 +43,10 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 	asm volatile("if %[v] <= %[m] goto .Lclamp%=; %[v] = %[m]; .Lclamp%=:"	\
 		     : [v] "+r"(x) : [m] "i"(max))
 
+/* What bpf_perf_event_output returns for a full ring (uapi errno-base.h,
+ * which the BPF build does not include). */
+#define ENOSPC		28
+
 /* Filters, fixed before load: the verifier sees them as constants and drops
  * the code of the filters that are off. */
 const volatile __u32 filter_pids[FILTER_IDS_MAX] = {};
@@ -491,10 +495,17 @@ static __always_inline void emit(void *ctx, struct counters *cnt, struct event *
 	__u64 size = sizeof(*ev) + end;
 
 	clamp(size, EVENT_MAX);
-	if (bpf_perf_event_output(ctx, &execmon_events, BPF_F_CURRENT_CPU, ev, size))
+	long err = bpf_perf_event_output(ctx, &execmon_events, BPF_F_CURRENT_CPU, ev, size);
+
+	if (err) {
 		count(&cnt->emit_failed, plain);
-	else
+		/* A full ring counts the record, and says so with a lost record
+		 * once it has room: any other failure is said by nothing else. */
+		if (err != -ENOSPC)
+			count(&cnt->unsent, plain);
+	} else {
 		count(&cnt->emitted, plain);
+	}
 	if (xchg) {
 		/* The exchange is a full barrier: either the reader, which sets
 		 * the flag and then looks at the rings, sees this record, or this

@@ -212,7 +212,10 @@ struct counters {
 	__u64 emitted;		/* sent to the perf buffer */
 	__u64 emit_failed;	/* the perf buffer was full or the send failed */
 	__u64 bell;		/* set by the reader: ring execmon_bell on the next send */
-	__u64 unused[3];
+	/* the part of emit_failed that no lost record will count: this CPU
+	 * had no ring, or its ring went with the CPU (hotplug) */
+	__u64 unsent;
+	__u64 unused[2];
 } __attribute__((aligned(64)));
 
 _Static_assert(sizeof(struct counters) == 64 && _Alignof(struct counters) == 64,

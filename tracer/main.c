@@ -22,6 +22,7 @@
 #include "follow.h"
 #include "journal.h"
 #include "loader.h"
+#include "opener.h"
 #include "output.h"
 #include "privs.h"
 #include "reader.h"
@@ -126,6 +127,8 @@ struct tracer {
 	struct output out;
 	struct bpf_side bpf;
 	struct reader *reader;
+	struct opener opener;	/* opens rings once privileges are dropped */
+	bool watch_said;	/* a ring that could not be opened was said */
 	struct follow follow;	/* pid 0 when not following */
 	bool followed_gone;	/* the command or tree root has exited */
 	struct stats reported;	/* the losses already reported */
@@ -194,25 +197,48 @@ static void on_lost(void *ctx, int cpu, __u64 lost)
 }
 
 /* The kernel's counters with this side's; every loss is reported once, as
- * soon as it is seen. A full perf buffer shows up both as a failed send
- * and as a lost record, so failures are reported only beyond those. */
-static void check_losses(struct tracer *t, struct stats *st)
+ * soon as it is seen. A full ring reports its own drops, as a lost record
+ * (on_lost) once it has room again, and the BPF side's count of them comes
+ * first: those are left to the ring. Only the sends that no ring will report
+ * (no ring on that CPU, see reader_watch) are said here, and, at the end
+ * (final), the drops of a ring that never had room again to report them. */
+static void check_losses(struct tracer *t, struct stats *st, bool final)
 {
-	struct stats span;
-	__u64 unsent;
+	__u64 unsent, full, untold;
 
 	stats_read(st, t->bpf.bss->counters, COUNTER_SLOTS);
 	st->lost = t->lost;
 	st->malformed = t->malformed;
 	st->printed = t->printed;
-	span = (struct stats){ .emit_failed = st->emit_failed - t->reported.emit_failed,
-			       .lost = st->lost - t->reported.lost };
-	unsent = stats_lost_total(&span) - span.lost;
+	unsent = st->unsent - t->reported.unsent;
 	if (unsent) {
-		p_err("the kernel could not send %llu events", (unsigned long long)unsent);
+		p_err("the kernel could not send %llu events: no buffer on that CPU",
+		      (unsigned long long)unsent);
 		stream_loss(t, unsent, -1);
 	}
+	full = st->emit_failed - st->unsent;
+	untold = final && full > st->lost ? full - st->lost : 0;
+	if (untold) {
+		p_err("lost %llu events that the full buffers did not report",
+		      (unsigned long long)untold);
+		stream_loss(t, untold, -1);
+	}
 	t->reported = *st;
+}
+
+/* Rings follow the CPUs (see reader_watch); one that cannot be opened is
+ * said once, and its CPU's execs are counted as sends that found no ring. */
+static void watch_cpus(struct tracer *t, __u64 now)
+{
+	int cpu = -1, err = reader_watch(t->reader, now, &cpu);
+
+	if (err && !t->watch_said) {
+		p_err("can't open the perf buffer of CPU %d, which came online: %s; its execs "
+		      "are counted as lost", cpu, strerror(-err));
+		t->watch_said = true;
+	} else if (!err) {
+		t->watch_said = false;
+	}
 }
 
 /* With --output, the message names the file. */
@@ -347,7 +373,9 @@ static int sleep_ms(struct tracer *t, __u64 now, __u64 oldest, __u64 last_print)
 	__u64 at;
 
 	if (oldest == READER_EMPTY)
-		return !reader_arm(t->reader) ? 0 : t->bpf.bell_exact ? -1 : INEXACT_BELL_MS;
+		/* a CPU with no ring yet cannot ring the bell: see reader_watch */
+		return !reader_arm(t->reader) ? 0 : t->bpf.bell_exact ? READER_LOOK_NS / 1000000
+								      : INEXACT_BELL_MS;
 	at = oldest + HOLDBACK_NS;
 	if (at < last_print + BATCH_NS)
 		at = last_print + BATCH_NS;
@@ -410,7 +438,8 @@ static int trace(struct tracer *t)
 			break;
 		if (reopen)
 			reopen_output(t);
-		check_losses(t, &st);
+		watch_cpus(t, now);
+		check_losses(t, &st, false);
 		if (t->printed + t->malformed != handled)
 			last_print = now;
 		n = epoll_wait(epfd, evs, 8, sleep_ms(t, now, oldest, last_print));
@@ -536,13 +565,24 @@ static int load(struct tracer *t)
 	return err ? 1 : 0;
 }
 
+/* A CPU's ring and bell: opened here while execmon has its privileges,
+ * then by the opener, which keeps them. */
+static int open_cpu(void *ctx, int cpu, int fds[2])
+{
+	struct tracer *t = ctx;
+
+	if (t->opener.pid)
+		return opener_open(&t->opener, cpu, fds);
+	return reader_open_cpu(bpf_side_map_fd(&t->bpf, MAP_EVENTS),
+			       bpf_side_map_fd(&t->bpf, MAP_BELL), options.ring_pages, cpu, fds);
+}
+
 static int open_rings(struct tracer *t)
 {
-	struct reader_ops ops = { .event = on_event, .lost = on_lost, .ctx = t };
+	struct reader_ops ops = { .event = on_event, .lost = on_lost, .open = open_cpu, .ctx = t };
 
-	t->reader = reader_new(bpf_side_map_fd(&t->bpf, MAP_EVENTS),
-			       bpf_side_map_fd(&t->bpf, MAP_BELL), t->bpf.bss->counters,
-			       COUNTER_SLOTS, options.ring_pages, HOLDBACK_NS, &ops);
+	t->reader = reader_new(t->bpf.bss->counters, COUNTER_SLOTS, options.ring_pages,
+			       HOLDBACK_NS, &ops);
 	if (!t->reader) {
 		diag_failed(DIAG_RINGS, errno);
 		return 1;
@@ -607,6 +647,17 @@ static int check_tracing(struct tracer *t)
 	return err ? 1 : 0;
 }
 
+static int start_opener(struct tracer *t)
+{
+	int err = opener_start(&t->opener, bpf_side_map_fd(&t->bpf, MAP_EVENTS),
+			       bpf_side_map_fd(&t->bpf, MAP_BELL), options.ring_pages);
+
+	if (err)
+		p_err("can't start the process that opens the buffers of CPUs that come "
+		      "online: %s", strerror(-err));
+	return err ? 1 : 0;
+}
+
 static int drop_privs(struct tracer *t)
 {
 	/* a user ID of its own would keep execmon from passing signals on to
@@ -643,7 +694,8 @@ static int begin(struct tracer *t)
 static int start(struct tracer *t)
 {
 	static int (*const steps[])(struct tracer *) = {
-		load, open_rings, set_cgroup, start_follow, attach, check_tracing, drop_privs,
+		load, open_rings, set_cgroup, start_follow, attach, check_tracing, start_opener,
+		drop_privs,
 		begin,
 	};
 
@@ -686,7 +738,7 @@ static int finish(struct tracer *t, int status)
 	stop_drain = false;
 	bpf_side_detach(&t->bpf);
 	drain(t, true);
-	check_losses(t, &st);
+	check_losses(t, &st, true);
 	if (options.stats)
 		print_stats(t, &st);
 	flush_output(t);
@@ -717,6 +769,7 @@ int main(int argc, char **argv)
 	if (!status && !exiting)
 		status = finish(&t, run(&t));
 	reader_free(t.reader);
+	opener_stop(&t.opener);
 	bpf_side_close(&t.bpf);
 	if (options.output && t.out.out && fclose(t.out.out) && !status) {
 		p_err("can't write to '%s': %s", options.output, strerror(errno));

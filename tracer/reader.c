@@ -5,8 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <linux/perf_event.h>
-#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
 #include "event.h"
 #include "reader.h"
 
@@ -19,33 +21,27 @@ struct ring {
 	int cpu;
 	bool peeked;		/* ts below holds the next sample's time */
 	__u64 ts;
+	int fd, bell_fd;
+	struct perf_event_mmap_page *bell;
+	bool retired;		/* its CPU went: read to its end, then closed */
 };
 
 struct reader {
-	struct perf_buffer *pb;
-	struct perf_buffer *bell;	/* woken by every record: see reader_arm() */
+	int epfd;
 	struct counters *slots;		/* the BPF side's flags that ask for the bell */
 	int nslots;
 	bool armed;
 	struct ring *rings;
-	int nrings;
+	int nrings, cap;
 	int *active;		/* rings with records, during a drain */
+	__u64 *unsent;		/* each slot's count of sends with no ring, when last seen */
+	__u64 next_look;	/* when to read the online CPUs again */
+	size_t pages;
 	__u64 holdback_ns;
 	struct reader_ops ops;
 	unsigned char *wrap;	/* a record that wraps is made whole here */
 	size_t wrap_cap;
 };
-
-/* Records are delivered by the reader itself; libbpf's callback is unused. */
-static enum bpf_perf_event_ret unused_cb(void *ctx, int cpu, struct perf_event_header *e)
-{
-	return LIBBPF_PERF_EVENT_CONT;
-}
-
-/* A bell's record says nothing but that it rang. */
-static void bell_cb(void *ctx, int cpu, void *data, __u32 size)
-{
-}
 
 /* The online CPUs, from the kernel's range list ("0-3,5"). */
 static int online_cpus(int **cpus)
@@ -84,25 +80,14 @@ static int online_cpus(int **cpus)
 	return n ? n : -ENOENT;
 }
 
-/* One page a CPU, woken by every record it gets, in the reader's epoll set. */
-static int open_bell(struct reader *r, int bell_fd)
+static int perf_open(struct perf_event_attr *attr, int cpu)
 {
-	int epfd = perf_buffer__epoll_fd(r->pb);
+	int fd = syscall(__NR_perf_event_open, attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 
-	r->bell = perf_buffer__new(bell_fd, 1, bell_cb, NULL, r, NULL);
-	if (!r->bell)
-		return errno;
-	for (size_t i = 0; i < perf_buffer__buffer_cnt(r->bell); i++) {
-		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = READER_BELL_MARK };
-
-		if (epoll_ctl(epfd, EPOLL_CTL_ADD, perf_buffer__buffer_fd(r->bell, i), &ev))
-			return errno;
-	}
-	return 0;
+	return fd < 0 ? -errno : fd;
 }
 
-struct reader *reader_new(int map_fd, int bell_fd, struct counters *slots, int nslots,
-			  size_t pages, __u64 holdback_ns, const struct reader_ops *ops)
+int reader_open_cpu(int map_fd, int bell_map_fd, size_t pages, int cpu, int fds[2])
 {
 	struct perf_event_attr attr = {
 		.size = sizeof(attr),
@@ -115,8 +100,109 @@ struct reader *reader_new(int map_fd, int bell_fd, struct counters *slots, int n
 		 * rest. The other three quarters are the room for a reader that
 		 * is late. The bell and a timer cover the quiet times. */
 		.watermark = 1,
+		.wakeup_watermark = pages * sysconf(_SC_PAGESIZE) / 4,
 	};
+	/* one page, woken by every record it gets */
+	struct perf_event_attr bell = {
+		.size = sizeof(bell),
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_BPF_OUTPUT,
+		.sample_type = PERF_SAMPLE_RAW,
+		.sample_period = 1,
+		.wakeup_events = 1,
+	};
+	__u32 key = cpu;
+	int err;
+
+	fds[0] = perf_open(&attr, cpu);
+	if (fds[0] < 0)
+		return fds[0];
+	fds[1] = perf_open(&bell, cpu);
+	if (fds[1] < 0) {
+		close(fds[0]);
+		return fds[1];
+	}
+	if (bpf_map_update_elem(map_fd, &key, &fds[0], BPF_ANY) ||
+	    bpf_map_update_elem(bell_map_fd, &key, &fds[1], BPF_ANY)) {
+		err = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return err;
+	}
+	return 0;
+}
+
+static void ring_close(struct reader *r, struct ring *ring)
+{
 	size_t page = sysconf(_SC_PAGESIZE);
+
+	if (ring->meta)
+		munmap(ring->meta, ring->size + page);
+	if (ring->bell)
+		munmap(ring->bell, 2 * page);
+	if (ring->fd >= 0)
+		close(ring->fd);
+	if (ring->bell_fd >= 0)
+		close(ring->bell_fd);
+}
+
+/* Opens CPU cpu's ring and bell (through ops.open), maps them and adds them
+ * to the epoll set. Returns 0 or -errno. */
+static int ring_add(struct reader *r, int cpu)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct ring ring = { .cpu = cpu, .fd = -1, .bell_fd = -1 };
+	int fds[2], err;
+	void *p;
+
+	if (r->nrings == r->cap) {
+		int cap = r->cap ? r->cap * 2 : 8;
+		struct ring *rings = realloc(r->rings, cap * sizeof(*rings));
+		int *active;
+
+		if (!rings)
+			return -ENOMEM;
+		r->rings = rings;
+		active = realloc(r->active, cap * sizeof(*active));
+		if (!active)
+			return -ENOMEM;
+		r->active = active;
+		r->cap = cap;
+	}
+	err = r->ops.open(r->ops.ctx, cpu, fds);
+	if (err)
+		return err;
+	ring.fd = fds[0];
+	ring.bell_fd = fds[1];
+	ring.size = r->pages * page;
+	p = mmap(NULL, ring.size + page, PROT_READ | PROT_WRITE, MAP_SHARED, ring.fd, 0);
+	if (p == MAP_FAILED)
+		goto fail;
+	ring.meta = p;
+	ring.data = (const unsigned char *)p + page;
+	p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, ring.bell_fd, 0);
+	if (p == MAP_FAILED)
+		goto fail;
+	ring.bell = p;
+	ring.tail = ring.told = ring.meta->data_tail;
+	ev.data.u64 = cpu;
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, ring.fd, &ev))
+		goto fail;
+	ev.data.u64 = READER_BELL_MARK;
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, ring.bell_fd, &ev))
+		goto fail;
+	r->rings[r->nrings++] = ring;
+	return 0;
+fail:
+	err = -errno;
+	ring_close(r, &ring);
+	return err;
+}
+
+struct reader *reader_new(struct counters *slots, int nslots, size_t pages, __u64 holdback_ns,
+			  const struct reader_ops *ops)
+{
 	struct reader *r;
 	int *cpus = NULL, n, err;
 
@@ -126,47 +212,27 @@ struct reader *reader_new(int map_fd, int bell_fd, struct counters *slots, int n
 		return NULL;
 	}
 	r = calloc(1, sizeof(*r));
-	if (!r)
-		goto nomem;
-	r->rings = calloc(n, sizeof(*r->rings));
-	r->active = calloc(n, sizeof(*r->active));
-	if (!r->rings || !r->active)
-		goto nomem;
-	r->nrings = n;
-	r->slots = slots;
-	r->nslots = nslots;
-	r->holdback_ns = holdback_ns;
-	r->ops = *ops;
-	attr.wakeup_watermark = pages * page / 4;
-
-	LIBBPF_OPTS(perf_buffer_raw_opts, opts, .cpu_cnt = n, .cpus = cpus, .map_keys = cpus);
-	r->pb = perf_buffer__new_raw(map_fd, pages, &attr, unused_cb, r, &opts);
-	if (!r->pb) {
+	if (!r || !(r->unsent = calloc(nslots, sizeof(*r->unsent)))) {
+		err = ENOMEM;
+		goto fail;
+	}
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (r->epfd < 0) {
 		err = errno;
 		goto fail;
 	}
+	r->slots = slots;
+	r->nslots = nslots;
+	r->pages = pages;
+	r->holdback_ns = holdback_ns;
+	r->ops = *ops;
 	for (int i = 0; i < n; i++) {
-		struct ring *ring = &r->rings[i];
-		void *base;
-		size_t size;
-
-		err = -perf_buffer__buffer(r->pb, i, &base, &size);
+		err = -ring_add(r, cpus[i]);
 		if (err)
 			goto fail;
-		ring->meta = base;
-		ring->data = (const unsigned char *)base + page;
-		ring->size = size;
-		ring->cpu = cpus[i];
-		ring->tail = ring->meta->data_tail;
-		ring->told = ring->tail;
 	}
-	err = open_bell(r, bell_fd);
-	if (err)
-		goto fail;
 	free(cpus);
 	return r;
-nomem:
-	err = ENOMEM;
 fail:
 	free(cpus);
 	reader_free(r);
@@ -180,17 +246,92 @@ void reader_free(struct reader *r)
 		return;
 	if (r->armed)
 		reader_disarm(r);
-	perf_buffer__free(r->bell);
-	perf_buffer__free(r->pb);
+	for (int i = 0; i < r->nrings; i++)
+		ring_close(r, &r->rings[i]);
+	if (r->epfd > 0)
+		close(r->epfd);
 	free(r->rings);
 	free(r->active);
+	free(r->unsent);
 	free(r->wrap);
 	free(r);
 }
 
+static bool ring_empty(const struct ring *ring)
+{
+	return __atomic_load_n(&ring->meta->data_head, __ATOMIC_ACQUIRE) == ring->tail;
+}
+
+static struct ring *live_ring(struct reader *r, int cpu)
+{
+	for (int i = 0; i < r->nrings; i++)
+		if (r->rings[i].cpu == cpu && !r->rings[i].retired)
+			return &r->rings[i];
+	return NULL;
+}
+
+/*
+ * The kernel takes a CPU's perf events out of use when the CPU goes offline,
+ * and does not put them back when it returns; a CPU that was offline at the
+ * start has none. Such a CPU needs rings of its own, opened anew. Two things
+ * tell: the online CPUs, read once a second (the loop wakes at least that
+ * often: a CPU with no ring cannot ring the bell); and the BPF side's count
+ * of sends that found no ring, per slot, which the loop reads anyway and
+ * which catches a CPU that went and came back between two looks. Nothing of
+ * this is done per record.
+ */
+int reader_watch(struct reader *r, __u64 now_ns, int *bad_cpu)
+{
+	bool grew = false;
+	int *cpus = NULL, n, err = 0;
+
+	for (int i = 0; i < r->nslots; i++) {
+		__u64 v = __atomic_load_n(&r->slots[i].unsent, __ATOMIC_RELAXED);
+
+		if (v != r->unsent[i]) {
+			r->unsent[i] = v;
+			grew = true;
+			/* the rings of the CPUs of this slot are dead or missing */
+			for (int j = 0; j < r->nrings; j++)
+				if ((r->rings[j].cpu & (r->nslots - 1)) == i)
+					r->rings[j].retired = true;
+		}
+	}
+	if (!grew && now_ns < r->next_look)
+		return 0;
+	r->next_look = now_ns + READER_LOOK_NS;
+	/* a retired ring read to its end is closed; its CPU wrote its last */
+	for (int i = 0; i < r->nrings; i++) {
+		if (r->rings[i].retired && ring_empty(&r->rings[i])) {
+			ring_close(r, &r->rings[i]);
+			r->rings[i--] = r->rings[--r->nrings];
+		}
+	}
+	n = online_cpus(&cpus);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < r->nrings; i++) {
+		bool online = false;
+
+		for (int j = 0; j < n; j++)
+			online |= cpus[j] == r->rings[i].cpu;
+		if (!online)
+			r->rings[i].retired = true;
+	}
+	for (int j = 0; j < n && !err; j++) {
+		if (live_ring(r, cpus[j]))
+			continue;
+		err = ring_add(r, cpus[j]);
+		if (err)
+			*bad_cpu = cpus[j];
+	}
+	free(cpus);
+	return err;
+}
+
 int reader_epoll_fd(const struct reader *r)
 {
-	return perf_buffer__epoll_fd(r->pb);
+	return r->epfd;
 }
 
 /* Copies n bytes at ring position pos, across the end of the ring. */
@@ -381,5 +522,11 @@ void reader_disarm(struct reader *r)
 	for (int i = 0; i < r->nslots; i++)
 		__atomic_store_n(&r->slots[i].bell, 0, __ATOMIC_RELAXED);
 	r->armed = false;
-	perf_buffer__consume(r->bell);
+	/* a bell's records say nothing but that it rang */
+	for (int i = 0; i < r->nrings; i++) {
+		struct perf_event_mmap_page *bell = r->rings[i].bell;
+
+		__atomic_store_n(&bell->data_tail,
+				 __atomic_load_n(&bell->data_head, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
+	}
 }

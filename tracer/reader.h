@@ -21,6 +21,10 @@ struct reader_ops {
 	void (*event)(void *ctx, int cpu, const void *data, size_t size);
 	/* The kernel dropped `lost` records on `cpu`: its ring was full. */
 	void (*lost)(void *ctx, int cpu, __u64 lost);
+	/* Opens CPU cpu's ring and bell and stores them in the BPF side's
+	 * maps, as reader_open_cpu() does: fds[0] the ring, fds[1] the bell.
+	 * Returns 0 or -errno. */
+	int (*open)(void *ctx, int cpu, int fds[2]);
 	void *ctx;
 };
 
@@ -28,13 +32,25 @@ struct reader_ops {
 #define READER_EMPTY	(~0ULL)
 /* the epoll data of the bell's fds */
 #define READER_BELL_MARK (~1ULL)
+/* how often reader_watch() reads the online CPUs, at most */
+#define READER_LOOK_NS	1000000000ULL
 
-/* Opens a ring of `pages` pages (a power of two) on every online CPU and
- * stores it in the perf event array map_fd, and a bell in bell_fd, which
- * the BPF side rings when the `bell` flag of its counter slot is set.
- * Returns NULL with errno set. */
-struct reader *reader_new(int map_fd, int bell_fd, struct counters *slots, int nslots,
-			  size_t pages, __u64 holdback_ns, const struct reader_ops *ops);
+/* Opens a ring of `pages` pages (a power of two) on every online CPU, and
+ * a bell, which the BPF side rings when the `bell` flag of its counter slot
+ * is set. Returns NULL with errno set. */
+struct reader *reader_new(struct counters *slots, int nslots, size_t pages, __u64 holdback_ns,
+			  const struct reader_ops *ops);
+
+/* What ops.open does: opens the perf events of CPU cpu, the ring's and the
+ * bell's, and stores them in the perf event array maps map_fd and
+ * bell_map_fd. Needs the privileges of tracing. */
+int reader_open_cpu(int map_fd, int bell_map_fd, size_t pages, int cpu, int fds[2]);
+
+/* Follows the CPUs: opens rings for those that came online or came back,
+ * and retires those of CPUs gone. Cheap unless a second has passed or the
+ * BPF side found no ring somewhere. Returns 0, or -errno with the CPU whose
+ * ring could not be opened in *bad_cpu. */
+int reader_watch(struct reader *r, __u64 now_ns, int *bad_cpu);
 void reader_free(struct reader *r);
 
 /* The fd to wait on: readable when a ring has passed its watermark, or

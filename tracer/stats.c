@@ -11,19 +11,22 @@ _Static_assert(offsetof(struct execmon_bpf__bss, counters) % 64 == 0 &&
 
 void stats_read(struct stats *st, const struct counters *slots, int nslots)
 {
-	st->seen = st->filtered = st->emitted = st->emit_failed = 0;
+	st->seen = st->filtered = st->emitted = st->emit_failed = st->unsent = 0;
 	for (int i = 0; i < nslots; i++) {
 		/* the BPF program updates these as we read: one load each */
 		st->seen += __atomic_load_n(&slots[i].seen, __ATOMIC_RELAXED);
 		st->filtered += __atomic_load_n(&slots[i].filtered, __ATOMIC_RELAXED);
 		st->emitted += __atomic_load_n(&slots[i].emitted, __ATOMIC_RELAXED);
 		st->emit_failed += __atomic_load_n(&slots[i].emit_failed, __ATOMIC_RELAXED);
+		st->unsent += __atomic_load_n(&slots[i].unsent, __ATOMIC_RELAXED);
 	}
 }
 
 __u64 stats_lost_total(const struct stats *st)
 {
-	return st->emit_failed > st->lost ? st->emit_failed : st->lost;
+	__u64 full = st->emit_failed > st->unsent ? st->emit_failed - st->unsent : 0;
+
+	return st->unsent + (full > st->lost ? full : st->lost);
 }
 
 __u64 stats_losses(const struct stats *st)

@@ -13,6 +13,7 @@ struct stats {
 	__u64 filtered;		/* left out by the filters */
 	__u64 emitted;		/* sent to the perf buffers */
 	__u64 emit_failed;	/* could not be sent */
+	__u64 unsent;		/* of those, the ones no lost record counts */
 	__u64 lost;		/* dropped by full perf buffers */
 	__u64 malformed;	/* records that could not be decoded */
 	__u64 printed;
@@ -22,9 +23,9 @@ struct stats {
 void stats_read(struct stats *st, const struct counters *slots, int nslots);
 
 /* Events the kernel side sent or meant to send that never reached the
- * reader. A full perf buffer is counted both as a failed send and as a lost
- * record, hence the larger of the two; for a span of time too, given the
- * counts' growth over it. */
+ * reader: those sent where no ring was, and those a full ring dropped. A
+ * full ring's drop is counted both as a failed send and, later, as a lost
+ * record, hence the larger of the two. */
 __u64 stats_lost_total(const struct stats *st);
 
 /* Events that never reached the output: those lost, and those that could

@@ -20,6 +20,14 @@ int main(void)
 	st.lost = 9;
 	CHECK("lost: lost records beyond the failed sends", stats_lost_total(&st) == 9);
 	CHECK("losses: and the malformed", stats_losses(&st) == 10);
+	/* a send where no ring was is a failed send no lost record counts */
+	slots[1].unsent = 2;
+	stats_read(&st, slots, 2);
+	CHECK("read: sums the sends no ring took", st.unsent == 2);
+	st.lost = 1;
+	CHECK("lost: the sends no ring took, with the full rings'", stats_lost_total(&st) == 4);
+	st.lost = 3;
+	CHECK("lost: the sends no ring took, with the lost records", stats_lost_total(&st) == 5);
 	st = (struct stats){ 0 };
 	CHECK("lost: none", stats_lost_total(&st) == 0 && stats_losses(&st) == 0);
 	UNIT_EXIT();
