@@ -254,6 +254,9 @@ static bool flush_output(struct tracer *t)
 		if (fflush(t->out.out) == 0)
 			return true;
 		t->write_errno = errno ? errno : EIO;
+		/* no half record left in the file, and nothing more written */
+		if (options.output)
+			t->out.out = sink_cut(t->out.out);
 		return false;
 	}
 	return true;
@@ -270,7 +273,7 @@ static void reopen_output(struct tracer *t)
 	FILE *f;
 
 	reopen = 0;
-	f = sink_open(options.output, &why);
+	f = sink_open(options.output, NULL, &why);
 	if (!f) {
 		p_err("can't reopen '%s': %s; still writing to the file that was open",
 		      options.output, why);
@@ -504,7 +507,9 @@ static int prepare(struct tracer *t, int argc, char **argv)
 	if (options.output) {
 		const char *why;
 
-		file = sink_open(options.output, &why);
+		file = sink_open(options.output, &exiting, &why);
+		if (!file && !why)
+			return 0;	/* a signal while waiting for a FIFO's reader */
 		if (!file) {
 			p_err("can't write to '%s': %s", options.output, why);
 			return 1;
