@@ -424,11 +424,16 @@ static bool explain_perm(const struct diag_facts *f, char *buf, size_t len)
 	} else if (f->step == DIAG_RINGS && f->err == EACCES && f->perf_paranoid >= 3 &&
 		   !f->cap_sys_admin) {
 		/* Debian's and Ubuntu's kernels add a level 3 at which only
-		 * CAP_SYS_ADMIN may open perf events, CAP_PERFMON or not */
+		 * CAP_SYS_ADMIN may open perf events, CAP_PERFMON or not. Root
+		 * without it is root under a bounding set, as a unit's. */
 		snprintf(buf, len, "%s: %s: kernel.perf_event_paranoid is %ld, at which this "
-			 "kernel lets only CAP_SYS_ADMIN open perf events; run execmon as root, "
-			 "or set the sysctl kernel.perf_event_paranoid=2", what_failed(f->step),
-			 strerror(f->err), f->perf_paranoid);
+			 "kernel lets only CAP_SYS_ADMIN open perf events, and execmon runs %s "
+			 "without it; %s, or set the sysctl kernel.perf_event_paranoid=2",
+			 what_failed(f->step), strerror(f->err), f->perf_paranoid,
+			 geteuid() ? "with CAP_BPF and CAP_PERFMON but" : "as root, yet",
+			 geteuid() ? "run it as root" :
+			 "add CAP_SYS_ADMIN to its capability bounding set (CapabilityBoundingSet= "
+			 "in a systemd unit)");
 	} else if (f->step == DIAG_RINGS && f->err == EPERM && !f->cap_ipc_lock &&
 		   f->perf_mlock_kb >= 0 && f->ncpus > 0 && f->pages > 0) {
 		explain_ring_budget(f, buf, len);

@@ -25,12 +25,26 @@
 #define PRIORITY_EXEC	"6"	/* info */
 #define PRIORITY_LOST	"4"	/* warning */
 
+/*
+ * sd_journal_sendv passes each field in 2 iovecs, or 5 when its value holds
+ * a newline, and fails with EINVAL past IOV_MAX (1024) of them, in its
+ * datagram as in its memory file: about 500 fields, which an exec with as
+ * many arguments would reach. Its own fields (a SYSLOG_IDENTIFIER of its
+ * own and so on) take a few more; an entry is kept to this many.
+ */
+#define JOURNAL_IOVS		1000
+#define FIELD_IOVS(nl)		((nl) ? 5 : 2)
+/* what the fields after the argument and variable ones may take at most:
+ * EXECMON_ARGC, _CMDLINE, _ENVC, _ENVIRON, _ENV_TRUNCATED, _ENV_UNREADABLE */
+#define LIST_TAIL_IOVS		(6 * FIELD_IOVS(true))
+
 /* The fields are laid out in one buffer, then pointed at: the buffer may
  * move while it grows. */
 struct fields {
 	struct sbuf b;
 	struct { size_t off, len; } *part;
 	size_t n, cap;
+	size_t iovs;		/* what sd_journal_sendv makes of them */
 	struct iovec *iov;
 	size_t iov_cap;
 };
@@ -51,7 +65,16 @@ static void field_begin(struct fields *f)
 static void field_end(struct fields *f)
 {
 	f->part[f->n].len = f->b.len - f->part[f->n].off;
+	f->iovs += FIELD_IOVS(memchr(f->b.p + f->part[f->n].off, '\n', f->part[f->n].len));
 	f->n++;
+}
+
+/* The last field, taken back. */
+static void field_drop(struct fields *f)
+{
+	f->n--;
+	f->iovs -= FIELD_IOVS(memchr(f->b.p + f->part[f->n].off, '\n', f->part[f->n].len));
+	f->b.len = f->part[f->n].off;
 }
 
 /* KEY=bytes, the bytes as they are: the journal's native protocol is
@@ -107,6 +130,49 @@ static void put_time(struct fields *f, __s64 real_ns)
 	else									\
 		(f)->b.len = (f)->part[(f)->n].off;				\
 } while (0)
+
+/*
+ * The arguments (or variables): PREFIX0, PREFIX1, ... one field each, as
+ * long as they take no more than budget iovecs; when some are left out,
+ * every one of them in WHOLE too, each ended by a NUL byte, as in
+ * /proc/PID/cmdline. Returns how many there are.
+ */
+static unsigned int put_list(struct fields *f, const char *prefix, const char *whole,
+			     const struct argv_iter *items,
+			     bool (*next)(struct argv_iter *, const char **, size_t *), size_t budget)
+{
+	size_t limit = f->iovs + budget, len;
+	struct argv_iter it = *items;
+	unsigned int n = 0;
+	bool all = true;
+	const char *s;
+
+	while (next(&it, &s, &len)) {
+		if (all) {
+			char key[32];
+
+			snprintf(key, sizeof(key), "%s%u", prefix, n);
+			put_bytes(f, key, s, len);
+			if (f->iovs > limit) {
+				field_drop(f);
+				all = false;
+			}
+		}
+		n++;
+	}
+	if (all)
+		return n;
+	field_begin(f);
+	sbuf_puts(&f->b, whole);
+	sbuf_putc(&f->b, '=');
+	it = *items;
+	while (next(&it, &s, &len)) {
+		sbuf_add(&f->b, s, len);
+		sbuf_putc(&f->b, '\0');
+	}
+	field_end(f);
+	return n;
+}
 
 /* The ctx part's fields; those JSON has as null are left out. */
 static void put_ctx(struct fields *f, const struct exec_record *rec)
@@ -201,6 +267,7 @@ static int send_fields(struct fields *f)
 		f->iov[i] = (struct iovec){ f->b.p + f->part[i].off, f->part[i].len };
 	err = send_again(f);
 	f->n = 0;
+	f->iovs = 0;
 	f->b.len = 0;
 	return err;
 }
@@ -227,10 +294,10 @@ int journal_exec(struct output *o, const struct exec_record *rec)
 {
 	struct fields *f = &jf;
 	const struct event *e = &rec->hdr;
-	const char *user = user_name(e->uid), *cgroup, *arg;
+	const char *user = user_name(e->uid), *cgroup;
 	struct argv_iter it;
-	unsigned int argc = 0;
-	size_t len;
+	unsigned int argc;
+	size_t left;
 
 	output_format(o, rec);
 	put_bytes(f, "MESSAGE", o->line.p, o->line.len ? o->line.len - 1 : 0);
@@ -249,14 +316,6 @@ int journal_exec(struct output *o, const struct exec_record *rec)
 	put_bytes(f, "EXECMON_COMM", e->comm, strnlen(e->comm, sizeof(e->comm)));
 	if (!(e->flags & EV_EXE_FAULT))
 		put_bytes(f, "EXECMON_EXE", rec->exe, rec->exe_len);
-	argv_iter_init(&it, rec->argv, rec->argv_len);
-	while (argv_next(&it, &arg, &len)) {
-		char key[32];
-
-		snprintf(key, sizeof(key), "EXECMON_ARG%u", argc++);
-		put_bytes(f, key, arg, len);
-	}
-	put_u64(f, "EXECMON_ARGC", argc);
 	if (!(e->flags & EV_EXE_TRUNCATED) || exe_cut_bytes(rec))
 		put_u64(f, "EXECMON_EXE_TRUNCATED", exe_cut_bytes(rec));
 	put_bool(f, "EXECMON_EXE_DELETED", e->flags & EV_EXE_DELETED);
@@ -289,16 +348,19 @@ int journal_exec(struct output *o, const struct exec_record *rec)
 		put_bytes(f, "EXECMON_INTERPRETER", rec->exe, rec->exe_len);
 		put_bytes(f, "EXECMON_SCRIPT", rec->script, rec->script_len);
 	}
+	/* Last, in what the others leave: the arguments, then the variables
+	 * in what the arguments leave, half of it at least. */
+	left = JOURNAL_IOVS - LIST_TAIL_IOVS - f->iovs;
+	argv_iter_init(&it, rec->argv, rec->argv_len);
+	argc = put_list(f, "EXECMON_ARG", "EXECMON_CMDLINE", &it, argv_next,
+			e->flags & EV_ENV ? left / 2 : left);
+	put_u64(f, "EXECMON_ARGC", argc);
 	if (e->flags & EV_ENV) {
-		unsigned int envc = 0;
+		unsigned int envc;
 
+		left = JOURNAL_IOVS - (LIST_TAIL_IOVS - 2 * FIELD_IOVS(true)) - f->iovs;
 		argv_iter_init(&it, rec->env, rec->env_len);
-		while (env_next(&it, &arg, &len)) {
-			char key[32];
-
-			snprintf(key, sizeof(key), "EXECMON_ENV%u", envc++);
-			put_bytes(f, key, arg, len);
-		}
+		envc = put_list(f, "EXECMON_ENV", "EXECMON_ENVIRON", &it, env_next, left);
 		put_u64(f, "EXECMON_ENVC", envc);
 		put_u64(f, "EXECMON_ENV_TRUNCATED", env_cut_bytes(rec));
 		put_bool(f, "EXECMON_ENV_UNREADABLE", e->flags & EV_ENV_FAULT);

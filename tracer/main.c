@@ -135,11 +135,34 @@ struct tracer {
 	__u64 lost;		/* records the perf buffers dropped */
 	__u64 malformed;
 	__u64 printed;
+	__u64 unsent;		/* journal entries refused one by one */
 	bool header_done;
 	bool wrote;
 	int write_errno;
 	bool write_said;	/* the write error was reported */
 };
+
+/* A journal gone ends tracing, as a file that cannot be written does.
+ * Another refusal is of that one entry (what libsystemd makes of it, say):
+ * the entry is left out, said, and tracing goes on, so that no exec a user
+ * can shape stops it. */
+static void journal_sent(struct tracer *t, int err, __u32 pid)
+{
+	if (err >= 0 || t->write_errno)
+		return;
+	if (journal_gone(-err)) {
+		t->write_errno = -err;
+		return;
+	}
+	if (t->unsent++ >= 10)
+		return;
+	if (pid)
+		p_err("can't send the entry of process %u to the journal (%s): %s; it is left out, "
+		      "tracing goes on", pid, JOURNAL_SOCKET, strerror(-err));
+	else
+		p_err("can't send a loss's entry to the journal (%s): %s; it is left out, "
+		      "tracing goes on", JOURNAL_SOCKET, strerror(-err));
+}
 
 static void on_event(void *ctx, int cpu, const void *data, size_t size)
 {
@@ -159,10 +182,7 @@ static void on_event(void *ctx, int cpu, const void *data, size_t size)
 		t->header_done = true;
 	}
 	if (options.journal) {
-		int err = journal_exec(&t->out, &rec);
-
-		if (err < 0 && !t->write_errno)
-			t->write_errno = -err;
+		journal_sent(t, journal_exec(&t->out, &rec), rec.hdr.pid);
 	} else {
 		output_event(&t->out, &rec);
 	}
@@ -175,10 +195,7 @@ static void on_event(void *ctx, int cpu, const void *data, size_t size)
 static void stream_loss(struct tracer *t, __u64 lost, int cpu)
 {
 	if (options.journal) {
-		int err = journal_lost(lost, cpu, (__s64)clock_ns(CLOCK_REALTIME));
-
-		if (err < 0 && !t->write_errno)
-			t->write_errno = -err;
+		journal_sent(t, journal_lost(lost, cpu, (__s64)clock_ns(CLOCK_REALTIME)), 0);
 		return;
 	}
 	if (!options.json && !options.output)
@@ -246,10 +263,8 @@ static void say_write_error(int err, const char *then)
 {
 	if (options.output)
 		p_err("can't write to '%s': %s%s", options.output, strerror(err), then);
-	else if (options.journal && journal_gone(err))
-		p_err("the journal went away (%s: %s)%s", JOURNAL_SOCKET, strerror(err), then);
 	else if (options.journal)
-		p_err("can't send to the journal (%s): %s%s", JOURNAL_SOCKET, strerror(err), then);
+		p_err("the journal went away (%s: %s)%s", JOURNAL_SOCKET, strerror(err), then);
 	else
 		p_err("can't write the output: %s%s", strerror(err), then);
 }
@@ -265,6 +280,9 @@ static bool flush_output(struct tracer *t)
 		if (fflush(t->out.out) == 0)
 			return true;
 		t->write_errno = errno ? errno : EIO;
+		/* no half record left in the file, and nothing more written */
+		if (options.output)
+			t->out.out = sink_cut(t->out.out);
 		return false;
 	}
 	return true;
@@ -281,7 +299,7 @@ static void reopen_output(struct tracer *t)
 	FILE *f;
 
 	reopen = 0;
-	f = sink_open(options.output, &why);
+	f = sink_open(options.output, NULL, &why);
 	if (!f) {
 		p_err("can't reopen '%s': %s; still writing to the file that was open",
 		      options.output, why);
@@ -518,7 +536,9 @@ static int prepare(struct tracer *t, int argc, char **argv)
 	if (options.output) {
 		const char *why;
 
-		file = sink_open(options.output, &why);
+		file = sink_open(options.output, &exiting, &why);
+		if (!file && !why)
+			return 0;	/* a signal while waiting for a FIFO's reader */
 		if (!file) {
 			p_err("can't write to '%s': %s", options.output, why);
 			return 1;
@@ -747,6 +767,9 @@ static int finish(struct tracer *t, int status)
 			say_write_error(t->write_errno, "");
 		status = 1;
 	}
+	if (t->unsent > 10)
+		p_err("%llu entries could not be sent to the journal in all",
+		      (unsigned long long)t->unsent);
 	/* the kernel's count too: the last losses may not have reached the
 	 * buffers as a lost record before the end */
 	if (stats_lost_total(&st))
