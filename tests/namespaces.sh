@@ -60,3 +60,105 @@ if [ -n "$DRY" ] || tid_of; then
 else
 	for t in "${tree_checks[@]}"; do fail "$t" "no thread to test with"; done
 fi
+
+# start_in OUT WRAPPER... -- OPTIONS...: as start_tracer, with execmon run
+# by WRAPPER (unshare --fork ...), which forks it; NS_TRACER is execmon's
+# pid, for stop_in.
+NS_TRACER=
+start_in() {
+	local out=$1 wrap=() pid
+	shift
+	while [ "$1" != -- ]; do wrap+=("$1"); shift; done
+	shift
+	[ -n "$DRY" ] && return 0
+	"${wrap[@]}" "$EXECMON" "$@" >"$out" 2>"$out.err" &
+	TRACER_PID=$!
+	for _ in $(seq 200); do
+		for pid in $TRACER_PID $(pgrep -P "$TRACER_PID"); do
+			if ls -l /proc/"$pid"/fd 2>/dev/null | grep -q 'anon_inode:bpf_link'; then
+				NS_TRACER=$pid
+				return 0
+			fi
+		done
+		kill -0 "$TRACER_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "execmon did not start: $(cat "$out.err")" >&2
+	return 1
+}
+stop_in() {
+	[ -n "$TRACER_PID" ] || return 0
+	kill -INT "${NS_TRACER:-$TRACER_PID}" 2>/dev/null
+	wait "$TRACER_PID"
+	local rc=$?
+	TRACER_PID= NS_TRACER=
+	return $rc
+}
+
+# exec_at WORD: runs /usr/bin/true WORD, and prints the wall clock just
+# before and just after, in seconds.
+exec_at() {
+	[ -n "$DRY" ] && return 0
+	date +%s.%N
+	/usr/bin/true "$1"
+	date +%s.%N
+}
+
+# timed_right OUT WORD TRUTH: the exec of WORD in OUT (JSON) has a time
+# within a second of the TRUTH that exec_at printed.
+timed_right() {
+	local t
+	t=$(jq -r --arg w "$2" 'select(.args[1] == $w) | .time' "$1" | head -n 1)
+	t=$(date -d "$t" +%s.%N 2>/dev/null) || { echo "no time for $2 in $1" >&2; return 1; }
+	read -r -d '' before after <<<"$3"
+	awk -v t="$t" -v b="$before" -v a="$after" 'BEGIN { exit !(t >= b - 1 && t <= a + 1) }' ||
+		{ echo "$2: execmon said $t, the exec was between $before and $after" >&2; return 1; }
+}
+
+# In a time namespace, CLOCK_MONOTONIC is the kernel's plus an offset; the
+# events' stamps are the kernel's. An hour ahead, and behind by half the
+# time since boot (it may not go below zero): the exec's time is right,
+# and it is shown at once, not held back by the offset.
+up=$(cut -d. -f1 /proc/uptime)
+for off in 3600 -$((up / 2)); do
+	name="in a time namespace, CLOCK_MONOTONIC $off s off"
+	if [ -z "$DRY" ] && ! unshare --time --fork --monotonic "$off" true 2>/dev/null; then
+		skip "$name: the exec shown at once" "no time namespaces here"
+		skip "$name: the exec's time" "no time namespaces here"
+		continue
+	fi
+	if [ -z "$DRY" ] && [ "$off" -gt -10 ] && [ "$off" -lt 0 ]; then
+		skip "$name: the exec shown at once" "booted too recently for a negative offset"
+		skip "$name: the exec's time" "booted too recently for a negative offset"
+		continue
+	fi
+	start_in "$TMP/timens" unshare --time --fork --monotonic "$off" -- --json ||
+		{ fail "$name: execmon starts"; continue; }
+	truth=$(exec_at "timens$off")
+	check "$name: the exec shown at once" wait_for "$TMP/timens" "\"timens$off\""
+	stop_in
+	check "$name: the exec's time" timed_right "$TMP/timens" "timens$off" "$truth"
+done
+
+# The wall clock stepped while execmon runs (as NTP does at boot): an exec
+# after the step has the new time. The step is 3 s forward, taken back as
+# soon as the exec is shown (and whatever happens, by the trap).
+step_clock() {
+	python3 -c 'import sys, time
+time.clock_settime(time.CLOCK_REALTIME, time.clock_gettime(time.CLOCK_REALTIME) + float(sys.argv[1]))' "$1"
+}
+name="the wall clock stepped after start: an exec's time is the new one"
+if [ -n "$DRY" ]; then
+	skip "$name" "$DRY"
+elif start_tracer "$TMP/step" --json; then
+	trap 'step_clock -3; cleanup' EXIT
+	step_clock 3
+	truth=$(exec_at stepped)
+	wait_for "$TMP/step" '"stepped"'
+	step_clock -3
+	trap cleanup EXIT
+	stop_tracer
+	check "$name" timed_right "$TMP/step" stepped "$truth"
+else
+	fail "$name" "execmon did not start"
+fi
