@@ -162,3 +162,58 @@ elif start_tracer "$TMP/step" --json; then
 else
 	fail "$name" "execmon did not start"
 fi
+
+# In a pid namespace (a container's), the events carry the kernel's global
+# pids; the start-up check works, and its marker is not shown.
+name="in a pid namespace"
+start_in "$TMP/pidns" unshare --pid --fork --mount-proc -- --json ||
+	fail "$name: execmon starts"
+[ -n "$DRY" ] || sh -c 'echo $$ >"$1"; exec /usr/bin/true pidns-host' sh "$TMP/host.pid"
+check "$name: an exec is shown" wait_for "$TMP/pidns" '"pidns-host"'
+stop_in
+check "$name: with its global pid" test "$(jq -r 'select(.args[1] == "pidns-host") | .pid' "$TMP/pidns" 2>/dev/null)" = "$(cat "$TMP/host.pid" 2>/dev/null)"
+check "$name: execmon's own start-up marker is not shown" \
+	test -z "$(jq -r --arg me "$(readlink -f "$EXECMON")" 'select(.exe == $me and .args[1] == "--execmon-self-check") | .pid' "$TMP/pidns" 2>/dev/null)"
+
+# --pid, --ppid and --tree given the namespace's pid of a shell, which runs
+# a child and then execs; an exec from outside matches none. Each execmon
+# is started in the namespace and waited for there.
+cat >"$TMP/pidns.sh" <<'EOF2'
+tmp=$1 execmon=$2
+mkfifo "$tmp/go"
+sh -c 'read -r _ <"$1"; /usr/bin/true pidns-child; exec /usr/bin/true pidns-target' sh "$tmp/go" &
+target=$!
+echo "$target" >"$tmp/target"
+pids=
+for opt in pid ppid tree; do
+	"$execmon" -o pid,nspid,args --"$opt"="$target" >"$tmp/$opt.out" 2>"$tmp/$opt.err" &
+	pids="$pids $!"
+	# the header comes once the start-up check is done
+	for _ in $(seq 400); do
+		[ -s "$tmp/$opt.out" ] && break
+		sleep 0.05
+	done
+done
+/usr/bin/true pidns-other
+timeout 10 sh -c 'echo >"$1"' sh "$tmp/go"
+wait "$target"
+for opt in pid ppid; do
+	for _ in $(seq 100); do grep -q ' pidns-target$' "$tmp/pid.out" && grep -q ' pidns-child$' "$tmp/ppid.out" && break; sleep 0.05; done
+done
+kill -INT $pids 2>/dev/null
+wait
+EOF2
+[ -n "$DRY" ] || timeout -k 5 120 unshare --pid --fork --mount-proc --kill-child bash "$TMP/pidns.sh" "$TMP" "$EXECMON" 2>"$TMP/pidns.err"
+# the words execmon showed with --OPT (PID NSPID /usr/bin/true WORD lines)
+shown() { awk '$4 ~ /^pidns-/ { print $4 }' "$TMP/$1.out" 2>/dev/null | sort | tr '\n' ' '; }
+check "$name: --pid with the namespace's pid" test "$(shown pid)" = "pidns-target "
+check "$name: --ppid with the namespace's pid" test "$(shown ppid)" = "pidns-child "
+check "$name: --tree with the namespace's pid" test "$(shown tree)" = "pidns-child pidns-target "
+check "$name: --pid's exec carries the global pid" test "$(awk -v t="$(cat "$TMP/target" 2>/dev/null)" \
+	'$4 == "pidns-target" && $2 == t && $1 != t { print "ok" }' "$TMP/pid.out" 2>/dev/null)" = ok
+
+# -- COMMAND in a pid namespace: followed, with its status.
+rc=0
+[ -n "$DRY" ] || timeout -k 5 60 unshare --pid --fork --mount-proc --kill-child "$EXECMON" --json -- sh -c '/usr/bin/true pidns-cmd; exit 7' >"$TMP/cmd.out" 2>"$TMP/cmd.err" || rc=$?
+check "$name: -- COMMAND: its exit status" test $rc -eq 7
+check "$name: -- COMMAND: its execs shown" grep -q '"pidns-cmd"' "$TMP/cmd.out"

@@ -607,7 +607,13 @@ static int check_tracing(struct tracer *t)
 {
 	int err = self_check(t);
 
-	if (err == -ETIMEDOUT)
+	if (err == -ETIMEDOUT && own_pid_namespace())
+		p_err("the sched_process_exec tracepoint did not fire within a second of "
+		      "attaching for execmon's own exec, which runs in a pid namespace "
+		      "(pid:[%lu]) of its own: if execmon's children are in another (unshare "
+		      "--pid without --fork), start it with --fork; else execs cannot be traced "
+		      "on this system", own_pid_namespace());
+	else if (err == -ETIMEDOUT)
 		p_err("the sched_process_exec tracepoint did not fire within a second of "
 		      "attaching: execs cannot be traced on this system");
 	else if (err)
