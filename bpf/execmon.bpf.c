@@ -69,10 +69,19 @@ const volatile long sys_execveat_nr32 = -1;
 /* Each CPU has a counter slot of its own: no more CPUs than COUNTER_SLOTS. */
 const volatile bool slot_per_cpu = false;
 
+/* execmon's pid namespace when it is not the initial one, else 0. The
+ * pids execmon is given (the --pid and --ppid filters, the followed
+ * processes in execmon_tracked, its start-up marker) are then that
+ * namespace's, while the events carry the kernel's global ones. */
+const volatile __u32 pidns_ino = 0;
+
 /* Written by userspace while running: the pid of execmon's start-up marker,
  * which is sent whatever the filters say. */
 __u32 self_check_pid = 0;
 __u32 self_check_hits = 0;	/* set when it ran, even if its event is lost */
+/* The level of pidns_ino, which execmon cannot learn from inside it: set
+ * when the marker, which runs there, execs. 0 until then. */
+__u32 pidns_level = 0;
 struct counters counters[COUNTER_SLOTS] = {};
 /* The type's alignment puts the slots on cache lines of their own, past
  * the two fields above, in the .bss that userspace maps. */
@@ -448,10 +457,50 @@ static __always_inline __u32 put_cwd(struct event *ev, struct path_buf *buf,
 	       (flags & EV_EXE_DELETED ? EV_CWD_DELETED : 0);
 }
 
-/* True when the filters leave this exec out; --comm only with by_comm. */
-static __always_inline bool filtered_out(__u32 pid, __u32 ppid, __u32 uid, const char *comm,
-					 bool by_comm)
+/* The number that execmon's pid namespace gives task's process: 0 where
+ * that namespace does not see it, or before its level is known. Only when
+ * pidns_ino is set. */
+static __always_inline __u32 pid_in_ns(struct task_struct *task)
 {
+	struct pid *pid = BPF_CORE_READ(task, group_leader, thread_pid);
+	__u32 level = pidns_level;
+	struct upid up;
+
+	if (!level || BPF_CORE_READ(pid, level) < level ||
+	    bpf_core_read(&up, sizeof(up), &pid->numbers[level]))
+		return 0;
+	return BPF_CORE_READ(up.ns, ns.inum) == pidns_ino ? up.nr : 0;
+}
+
+/* Whether this exec is execmon's start-up marker. In a pid namespace, the
+ * marker is told by its number in its own namespace, the innermost, which
+ * is execmon's: that gives the namespace's level too. */
+static __always_inline bool is_self_check(struct task_struct *task, __u32 pid)
+{
+	__u32 want = self_check_pid, level;
+	struct pid *p;
+	struct upid up;
+
+	if (!pidns_ino || !want)
+		return want && pid == want;
+	p = BPF_CORE_READ(task, group_leader, thread_pid);
+	level = BPF_CORE_READ(p, level);
+	if (bpf_core_read(&up, sizeof(up), &p->numbers[level]) || up.nr != want ||
+	    BPF_CORE_READ(up.ns, ns.inum) != pidns_ino)
+		return false;
+	pidns_level = level;
+	return true;
+}
+
+/* True when the filters leave this exec out; --comm only with by_comm. */
+static __always_inline bool filtered_out(struct task_struct *task, __u32 pid, __u32 ppid,
+					 __u32 uid, const char *comm, bool by_comm)
+{
+	/* in a pid namespace, the pids execmon was given are its own */
+	if (pidns_ino && (filter_pid_cnt || follow_on))
+		pid = pid_in_ns(task);
+	if (pidns_ino && filter_ppid_cnt)
+		ppid = pid_in_ns(BPF_CORE_READ(task, real_parent));
 	if (filter_pid_cnt && !id_in(filter_pids, filter_pid_cnt, pid))
 		return true;
 	if (filter_ppid_cnt && !id_in(filter_ppids, filter_ppid_cnt, ppid))
@@ -767,10 +816,10 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 
 		bpf_map_delete_elem(&execmon_calls, &tid);
 	}
-	if (pid == self_check_pid) {
+	if (is_self_check(task, pid)) {
 		kind = EV_KIND_SELF_CHECK;
 		self_check_hits = 1;
-	} else if (filtered_out(pid, ppid, (__u32)uid_gid, task->comm, true)) {
+	} else if (filtered_out(task, pid, ppid, (__u32)uid_gid, task->comm, true)) {
 		count(&cnt->filtered, true);
 		STAGE(ST_FILTERED);
 		return 0;
@@ -885,7 +934,13 @@ int BPF_PROG(execmon_fork, struct task_struct *parent, struct task_struct *child
 	__u32 ptgid = parent->tgid, ctgid = child->tgid;
 	__u8 one = 1;
 
-	if (ptgid != ctgid && bpf_map_lookup_elem(&execmon_tracked, &ptgid))
+	if (ptgid == ctgid)
+		return 0;
+	if (pidns_ino) {
+		ptgid = pid_in_ns(parent);
+		ctgid = pid_in_ns(child);
+	}
+	if (ptgid && ctgid && bpf_map_lookup_elem(&execmon_tracked, &ptgid))
 		bpf_map_update_elem(&execmon_tracked, &ctgid, &one, BPF_ANY);
 	return 0;
 }
@@ -897,7 +952,11 @@ int BPF_PROG(execmon_exit, struct task_struct *task)
 
 	/* only with its last thread: a leader can end before the others, which
 	 * may still fork. The count drops before this tracepoint fires. */
-	if (!task->signal->live.counter)
+	if (task->signal->live.counter)
+		return 0;
+	if (pidns_ino)
+		tgid = pid_in_ns(task);
+	if (tgid)
 		bpf_map_delete_elem(&execmon_tracked, &tgid);
 	return 0;
 }
@@ -1119,7 +1178,7 @@ static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret
 
 	count(&cnt->seen, false);
 	bpf_get_current_comm(comm, sizeof(comm));
-	if (filtered_out(pid, ppid, (__u32)uid_gid, comm, false)) {
+	if (filtered_out(task, pid, ppid, (__u32)uid_gid, comm, false)) {
 		count(&cnt->filtered, false);
 		return 0;
 	}

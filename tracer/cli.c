@@ -184,6 +184,24 @@ static bool fields_name(enum field f)
 	return output_has_field(&check, f);
 }
 
+/* The process a thread id belongs to (its thread group's id, which is pid
+ * itself for a process), from /proc; 0 when it cannot be read. */
+static pid_t tgid_of(pid_t pid)
+{
+	char path[64], line[128];
+	int tgid = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	fp = fopen(path, "r");
+	if (!fp)
+		return 0;
+	while (fgets(line, sizeof(line), fp) && sscanf(line, "Tgid: %d", &tgid) != 1)
+		;
+	fclose(fp);
+	return tgid;
+}
+
 /* Whether execvp() would find cmd: 0, or why not (an errno). */
 static int command_error(const char *cmd)
 {
@@ -208,6 +226,7 @@ static int command_error(const char *cmd)
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
+	pid_t pid;
 	int err;
 
 	switch (key) {
@@ -295,6 +314,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		options.tree = parse_num(state, "PID", arg, 1, PID_MAX_LIMIT);
 		if (kill(options.tree, 0) && errno == ESRCH)
 			argp_error(state, "invalid --tree '%s': no such process", arg);
+		/* a thread has a pid of its own, but no tree: its process's
+		 * children are the whole process's, and it cannot be watched */
+		pid = tgid_of(options.tree);
+		if (pid > 0 && (__u32)pid != options.tree)
+			argp_error(state, "invalid --tree '%s': a thread of process %d, not a "
+				   "process; follow its process: --tree %d", arg, pid, pid);
 		break;
 	case 'x':
 		options.fails = true;

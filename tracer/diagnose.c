@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sys/auxv.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/xattr.h>
@@ -19,6 +20,9 @@
 #define CAP_SYS_ADMIN_BIT	21
 #define CAP_PERFMON_BIT		38
 #define CAP_BPF_BIT		39
+
+/* The initial user namespace's inode number, fixed (PROC_USER_INIT_INO). */
+#define USERNS_INIT_INO	0xEFFFFFFDUL
 
 #define LOCKDOWN_FILE	"/sys/kernel/security/lockdown"
 #define BTF_FILE	"/sys/kernel/btf/vmlinux"
@@ -92,6 +96,18 @@ static void read_status(struct diag_facts *f)
 			  ((eff & (1ULL << CAP_BPF_BIT)) && (eff & (1ULL << CAP_PERFMON_BIT)));
 	f->cap_ipc_lock = eff & (1ULL << CAP_IPC_LOCK_BIT);
 	f->cap_sys_admin = eff & (1ULL << CAP_SYS_ADMIN_BIT);
+}
+
+/* Capabilities held in another user namespace than the initial one (a
+ * rootless container's, unshare -U) count only for what that namespace
+ * owns: bpf() and perf_event_open() check them in the initial one. */
+static unsigned long user_namespace(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/user", &st) || st.st_ino == USERNS_INIT_INO)
+		return 0;
+	return st.st_ino;
 }
 
 static long long limit_of(int resource)
@@ -218,6 +234,7 @@ static void gather(struct diag_facts *f, enum diag_step step, int err)
 	f->btf_err = access(BTF_FILE, R_OK) ? errno : 0;
 	read_lockdown(f);
 	read_status(f);
+	f->userns = user_namespace();
 	f->bpf_blocked = bpf_call_blocked();
 	f->perf_blocked = perf_call_blocked();
 	f->memlock_cur = limit_of(RLIMIT_MEMLOCK);
@@ -270,8 +287,9 @@ static const char *what_failed(enum diag_step step)
 /* The system calls a seccomp filter blocks, as "bpf()", or "" for none. */
 static const char *blocked_calls(const struct diag_facts *f)
 {
-	/* a bpf() probe means something only with the capability */
-	bool bpf = f->bpf_blocked && f->caps_tracing;
+	/* a bpf() probe means something only with the capability, which a
+	 * user namespace's does not give */
+	bool bpf = f->bpf_blocked && f->caps_tracing && !f->userns;
 
 	if (f->seccomp != 2)
 		return "";
@@ -282,6 +300,20 @@ static const char *blocked_calls(const struct diag_facts *f)
 	if (f->perf_blocked)
 		return "perf_event_open()";
 	return "";
+}
+
+/* The capabilities of a user namespace's root: said before any other
+ * cause, as they make every call fail with EPERM whatever else holds. */
+static void explain_userns(const struct diag_facts *f, const char *failed, char *buf,
+			   size_t len)
+{
+	snprintf(buf, len, "%s%stracing needs CAP_BPF and CAP_PERFMON (or root) in the initial "
+		 "user namespace, and this process runs in another one (user:[%lu]), as in a "
+		 "rootless container or under unshare --user, whose capabilities the kernel "
+		 "does not honour for BPF; run execmon as root on the host, or in a container "
+		 "that root starts without a user namespace (with --cap-add BPF --cap-add "
+		 "PERFMON)",
+		 failed, *failed ? ": " : "", f->userns);
 }
 
 #define CONTAINER_FIX "start the container with --security-opt seccomp=unconfined, or with a " \
@@ -314,6 +346,8 @@ static bool explain_start(const struct diag_facts *f, char *buf, size_t len)
 			 "forbids BPF programs to read kernel memory: execmon can't trace under "
 			 "it; lockdown can only be lowered at boot (lockdown=integrity on the "
 			 "kernel command line, where Secure Boot allows it)", LOCKDOWN_FILE);
+	} else if (!f->caps_tracing && f->userns) {
+		explain_userns(f, "", buf, len);
 	} else if (!f->caps_tracing && f->seccomp == 2) {
 		snprintf(buf, len, "tracing needs root, or the capabilities CAP_BPF and "
 			 "CAP_PERFMON, and this process has neither; it also runs under a "
@@ -405,7 +439,12 @@ static bool explain_perm(const struct diag_facts *f, char *buf, size_t len)
 
 	if (f->err != EPERM && f->err != EACCES)
 		return false;
-	if (*calls) {
+	if (f->userns) {
+		char failed[160];
+
+		snprintf(failed, sizeof(failed), "%s: %s", what_failed(f->step), strerror(f->err));
+		explain_userns(f, failed, buf, len);
+	} else if (*calls) {
 		snprintf(buf, len, "%s: %s: the %s system call%s blocked by a seccomp filter "
 			 "(Seccomp: 2 in /proc/self/status), as a container's default profile "
 			 "does, so root alone is not enough: %s", what_failed(f->step),

@@ -46,6 +46,8 @@ struct diag_facts {
 	bool caps_tracing;		/* CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN */
 	bool cap_ipc_lock;
 	bool cap_sys_admin;
+	unsigned long userns;		/* the inode of execmon's user namespace when it
+					 * is not the initial one, else 0 */
 	int seccomp;			/* Seccomp: of /proc/self/status: 0, 1, 2 */
 	int bpf_blocked;		/* errno a harmless bpf() got where the kernel
 					 * would have said EINVAL; 0 when it got that */

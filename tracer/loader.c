@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
@@ -47,6 +48,18 @@ static bool kernel_has_xchg(void)
 	return true;
 }
 
+/* The initial pid namespace's inode number, fixed (PROC_PID_INIT_INO). */
+#define PIDNS_INIT_INO	0xEFFFFFFCUL
+
+unsigned long own_pid_namespace(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) || st.st_ino == PIDNS_INIT_INO)
+		return 0;
+	return st.st_ino;
+}
+
 /* Of each program that comes in two builds (see the BPF side), loads the
  * one this kernel takes, if it is wanted at all. */
 static void pick_build(struct bpf_program *xchg, struct bpf_program *nx, bool want, bool has_xchg)
@@ -73,6 +86,7 @@ static void configure(struct execmon_bpf *skel, const struct options *o, bool wa
 		skel->rodata->filter_comm_on = true;
 	}
 	skel->rodata->filter_cgroup_on = o->cgroup != NULL;
+	skel->rodata->pidns_ino = own_pid_namespace();
 	skel->rodata->want_cwd = want_cwd;
 	int ncpus = libbpf_num_possible_cpus();
 

@@ -49,6 +49,10 @@ struct bpf_side {
 	long loader_peak_kb;	/* the child's peak RSS, once it has exited */
 };
 
+/* The inode number of execmon's pid namespace, or 0 in the initial one
+ * (the host's), where pids are the kernel's global ones. */
+unsigned long own_pid_namespace(void);
+
 /* Opens the skeleton in a child, sets its read-only data and what to load
  * from the options, loads it and receives the map fds. Returns 0, or -1
  * once the reason has been printed. */

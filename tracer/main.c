@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
+#include "clock.h"
 #include "diagnose.h"
 #include "event.h"
 #include "follow.h"
@@ -315,7 +316,8 @@ static void reopen_output(struct tracer *t)
 /* Hands every record that is due to on_event, then flushes. */
 static void drain(struct tracer *t, bool all)
 {
-	reader_drain(t->reader, all ? 0 : clock_ns(CLOCK_MONOTONIC), all, &stop_drain);
+	t->out.mono_to_real_ns = clock_wall_offset(t->out.mono_to_real_ns);
+	reader_drain(t->reader, all ? 0 : kernel_now_ns(), all, &stop_drain);
 	flush_output(t);
 }
 
@@ -448,8 +450,13 @@ static int trace(struct tracer *t)
 		return 1;
 	while (!exiting && !t->followed_gone) {
 		struct epoll_event evs[8];
-		__u64 now = clock_ns(CLOCK_MONOTONIC), handled = t->printed + t->malformed;
-		__u64 oldest = reader_drain(t->reader, now, false, &stop_drain);
+		__u64 now = kernel_now_ns(), handled = t->printed + t->malformed;
+		__u64 oldest;
+
+		/* once a batch, as cheap as that: a step of the wall clock
+		 * shows from the next batch on */
+		t->out.mono_to_real_ns = clock_wall_offset(t->out.mono_to_real_ns);
+		oldest = reader_drain(t->reader, now, false, &stop_drain);
 		int n;
 
 		if (!flush_output(t))
@@ -555,6 +562,9 @@ static int prepare(struct tracer *t, int argc, char **argv)
 	}
 	if (diag_preflight())
 		return 1;
+	/* the events are stamped with the initial time namespace's clock */
+	if (clock_setup() && options.verbose)
+		p_err("can't read this time namespace's offset: times may be off by it");
 	libbpf_set_print(diag_libbpf_print);
 	signal(SIGPIPE, SIG_IGN);
 	cli_setup_output(&t->out);
@@ -644,8 +654,8 @@ static int start_follow(struct tracer *t)
 
 static int attach(struct tracer *t)
 {
-	t->out.start_ns = clock_ns(CLOCK_MONOTONIC);
-	t->out.mono_to_real_ns = (__s64)clock_ns(CLOCK_REALTIME) - (__s64)t->out.start_ns;
+	t->out.start_ns = kernel_now_ns();
+	t->out.mono_to_real_ns = clock_wall_offset(0);
 	if (bpf_side_attach(&t->bpf))
 		return 1;
 	if (options.verbose)
@@ -657,7 +667,13 @@ static int check_tracing(struct tracer *t)
 {
 	int err = self_check(t);
 
-	if (err == -ETIMEDOUT)
+	if (err == -ETIMEDOUT && own_pid_namespace())
+		p_err("the sched_process_exec tracepoint did not fire within a second of "
+		      "attaching for execmon's own exec, which runs in a pid namespace "
+		      "(pid:[%lu]) of its own: if execmon's children are in another (unshare "
+		      "--pid without --fork), start it with --fork; else execs cannot be traced "
+		      "on this system", own_pid_namespace());
+	else if (err == -ETIMEDOUT)
 		p_err("the sched_process_exec tracepoint did not fire within a second of "
 		      "attaching: execs cannot be traced on this system");
 	else if (err)
