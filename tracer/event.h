@@ -65,6 +65,13 @@ static inline bool record_exe_asked(const struct exec_record *rec)
 	return (record_is_failed(rec) && !(rec->hdr.flags & EV_NO_RETURN)) || record_is_check(rec);
 }
 
+/* Whether the exec decided its privileges (AT_SECURE): a failed exec never
+ * got so far, and a check decides none. */
+static inline bool record_has_secure(const struct exec_record *rec)
+{
+	return !record_is_failed(rec) && !record_is_check(rec);
+}
+
 /* What the executed file is: "file", "memfd", "deleted" or "anon"; NULL
  * when no file was resolved (a failed exec's or a check's path). */
 const char *exe_kind(const struct exec_record *rec);

@@ -126,7 +126,7 @@ static void put_ctx(struct fields *f, const struct exec_record *rec)
 	put_with(f, "EXECMON_TTY", ctx_put_tty(&f->b, c));
 	put_u64(f, "EXECMON_EUID", c->euid);
 	put_u64(f, "EXECMON_EGID", c->egid);
-	if (!record_is_failed(rec))
+	if (record_has_secure(rec))
 		put_bool(f, "EXECMON_SECURE", rec->hdr.flags & EV_SECURE);
 	if (c->nancestors)
 		put_bytes(f, "EXECMON_PCOMM", c->ancestors[0].comm,

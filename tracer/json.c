@@ -285,7 +285,7 @@ static void put_ctx(struct sbuf *b, const struct exec_record *rec)
 	end_text(b, start);
 	put_num(b, ",\"euid\":", c->euid);
 	put_num(b, ",\"egid\":", c->egid);
-	sbuf_puts(b, record_is_failed(rec) ? ",\"secure\":null" :
+	sbuf_puts(b, !record_has_secure(rec) ? ",\"secure\":null" :
 		  rec->hdr.flags & EV_SECURE ? ",\"secure\":true" : ",\"secure\":false");
 	sbuf_puts(b, ",\"pcomm\":");
 	if (c->nancestors)

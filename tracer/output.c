@@ -333,8 +333,9 @@ static void put_ctx_field(struct sbuf *b, enum field f, const struct exec_record
 			sbuf_put_u64(b, c->egid);
 			break;
 		case FIELD_SECURE:
-			/* a failed exec never got so far as to decide */
-			if (!record_is_failed(rec))
+			/* a failed exec never got so far as to decide; a check
+			 * decides nothing */
+			if (record_has_secure(rec))
 				sbuf_puts(b, rec->hdr.flags & EV_SECURE ? "yes" : "no");
 			break;
 		case FIELD_PCOMM:
