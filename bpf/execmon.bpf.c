@@ -990,14 +990,17 @@ __noinline int argv_step(void)
 		if (w->idx >= w->argc)
 			return 1;
 		arg = (const char *)(w->argv + w->off);
+	} else if (!w->argv) {
+		/* a NULL argv is an empty one, as the kernel takes it */
+		return 1;
 	} else if (w->compat) {
 		__u32 arg32;
 
 		if (bpf_probe_read_user(&arg32, sizeof(arg32), (void *)(w->argv + w->idx * 4)))
-			return 1;
+			goto unreadable;
 		arg = (const char *)(__u64)arg32;
 	} else if (bpf_probe_read_user(&arg, sizeof(arg), (void *)(w->argv + w->idx * 8))) {
-		return 1;
+		goto unreadable;
 	}
 	if (!arg)
 		return 1;
@@ -1028,6 +1031,12 @@ __noinline int argv_step(void)
 	w->off += n;
 	w->idx++;
 	return 0;
+
+unreadable:
+	/* the array itself: a bad pointer (EFAULT), or a page the kernel
+	 * never touched, as the exec failed before it read argv */
+	w->flags |= EV_ARGV_FAULT;
+	return 1;
 }
 
 /* 1 when the name that starts at base in the event's data (len bytes of

@@ -21,6 +21,40 @@ chmod 4755 "$D/suid-true"
 # (larger buffers: the machine may be busy with other execs)
 start_tracer "$OUT" -x --json -b 1024 || { fail "execmon -x --json starts"; exit 0; }
 
+
+# Each failed call as the caller made it; prints what the kernel said.
+python3 - "$D" >"$TMP/truth" <<'EOF'
+import ctypes, mmap, os, sys
+d = sys.argv[1]
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+SYS_execve, SYS_execveat, AT_EMPTY_PATH = 59, 322, 0x1000
+
+def argv(*words):
+    bufs = [ctypes.create_string_buffer(w.encode()) for w in words]
+    arr = (ctypes.c_void_p * (len(bufs) + 1))(*[ctypes.addressof(b) for b in bufs], None)
+    arr.bufs = bufs
+    return arr
+
+def tell(name, ret):
+    print(name, ret, os.strerror(ctypes.get_errno()) if ret else 0, flush=True)
+
+# argv a bad pointer: EFAULT, from a file that exists
+tell("efault", libc.syscall(SYS_execve, b"/usr/bin/true", ctypes.c_void_p(8), None))
+# argv an array in a page never touched (a file mapped, not read): the exec
+# fails (ENOENT) before the kernel reads it
+words = argv("fails-untouched", "x")
+f = d + "/array"
+open(f, "wb").write(bytes(words).ljust(mmap.PAGESIZE, b"\0"))
+m = mmap.mmap(os.open(f, os.O_RDONLY), mmap.PAGESIZE, flags=mmap.MAP_PRIVATE,
+              prot=mmap.PROT_READ | mmap.PROT_WRITE)
+untouched = ctypes.addressof(ctypes.c_char.from_buffer(m))  # the address only
+tell("untouched", libc.syscall(SYS_execve, (d + "/no-such-untouched").encode(),
+                               ctypes.c_void_p(untouched), None))
+# argv NULL: an empty argv, nothing unreadable
+tell("null", libc.syscall(SYS_execve, (d + "/no-such-null").encode(), None, None))
+EOF
+
 # The check of a set-user-ID file by nobody, and a real exec of it, which
 # changes privileges (AT_SECURE): the check decides none.
 [ -n "$have_check" ] && setpriv --reuid=65534 --regid=65534 --clear-groups \
@@ -30,7 +64,22 @@ setpriv --reuid=65534 --regid=65534 --clear-groups "$D/suid-true" fails-suid-run
 wait_for "$OUT" '"fails-done"'
 stop_tracer
 
+truth() { sed -n "s/^$1 //p" "$TMP/truth"; }
 q() { jq -c "select($1)" "$OUT"; }
+
+# --- argv that cannot be read -------------------------------------------------
+check "argv a bad pointer: the call failed with EFAULT" test "$(truth efault)" = "-1 Bad address"
+rec=$(q '.exe == "/usr/bin/true" and .error == "EFAULT"')
+check "argv a bad pointer: no arguments, marked unreadable" \
+	jqe -s 'length == 1 and .[0].args == [] and .[0].args_unreadable == true' <<<"$rec"
+rec=$(q ".exe == \"$D/no-such-untouched\"")
+check "argv in an untouched page: the call failed" test "$(truth untouched)" = "-1 No such file or directory"
+check "argv in an untouched page: whole, or marked unreadable" \
+	jqe -s 'length == 1 and (.[0].args == ["fails-untouched", "x"] or
+		(.[0].args_unreadable and (.[0].args | length) < 2))' <<<"$rec"
+rec=$(q ".exe == \"$D/no-such-null\"")
+check "argv NULL: empty, not marked unreadable" \
+	jqe -s 'length == 1 and .[0].args == [] and .[0].args_unreadable == false' <<<"$rec"
 
 # --- a check of a set-user-ID file --------------------------------------------
 suid_checks=("set-user-ID file: a real exec by nobody changes privileges"
@@ -47,12 +96,25 @@ fi
 
 # --- the same in the table ------------------------------------------------------
 start_tracer "$OUT.table" -x -H -b 1024 -o ret,secure,exe,args || { fail "execmon -x -o ... starts"; exit 0; }
+python3 - "$D" >"$TMP/table.fd" <<'EOF'
+import ctypes, os, sys
+d = sys.argv[1]
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+def argv(word):
+    buf = ctypes.create_string_buffer(word)
+    arr = (ctypes.c_void_p * 2)(ctypes.addressof(buf), None)
+    arr.buf = buf
+    return arr
+libc.syscall(59, b"/usr/bin/true", ctypes.c_void_p(8), None)
+EOF
 [ -n "$have_check" ] && setpriv --reuid=65534 --regid=65534 --clear-groups \
 	"$CHECK_PROG" "$D/suid-true" >/dev/null
 /usr/bin/true fails-table-done
 wait_for "$OUT.table" 'fails-table-done'
 stop_tracer
 T=$OUT.table
+check "table: argv a bad pointer is marked" grep -qE '^EFAULT +- +/usr/bin/true +\[argv unreadable\]$' "$T"
 if [ -z "$have_check" ] && [ -z "$DRY" ]; then
 	skip "table: a check's SECURE is -" "no C compiler"
 else
