@@ -919,6 +919,35 @@ static __always_inline bool compat_call_args(struct pt_regs *regs, bool at, stru
 #endif
 }
 
+/* The path, argv and flags of an exec call id (one of the four
+ * numbers), from its registers; false when id is not an exec at all. */
+static __always_inline bool call_args(struct pt_regs *regs, long id, struct exec_call *call)
+{
+	/* The number is looked up in the table of the call's own ABI: a 32-bit
+	 * call numbered as a 64-bit exec is something else, and the other way
+	 * round. */
+	bool compat = in_compat_syscall();
+
+	if (compat ? id != sys_execve_nr32 && id != sys_execveat_nr32
+		   : id != sys_execve_nr && id != sys_execveat_nr)
+		return false;
+	call->compat = compat;
+	call->at_flags = 0;
+	call->mm = 0;
+	call->argc = 0;
+	if (compat)
+		return compat_call_args(regs, id == sys_execveat_nr32, call);
+	if (id == sys_execve_nr) {
+		call->filename = PT_REGS_PARM1_CORE_SYSCALL(regs);
+		call->argv = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	} else {
+		call->filename = PT_REGS_PARM2_CORE_SYSCALL(regs);
+		call->argv = PT_REGS_PARM3_CORE_SYSCALL(regs);
+		call->at_flags = PT_REGS_PARM5_CORE_SYSCALL(regs);
+	}
+	return true;
+}
+
 /* Failed execs: the call's arguments are noted on the way in and read on
  * the way out, when the exec failed and the caller's memory is intact. */
 SEC("tp_btf/sys_enter")
@@ -930,35 +959,14 @@ int BPF_PROG(execmon_sys_enter, struct pt_regs *regs, long id)
 	if (id != sys_execve_nr && id != sys_execveat_nr &&
 	    id != sys_execve_nr32 && id != sys_execveat_nr32)
 		return 0;
-
-	/* The number is looked up in the table of the call's own ABI: a 32-bit
-	 * call numbered as a 64-bit exec is something else, and the other way
-	 * round. */
-	bool compat = in_compat_syscall();
-
-	if (compat ? id != sys_execve_nr32 && id != sys_execveat_nr32
-		   : id != sys_execve_nr && id != sys_execveat_nr)
+	if (!call_args(regs, id, &call))
 		return 0;
-	call.compat = compat;
-	call.at_flags = 0;
-	if (compat) {
-		if (!compat_call_args(regs, id == sys_execveat_nr32, &call))
-			return 0;
-	} else if (id == sys_execve_nr) {
-		call.filename = PT_REGS_PARM1_CORE_SYSCALL(regs);
-		call.argv = PT_REGS_PARM2_CORE_SYSCALL(regs);
-	} else {
-		call.filename = PT_REGS_PARM2_CORE_SYSCALL(regs);
-		call.argv = PT_REGS_PARM3_CORE_SYSCALL(regs);
-		call.at_flags = PT_REGS_PARM5_CORE_SYSCALL(regs);
-	}
 	/* Past the point of no return, a failing exec has already replaced
 	 * the caller's memory: argv is then read from the copy the kernel
 	 * made for the new program, whose count only the call's array says. */
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 
 	call.mm = (__u64)BPF_CORE_READ(task, mm);
-	call.argc = 0;
 	for (__u32 i = 0; i <= FAILED_ARGS_MAX; i++) {
 		__u64 arg = 0;
 
@@ -1096,10 +1104,30 @@ static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret
 	struct exec_call *callp = bpf_map_lookup_elem(&execmon_calls, &tid);
 	struct exec_call call;
 
-	if (!callp)
+	if (callp) {
+		call = *callp;
+		bpf_map_delete_elem(&execmon_calls, &tid);
+	} else {
+#if defined(__TARGET_ARCH_x86)
+		/*
+		 * No sys_enter: a seccomp filter (or a ptracer) refused the call
+		 * before that tracepoint, as syscall_trace_enter() runs seccomp
+		 * first; syscall_exit_work() still runs this one, from 5.10 (x86's
+		 * generic entry) to 6.18. The call never ran, so its arguments
+		 * are still in the registers and its memory is the caller's. A
+		 * filter that kills or traps (SIGSYS) ends here with no error,
+		 * or not at all: not shown. fexit or a kretprobe on the exec
+		 * calls would never run for such a refusal, as the call's
+		 * function is never entered: only the system call tracepoint
+		 * (or a probe on the entry code) sees it.
+		 */
+		if (ret >= 0 || !call_args(regs, id, &call))
+			return 0;
+		call.mm = (__u64)BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), mm);
+#else
 		return 0;
-	call = *callp;
-	bpf_map_delete_elem(&execmon_calls, &tid);
+#endif
+	}
 
 	/* A check runs nothing, and is shown whether it passed or not; a
 	 * kernel without checks refuses the flag (EINVAL). */

@@ -12,8 +12,10 @@ mkdir -p "$D"
 chmod 755 "$TMP" "$D"
 jqe() { jq -e "$@" >/dev/null; }
 
+DENY=$TMP/seccomp_deny
 CHECK_PROG=$TMP/exec_check
-have_check=
+have_deny= have_check=
+cc -O2 -o "$DENY" "$(dirname "$0")/progs/seccomp_deny.c" 2>/dev/null && have_deny=1
 cc -O2 -o "$CHECK_PROG" "$(dirname "$0")/progs/exec_check.c" 2>/dev/null && have_check=1
 cp /usr/bin/true "$D/suid-true"
 chmod 4755 "$D/suid-true"
@@ -21,6 +23,10 @@ chmod 4755 "$D/suid-true"
 # (larger buffers: the machine may be busy with other execs)
 start_tracer "$OUT" -x --json -b 1024 || { fail "execmon -x --json starts"; exit 0; }
 
+# A seccomp filter that fails execve with EPERM, as a container's profile
+# may: it runs before the sys_enter tracepoint. seccomp_deny's own exec of
+# the program is the one refused.
+[ -n "$have_deny" ] && "$DENY" execve /usr/bin/true fails-seccomp "two words" 2>"$TMP/deny.err"
 
 # Each failed call as the caller made it; prints what the kernel said.
 python3 - "$D" >"$TMP/truth" <<'EOF'
@@ -66,6 +72,19 @@ stop_tracer
 
 truth() { sed -n "s/^$1 //p" "$TMP/truth"; }
 q() { jq -c "select($1)" "$OUT"; }
+
+# --- seccomp ----------------------------------------------------------------
+seccomp_checks=("seccomp refusal of execve: the caller got EPERM"
+	"seccomp refusal of execve: shown as a failed exec, EPERM, with its path and argv")
+if [ -z "$have_deny" ] && [ -z "$DRY" ]; then
+	for t in "${seccomp_checks[@]}"; do skip "$t" "no C compiler"; done
+else
+	check "${seccomp_checks[0]}" grep -q 'Operation not permitted' "$TMP/deny.err"
+	rec=$(q '.args[1] == "fails-seccomp"')
+	check "${seccomp_checks[1]}" jqe -s 'length == 1 and .[0].exe == "/usr/bin/true" and
+		.[0].args == ["/usr/bin/true", "fails-seccomp", "two words"] and
+		.[0].error == "EPERM" and .[0].args_unreadable == false' <<<"$rec"
+fi
 
 # --- argv that cannot be read -------------------------------------------------
 check "argv a bad pointer: the call failed with EFAULT" test "$(truth efault)" = "-1 Bad address"
