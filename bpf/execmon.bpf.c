@@ -231,7 +231,13 @@ struct exec_call {
 	__u64 mm;		/* the caller's memory, which a late failure replaces */
 	__u32 argc;		/* arguments counted at the call, at most FAILED_ARGS_MAX + 1 */
 	__u32 at_flags;		/* execveat's flags; 0 for execve */
+	__s32 dirfd;		/* execveat's; AT_FDCWD for execve */
+	__u32 pad;
 };
+
+/* the kernel's values (linux/fcntl.h) */
+#define AT_FDCWD		-100
+#define AT_EMPTY_PATH		0x1000
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -913,13 +919,14 @@ static __always_inline bool compat_call_args(struct pt_regs *regs, bool at, stru
 	call->filename = at ? cx : bx;
 	call->argv = at ? dx : cx;
 	call->at_flags = at ? (__u32)BPF_CORE_READ(regs, di) : 0;
+	call->dirfd = at ? (__s32)bx : AT_FDCWD;
 	return true;
 #else
 	return false;
 #endif
 }
 
-/* The path, argv and flags of an exec call id (one of the four
+/* The path, argv, flags and directory of an exec call id (one of the four
  * numbers), from its registers; false when id is not an exec at all. */
 static __always_inline bool call_args(struct pt_regs *regs, long id, struct exec_call *call)
 {
@@ -933,6 +940,7 @@ static __always_inline bool call_args(struct pt_regs *regs, long id, struct exec
 		return false;
 	call->compat = compat;
 	call->at_flags = 0;
+	call->dirfd = AT_FDCWD;
 	call->mm = 0;
 	call->argc = 0;
 	if (compat)
@@ -941,6 +949,7 @@ static __always_inline bool call_args(struct pt_regs *regs, long id, struct exec
 		call->filename = PT_REGS_PARM1_CORE_SYSCALL(regs);
 		call->argv = PT_REGS_PARM2_CORE_SYSCALL(regs);
 	} else {
+		call->dirfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
 		call->filename = PT_REGS_PARM2_CORE_SYSCALL(regs);
 		call->argv = PT_REGS_PARM3_CORE_SYSCALL(regs);
 		call->at_flags = PT_REGS_PARM5_CORE_SYSCALL(regs);
@@ -978,6 +987,66 @@ int BPF_PROG(execmon_sys_enter, struct pt_regs *regs, long id)
 	tid = (__u32)bpf_get_current_pid_tgid();
 	bpf_map_update_elem(&execmon_calls, &tid, &call, BPF_ANY);
 	return 0;
+}
+
+/* Like exe_kind(), with CO-RE reads, for a task that is not typed. */
+static __always_inline __u32 exe_kind_core(struct dentry *dentry)
+{
+	if (BPF_CORE_READ(dentry, d_parent) != dentry)
+		return 0;
+
+	unsigned long magic = BPF_CORE_READ(dentry, d_sb, s_magic);
+	char name[6] = {};
+
+	if (magic != TMPFS_MAGIC && magic != HUGETLBFS_MAGIC)
+		return EV_EXE_ANON;
+	if (bpf_probe_read_kernel(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name)) ||
+	    name[0] != 'm' || name[1] != 'e' || name[2] != 'm' || name[3] != 'f' ||
+	    name[4] != 'd' || name[5] != ':')
+		return EV_EXE_ANON;
+	return EV_EXE_MEMFD;
+}
+
+/*
+ * A failed exec or check of the file open at descriptor fd (an empty path
+ * and AT_EMPTY_PATH: fexecve): the exe part is fd, then the resolved path
+ * of the file the task's table holds there, if any (EV_EXE_FD). Only what
+ * the path's walk leaves room for is kept after fd. Returns the part's
+ * length. A subprogram, so that sys_exit's code stays small.
+ */
+static __noinline __u64 put_fd_path(struct event *ev, struct path_buf *buf,
+				    struct task_struct *task, __s32 fd, __u32 *flags)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = NULL;
+	__u32 nr = fd;
+
+	*flags |= EV_EXE_FD;
+	__builtin_memcpy(ev->data, &nr, EXE_FD_LEN);
+	/* (a plain read: the array's elements are pointers, whatever the kernel) */
+	if (fd < 0 || nr >= BPF_CORE_READ(fdt, max_fds) ||
+	    bpf_probe_read_kernel(&file, sizeof(file), fds + nr) || !file)
+		return EXE_FD_LEN;
+
+	struct path p;
+	__u32 full = 0, pflags = 0;
+
+	BPF_CORE_READ_INTO(&p, file, f_path);
+	__u64 pos = resolve_path(buf, p.mnt, BPF_CORE_READ(p.mnt, mnt_root), p.dentry, &full,
+				 &pflags);
+
+	if (pos < EXE_FD_LEN) {
+		pos = EXE_FD_LEN;
+		pflags |= EV_EXE_TRUNCATED;
+	}
+	if (unlinked(BPF_CORE_READ(p.dentry, d_hash.pprev), BPF_CORE_READ(p.dentry, d_parent),
+		     p.dentry))
+		pflags |= EV_EXE_DELETED;
+	pflags |= exe_kind_core(p.dentry);
+	ev->exe_full_len = full;
+	*flags |= pflags;
+	return EXE_FD_LEN + put_path(ev, buf, pos, EXE_FD_LEN, EXE_FD_LEN);
 }
 
 /* Reads one argument of a failed exec; a global function, checked once,
@@ -1195,6 +1264,9 @@ static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret
 				flags |= EV_EXE_TRUNCATED;
 		}
 		ev->exe_full_len = exe_len;
+		/* an empty path: the file open at dirfd */
+		if (n == 1 && (call.at_flags & AT_EMPTY_PATH))
+			exe_len = put_fd_path(ev, buf, task, call.dirfd, &flags);
 	}
 	clamp(exe_len, EXE_MAX);
 	if (filter_comm_on && !failed_comm_matches(exe_len)) {

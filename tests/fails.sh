@@ -1,5 +1,7 @@
-# Failed execs (-x) and exec checks that earlier versions showed wrongly or
-# not at all, each against what the caller itself saw. Needs root.
+# Failed execs (-x) that earlier versions showed wrongly or not at all, each
+# against what the caller itself saw: a refusal by seccomp, an argv array
+# that cannot be read, the check of a set-user-ID file, a file asked for by
+# descriptor (fexecve) and an empty path. Needs root.
 SUITE=fails
 . "$(dirname "$0")/lib.sh"
 
@@ -19,6 +21,8 @@ cc -O2 -o "$DENY" "$(dirname "$0")/progs/seccomp_deny.c" 2>/dev/null && have_den
 cc -O2 -o "$CHECK_PROG" "$(dirname "$0")/progs/exec_check.c" 2>/dev/null && have_check=1
 cp /usr/bin/true "$D/suid-true"
 chmod 4755 "$D/suid-true"
+printf 'not a program\n' >"$D/fd-target"
+chmod 644 "$D/fd-target"
 
 # (larger buffers: the machine may be busy with other execs)
 start_tracer "$OUT" -x --json -b 1024 || { fail "execmon -x --json starts"; exit 0; }
@@ -59,6 +63,19 @@ tell("untouched", libc.syscall(SYS_execve, (d + "/no-such-untouched").encode(),
                                ctypes.c_void_p(untouched), None))
 # argv NULL: an empty argv, nothing unreadable
 tell("null", libc.syscall(SYS_execve, (d + "/no-such-null").encode(), None, None))
+# fexecve: a file open at a descriptor, not a program
+fd = os.open(d + "/fd-target", os.O_RDONLY)
+print("fd", fd, os.readlink(f"/proc/self/fd/{fd}"))
+tell("fd-file", libc.syscall(SYS_execveat, fd, b"", argv("fails-fd-file"), None, AT_EMPTY_PATH))
+# a descriptor that names no file
+os.close(fd)
+tell("fd-none", libc.syscall(SYS_execveat, fd, b"", argv("fails-fd-none"), None, AT_EMPTY_PATH))
+# a memfd that holds no program
+mfd = os.memfd_create("fails-mem")
+os.write(mfd, b"not a program\n")
+tell("fd-memfd", libc.syscall(SYS_execveat, mfd, b"", argv("fails-fd-memfd"), None, AT_EMPTY_PATH))
+# an empty path, without AT_EMPTY_PATH: ENOENT
+tell("empty", libc.syscall(SYS_execve, b"", argv("fails-empty"), None))
 EOF
 
 # The check of a set-user-ID file by nobody, and a real exec of it, which
@@ -112,6 +129,28 @@ else
 		<<<"$(q '.args == ["check-probe", "'"$D"'/suid-true"]')"
 fi
 
+# --- a file asked for by descriptor -------------------------------------------
+fd=$(truth fd | cut -d' ' -f1)
+check "fexecve of a file that is no program: the call failed" test -n "$(truth fd-file | grep -v '^0')"
+rec=$(q '.args == ["fails-fd-file"]')
+check "fexecve of a file: the descriptor and the file it named" \
+	jqe -s --argjson fd "${fd:-0}" --arg path "$(truth fd | cut -d' ' -f2-)" \
+	'length == 1 and .[0].exe_fd == $fd and .[0].exe == $path and
+		.[0].exe_unreadable == false and .[0].exe_kind == "file"' <<<"$rec"
+check "fexecve of a closed descriptor: EBADF" test "$(truth fd-none)" = "-1 Bad file descriptor"
+rec=$(q '.args == ["fails-fd-none"]')
+check "fexecve of a closed descriptor: the descriptor, no file" \
+	jqe -s --argjson fd "${fd:-0}" \
+	'length == 1 and .[0].exe_fd == $fd and .[0].exe == null and .[0].exe_unreadable == false and
+		.[0].error == "EBADF"' <<<"$rec"
+rec=$(q '.args == ["fails-fd-memfd"]')
+check "fexecve of a memfd: the kernel's name, marked memfd" \
+	jqe -s 'length == 1 and .[0].exe == "/memfd:fails-mem" and .[0].exe_kind == "memfd"' <<<"$rec"
+rec=$(q '.args == ["fails-empty"]')
+check "an empty path: ENOENT" test "$(truth empty)" = "-1 No such file or directory"
+check "an empty path: shown empty, not unreadable" \
+	jqe -s 'length == 1 and .[0].exe == "" and .[0].exe_unreadable == false and .[0].exe_fd == null' \
+	<<<"$rec"
 
 # --- the same in the table ------------------------------------------------------
 start_tracer "$OUT.table" -x -H -b 1024 -o ret,secure,exe,args || { fail "execmon -x -o ... starts"; exit 0; }
@@ -125,6 +164,12 @@ def argv(word):
     arr = (ctypes.c_void_p * 2)(ctypes.addressof(buf), None)
     arr.buf = buf
     return arr
+fd = os.open(d + "/fd-target", os.O_RDONLY)
+print(fd)
+libc.syscall(322, fd, b"", argv(b"fails-table-fd"), None, 0x1000)
+os.close(fd)
+libc.syscall(322, fd, b"", argv(b"fails-table-fd"), None, 0x1000)
+libc.syscall(59, b"", argv(b"fails-table-empty"), None)
 libc.syscall(59, b"/usr/bin/true", ctypes.c_void_p(8), None)
 EOF
 [ -n "$have_check" ] && setpriv --reuid=65534 --regid=65534 --clear-groups \
@@ -133,6 +178,12 @@ EOF
 wait_for "$OUT.table" 'fails-table-done'
 stop_tracer
 T=$OUT.table
+fd=$(cat "$TMP/table.fd")
+check "table: fexecve of a file shows the descriptor, then the file" \
+	grep -qE "^E[A-Z]+ +- +\[fd:$fd\]$D/fd-target +fails-table-fd$" "$T"
+check "table: fexecve of a closed descriptor shows the descriptor alone" \
+	grep -qE "^EBADF +- +\[fd:$fd\] +fails-table-fd$" "$T"
+check "table: an empty path is '', not ?" grep -qE "^ENOENT +- +'' +fails-table-empty$" "$T"
 check "table: argv a bad pointer is marked" grep -qE '^EFAULT +- +/usr/bin/true +\[argv unreadable\]$' "$T"
 if [ -z "$have_check" ] && [ -z "$DRY" ]; then
 	skip "table: a check's SECURE is -" "no C compiler"

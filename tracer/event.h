@@ -34,6 +34,8 @@ struct exec_record {
 	const char *env;	/* the environment, if EV_ENV (--env) */
 	size_t env_len;
 	__u64 env_full_len;	/* the whole environment's length */
+	__u32 exe_fd;		/* the descriptor asked for, if EV_EXE_FD; exe is then
+				 * the file it named, empty when none */
 	struct event hdr;	/* last: it ends in a flexible array */
 };
 
@@ -62,6 +64,8 @@ static inline bool record_is_check(const struct exec_record *rec)
 /* exe is the path the call asked for, as given, not a resolved one. */
 static inline bool record_exe_asked(const struct exec_record *rec)
 {
+	if (rec->hdr.flags & EV_EXE_FD)
+		return false;
 	return (record_is_failed(rec) && !(rec->hdr.flags & EV_NO_RETURN)) || record_is_check(rec);
 }
 

@@ -247,8 +247,10 @@ int journal_exec(struct output *o, const struct exec_record *rec)
 	if (user)
 		put_str(f, "EXECMON_USER", user);
 	put_bytes(f, "EXECMON_COMM", e->comm, strnlen(e->comm, sizeof(e->comm)));
-	if (!(e->flags & EV_EXE_FAULT))
+	if (!(e->flags & EV_EXE_FAULT) && (rec->exe_len || !(e->flags & EV_EXE_FD)))
 		put_bytes(f, "EXECMON_EXE", rec->exe, rec->exe_len);
+	if (e->flags & EV_EXE_FD)
+		put_u64(f, "EXECMON_EXE_FD", rec->exe_fd);
 	argv_iter_init(&it, rec->argv, rec->argv_len);
 	while (argv_next(&it, &arg, &len)) {
 		char key[32];
