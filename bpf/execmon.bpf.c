@@ -27,6 +27,10 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  *   their state in the per-CPU scratch slot instead.
  * - bpf_get_current_task_btf() exists from 5.11 on: the failed-exec
  *   program reads the current task with CO-RE reads.
+ * - EMPTY_STR: bpf_probe_read_user_str() of an empty string returns 0 on
+ *   5.10 (strncpy_from_user_nofault() counts the NUL only after a
+ *   non-empty string) and 1 on 6.18; a fault is negative on both. 0 and
+ *   1 are an empty string alike.
  * - The verifiers of 5.10, 6.1 and (in places) 6.12 keep the bound that a
  *   compare taught them only in the register compared, which need not be the one clang uses next, and
  *   lose it when a 32-bit value is zero-extended again. Offsets into the
@@ -1091,6 +1095,8 @@ __noinline int argv_step(void)
 	clamp(base, EV_START_MAX(argv));
 	clamp(off, ARGV_MAX - FAILED_ARG_MAX);
 	n = bpf_probe_read_user_str(ev->data + base + off, FAILED_ARG_MAX, arg);
+	if (!n)
+		n = 1;	/* an empty string, as some kernels say (see EMPTY_STR) */
 	if (n <= 0) {
 		w->flags |= EV_ARGV_FAULT;
 		return 1;
@@ -1253,6 +1259,8 @@ static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret
 	} else {
 		long n = bpf_probe_read_user_str(ev->data, EXE_MAX, (void *)call.filename);
 
+		if (!n)
+			n = 1;	/* EMPTY_STR */
 		exe_len = n > 0 ? n - 1 : 0;
 		if (n <= 0)
 			flags |= EV_EXE_FAULT;

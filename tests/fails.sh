@@ -61,6 +61,9 @@ m = mmap.mmap(os.open(f, os.O_RDONLY), mmap.PAGESIZE, flags=mmap.MAP_PRIVATE,
 untouched = ctypes.addressof(ctypes.c_char.from_buffer(m))  # the address only
 tell("untouched", libc.syscall(SYS_execve, (d + "/no-such-untouched").encode(),
                                ctypes.c_void_p(untouched), None))
+# an empty argument
+tell("emptyarg", libc.syscall(SYS_execve, (d + "/no-such-emptyarg").encode(),
+                              argv("fails-emptyarg", "", "x"), None))
 # argv NULL: an empty argv, nothing unreadable
 tell("null", libc.syscall(SYS_execve, (d + "/no-such-null").encode(), None, None))
 # fexecve: a file open at a descriptor, not a program
@@ -113,6 +116,10 @@ check "argv in an untouched page: the call failed" test "$(truth untouched)" = "
 check "argv in an untouched page: whole, or marked unreadable" \
 	jqe -s 'length == 1 and (.[0].args == ["fails-untouched", "x"] or
 		(.[0].args_unreadable and (.[0].args | length) < 2))' <<<"$rec"
+rec=$(q ".exe == \"$D/no-such-emptyarg\"")
+check "an empty argument: kept, not taken for an unreadable one" \
+	jqe -s 'length == 1 and .[0].args == ["fails-emptyarg", "", "x"] and
+		.[0].args_unreadable == false' <<<"$rec"
 rec=$(q ".exe == \"$D/no-such-null\"")
 check "argv NULL: empty, not marked unreadable" \
 	jqe -s 'length == 1 and .[0].args == [] and .[0].args_unreadable == false' <<<"$rec"
