@@ -27,6 +27,10 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  *   their state in the per-CPU scratch slot instead.
  * - bpf_get_current_task_btf() exists from 5.11 on: the failed-exec
  *   program reads the current task with CO-RE reads.
+ * - EMPTY_STR: bpf_probe_read_user_str() of an empty string returns 0 on
+ *   5.10 (strncpy_from_user_nofault() counts the NUL only after a
+ *   non-empty string) and 1 on 6.18; a fault is negative on both. 0 and
+ *   1 are an empty string alike.
  * - The verifiers of 5.10, 6.1 and (in places) 6.12 keep the bound that a
  *   compare taught them only in the register compared, which need not be the one clang uses next, and
  *   lose it when a 32-bit value is zero-extended again. Offsets into the
@@ -244,7 +248,13 @@ struct exec_call {
 	__u64 mm;		/* the caller's memory, which a late failure replaces */
 	__u32 argc;		/* arguments counted at the call, at most FAILED_ARGS_MAX + 1 */
 	__u32 at_flags;		/* execveat's flags; 0 for execve */
+	__s32 dirfd;		/* execveat's; AT_FDCWD for execve */
+	__u32 pad;
 };
+
+/* the kernel's values (linux/fcntl.h) */
+#define AT_FDCWD		-100
+#define AT_EMPTY_PATH		0x1000
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -983,10 +993,42 @@ static __always_inline bool compat_call_args(struct pt_regs *regs, bool at, stru
 	call->filename = at ? cx : bx;
 	call->argv = at ? dx : cx;
 	call->at_flags = at ? (__u32)BPF_CORE_READ(regs, di) : 0;
+	call->dirfd = at ? (__s32)bx : AT_FDCWD;
 	return true;
 #else
 	return false;
 #endif
+}
+
+/* The path, argv, flags and directory of an exec call id (one of the four
+ * numbers), from its registers; false when id is not an exec at all. */
+static __always_inline bool call_args(struct pt_regs *regs, long id, struct exec_call *call)
+{
+	/* The number is looked up in the table of the call's own ABI: a 32-bit
+	 * call numbered as a 64-bit exec is something else, and the other way
+	 * round. */
+	bool compat = in_compat_syscall();
+
+	if (compat ? id != sys_execve_nr32 && id != sys_execveat_nr32
+		   : id != sys_execve_nr && id != sys_execveat_nr)
+		return false;
+	call->compat = compat;
+	call->at_flags = 0;
+	call->dirfd = AT_FDCWD;
+	call->mm = 0;
+	call->argc = 0;
+	if (compat)
+		return compat_call_args(regs, id == sys_execveat_nr32, call);
+	if (id == sys_execve_nr) {
+		call->filename = PT_REGS_PARM1_CORE_SYSCALL(regs);
+		call->argv = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	} else {
+		call->dirfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+		call->filename = PT_REGS_PARM2_CORE_SYSCALL(regs);
+		call->argv = PT_REGS_PARM3_CORE_SYSCALL(regs);
+		call->at_flags = PT_REGS_PARM5_CORE_SYSCALL(regs);
+	}
+	return true;
 }
 
 /* Failed execs: the call's arguments are noted on the way in and read on
@@ -1000,35 +1042,14 @@ int BPF_PROG(execmon_sys_enter, struct pt_regs *regs, long id)
 	if (id != sys_execve_nr && id != sys_execveat_nr &&
 	    id != sys_execve_nr32 && id != sys_execveat_nr32)
 		return 0;
-
-	/* The number is looked up in the table of the call's own ABI: a 32-bit
-	 * call numbered as a 64-bit exec is something else, and the other way
-	 * round. */
-	bool compat = in_compat_syscall();
-
-	if (compat ? id != sys_execve_nr32 && id != sys_execveat_nr32
-		   : id != sys_execve_nr && id != sys_execveat_nr)
+	if (!call_args(regs, id, &call))
 		return 0;
-	call.compat = compat;
-	call.at_flags = 0;
-	if (compat) {
-		if (!compat_call_args(regs, id == sys_execveat_nr32, &call))
-			return 0;
-	} else if (id == sys_execve_nr) {
-		call.filename = PT_REGS_PARM1_CORE_SYSCALL(regs);
-		call.argv = PT_REGS_PARM2_CORE_SYSCALL(regs);
-	} else {
-		call.filename = PT_REGS_PARM2_CORE_SYSCALL(regs);
-		call.argv = PT_REGS_PARM3_CORE_SYSCALL(regs);
-		call.at_flags = PT_REGS_PARM5_CORE_SYSCALL(regs);
-	}
 	/* Past the point of no return, a failing exec has already replaced
 	 * the caller's memory: argv is then read from the copy the kernel
 	 * made for the new program, whose count only the call's array says. */
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 
 	call.mm = (__u64)BPF_CORE_READ(task, mm);
-	call.argc = 0;
 	for (__u32 i = 0; i <= FAILED_ARGS_MAX; i++) {
 		__u64 arg = 0;
 
@@ -1040,6 +1061,66 @@ int BPF_PROG(execmon_sys_enter, struct pt_regs *regs, long id)
 	tid = (__u32)bpf_get_current_pid_tgid();
 	bpf_map_update_elem(&execmon_calls, &tid, &call, BPF_ANY);
 	return 0;
+}
+
+/* Like exe_kind(), with CO-RE reads, for a task that is not typed. */
+static __always_inline __u32 exe_kind_core(struct dentry *dentry)
+{
+	if (BPF_CORE_READ(dentry, d_parent) != dentry)
+		return 0;
+
+	unsigned long magic = BPF_CORE_READ(dentry, d_sb, s_magic);
+	char name[6] = {};
+
+	if (magic != TMPFS_MAGIC && magic != HUGETLBFS_MAGIC)
+		return EV_EXE_ANON;
+	if (bpf_probe_read_kernel(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name)) ||
+	    name[0] != 'm' || name[1] != 'e' || name[2] != 'm' || name[3] != 'f' ||
+	    name[4] != 'd' || name[5] != ':')
+		return EV_EXE_ANON;
+	return EV_EXE_MEMFD;
+}
+
+/*
+ * A failed exec or check of the file open at descriptor fd (an empty path
+ * and AT_EMPTY_PATH: fexecve): the exe part is fd, then the resolved path
+ * of the file the task's table holds there, if any (EV_EXE_FD). Only what
+ * the path's walk leaves room for is kept after fd. Returns the part's
+ * length. A subprogram, so that sys_exit's code stays small.
+ */
+static __noinline __u64 put_fd_path(struct event *ev, struct path_buf *buf,
+				    struct task_struct *task, __s32 fd, __u32 *flags)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = NULL;
+	__u32 nr = fd;
+
+	*flags |= EV_EXE_FD;
+	__builtin_memcpy(ev->data, &nr, EXE_FD_LEN);
+	/* (a plain read: the array's elements are pointers, whatever the kernel) */
+	if (fd < 0 || nr >= BPF_CORE_READ(fdt, max_fds) ||
+	    bpf_probe_read_kernel(&file, sizeof(file), fds + nr) || !file)
+		return EXE_FD_LEN;
+
+	struct path p;
+	__u32 full = 0, pflags = 0;
+
+	BPF_CORE_READ_INTO(&p, file, f_path);
+	__u64 pos = resolve_path(buf, p.mnt, BPF_CORE_READ(p.mnt, mnt_root), p.dentry, &full,
+				 &pflags);
+
+	if (pos < EXE_FD_LEN) {
+		pos = EXE_FD_LEN;
+		pflags |= EV_EXE_TRUNCATED;
+	}
+	if (unlinked(BPF_CORE_READ(p.dentry, d_hash.pprev), BPF_CORE_READ(p.dentry, d_parent),
+		     p.dentry))
+		pflags |= EV_EXE_DELETED;
+	pflags |= exe_kind_core(p.dentry);
+	ev->exe_full_len = full;
+	*flags |= pflags;
+	return EXE_FD_LEN + put_path(ev, buf, pos, EXE_FD_LEN, EXE_FD_LEN);
 }
 
 /* Reads one argument of a failed exec; a global function, checked once,
@@ -1060,14 +1141,17 @@ __noinline int argv_step(void)
 		if (w->idx >= w->argc)
 			return 1;
 		arg = (const char *)(w->argv + w->off);
+	} else if (!w->argv) {
+		/* a NULL argv is an empty one, as the kernel takes it */
+		return 1;
 	} else if (w->compat) {
 		__u32 arg32;
 
 		if (bpf_probe_read_user(&arg32, sizeof(arg32), (void *)(w->argv + w->idx * 4)))
-			return 1;
+			goto unreadable;
 		arg = (const char *)(__u64)arg32;
 	} else if (bpf_probe_read_user(&arg, sizeof(arg), (void *)(w->argv + w->idx * 8))) {
-		return 1;
+		goto unreadable;
 	}
 	if (!arg)
 		return 1;
@@ -1081,6 +1165,8 @@ __noinline int argv_step(void)
 	clamp(base, EV_START_MAX(argv));
 	clamp(off, ARGV_MAX - FAILED_ARG_MAX);
 	n = bpf_probe_read_user_str(ev->data + base + off, FAILED_ARG_MAX, arg);
+	if (!n)
+		n = 1;	/* an empty string, as some kernels say (see EMPTY_STR) */
 	if (n <= 0) {
 		w->flags |= EV_ARGV_FAULT;
 		return 1;
@@ -1098,6 +1184,12 @@ __noinline int argv_step(void)
 	w->off += n;
 	w->idx++;
 	return 0;
+
+unreadable:
+	/* the array itself: a bad pointer (EFAULT), or a page the kernel
+	 * never touched, as the exec failed before it read argv */
+	w->flags |= EV_ARGV_FAULT;
+	return 1;
 }
 
 /* 1 when the name that starts at base in the event's data (len bytes of
@@ -1157,10 +1249,30 @@ static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret
 	struct exec_call *callp = bpf_map_lookup_elem(&execmon_calls, &tid);
 	struct exec_call call;
 
-	if (!callp)
+	if (callp) {
+		call = *callp;
+		bpf_map_delete_elem(&execmon_calls, &tid);
+	} else {
+#if defined(__TARGET_ARCH_x86)
+		/*
+		 * No sys_enter: a seccomp filter (or a ptracer) refused the call
+		 * before that tracepoint, as syscall_trace_enter() runs seccomp
+		 * first; syscall_exit_work() still runs this one, from 5.10 (x86's
+		 * generic entry) to 6.18. The call never ran, so its arguments
+		 * are still in the registers and its memory is the caller's. A
+		 * filter that kills or traps (SIGSYS) ends here with no error,
+		 * or not at all: not shown. fexit or a kretprobe on the exec
+		 * calls would never run for such a refusal, as the call's
+		 * function is never entered: only the system call tracepoint
+		 * (or a probe on the entry code) sees it.
+		 */
+		if (ret >= 0 || !call_args(regs, id, &call))
+			return 0;
+		call.mm = (__u64)BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), mm);
+#else
 		return 0;
-	call = *callp;
-	bpf_map_delete_elem(&execmon_calls, &tid);
+#endif
+	}
 
 	/* A check runs nothing, and is shown whether it passed or not; a
 	 * kernel without checks refuses the flag (EINVAL). */
@@ -1217,6 +1329,8 @@ static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret
 	} else {
 		long n = bpf_probe_read_user_str(ev->data, EXE_MAX, (void *)call.filename);
 
+		if (!n)
+			n = 1;	/* EMPTY_STR */
 		exe_len = n > 0 ? n - 1 : 0;
 		if (n <= 0)
 			flags |= EV_EXE_FAULT;
@@ -1228,6 +1342,9 @@ static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret
 				flags |= EV_EXE_TRUNCATED;
 		}
 		ev->exe_full_len = exe_len;
+		/* an empty path: the file open at dirfd */
+		if (n == 1 && (call.at_flags & AT_EMPTY_PATH))
+			exe_len = put_fd_path(ev, buf, task, call.dirfd, &flags);
 	}
 	clamp(exe_len, EXE_MAX);
 	if (filter_comm_on && !failed_comm_matches(exe_len)) {

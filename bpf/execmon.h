@@ -118,6 +118,12 @@ _Static_assert(__builtin_offsetof(struct exec_ctx, ancestors) == 72, "struct exe
 #define EV_ENV			(1u << 18) /* the env part is there (--env) */
 #define EV_ENV_TRUNCATED	(1u << 19) /* env holds the first ENV_MAX bytes of full_len */
 #define EV_ENV_FAULT		(1u << 20) /* the environment could not be read */
+/* A failed exec or a check that asked for a file by descriptor (execveat
+ * with an empty path and AT_EMPTY_PATH, as fexecve does): the exe part is
+ * the descriptor (a __u32) followed by the resolved path of the file it
+ * named, or by nothing when it named none. */
+#define EV_EXE_FD		(1u << 21)
+#define EXE_FD_LEN		4
 
 /*
  * What follows the header, in this order: X(name, max) for each part, of

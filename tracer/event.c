@@ -83,6 +83,13 @@ enum decode_status decode_event(const void *data, size_t size, struct exec_recor
 	size -= len;
 	EVENT_SECTIONS(TAKE_PART)
 #undef TAKE_PART
+	if (rec->hdr.flags & EV_EXE_FD) {
+		if (rec->exe_len < EXE_FD_LEN)
+			return DECODE_LENGTHS;
+		memcpy(&rec->exe_fd, rec->exe, EXE_FD_LEN);
+		rec->exe += EXE_FD_LEN;
+		rec->exe_len -= EXE_FD_LEN;
+	}
 	if (rec->ctx_len)
 		memcpy(&rec->context, rec->ctx, sizeof(rec->context));
 	/* until every reader asks record_is_failed() */
@@ -111,6 +118,10 @@ size_t encode_event(void *buf, size_t cap, const struct exec_record *rec)
 	size += rec->name##_len;
 	PARTS_LEN_IN_HEADER(PART_LEN)
 #undef PART_LEN
+	if (hdr.flags & EV_EXE_FD) {
+		hdr.exe_len += EXE_FD_LEN;
+		size += EXE_FD_LEN;
+	}
 	if (hdr.flags & EV_ENV)
 		size += sizeof(struct env_head) + rec->env_len;
 	hdr.flags = (hdr.flags & ~EV_CTX) | (rec->ctx_len ? EV_CTX : 0);
@@ -119,6 +130,10 @@ size_t encode_event(void *buf, size_t cap, const struct exec_record *rec)
 		return 0;
 	memcpy(p, &hdr, sizeof(hdr));
 	p += sizeof(hdr);
+	if (hdr.flags & EV_EXE_FD) {
+		memcpy(p, &rec->exe_fd, EXE_FD_LEN);
+		p += EXE_FD_LEN;
+	}
 #define PUT_PART(name, max)							\
 	if (rec->name##_len)							\
 		memcpy(p, rec->name, rec->name##_len);				\
@@ -183,7 +198,7 @@ const char *exe_kind(const struct exec_record *rec)
 {
 	__u32 flags = rec->hdr.flags;
 
-	if (record_exe_asked(rec) || (flags & EV_EXE_FAULT))
+	if (record_exe_asked(rec) || (flags & EV_EXE_FAULT) || !rec->exe_len)
 		return NULL;
 	if (flags & EV_EXE_MEMFD)
 		return "memfd";

@@ -34,6 +34,8 @@ struct exec_record {
 	const char *env;	/* the environment, if EV_ENV (--env) */
 	size_t env_len;
 	__u64 env_full_len;	/* the whole environment's length */
+	__u32 exe_fd;		/* the descriptor asked for, if EV_EXE_FD; exe is then
+				 * the file it named, empty when none */
 	struct event hdr;	/* last: it ends in a flexible array */
 };
 
@@ -62,7 +64,16 @@ static inline bool record_is_check(const struct exec_record *rec)
 /* exe is the path the call asked for, as given, not a resolved one. */
 static inline bool record_exe_asked(const struct exec_record *rec)
 {
+	if (rec->hdr.flags & EV_EXE_FD)
+		return false;
 	return (record_is_failed(rec) && !(rec->hdr.flags & EV_NO_RETURN)) || record_is_check(rec);
+}
+
+/* Whether the exec decided its privileges (AT_SECURE): a failed exec never
+ * got so far, and a check decides none. */
+static inline bool record_has_secure(const struct exec_record *rec)
+{
+	return !record_is_failed(rec) && !record_is_check(rec);
 }
 
 /* What the executed file is: "file", "memfd", "deleted" or "anon"; NULL

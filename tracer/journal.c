@@ -192,7 +192,7 @@ static void put_ctx(struct fields *f, const struct exec_record *rec)
 	put_with(f, "EXECMON_TTY", ctx_put_tty(&f->b, c));
 	put_u64(f, "EXECMON_EUID", c->euid);
 	put_u64(f, "EXECMON_EGID", c->egid);
-	if (!record_is_failed(rec))
+	if (record_has_secure(rec))
 		put_bool(f, "EXECMON_SECURE", rec->hdr.flags & EV_SECURE);
 	if (c->nancestors)
 		put_bytes(f, "EXECMON_PCOMM", c->ancestors[0].comm,
@@ -314,8 +314,10 @@ int journal_exec(struct output *o, const struct exec_record *rec)
 	if (user)
 		put_str(f, "EXECMON_USER", user);
 	put_bytes(f, "EXECMON_COMM", e->comm, strnlen(e->comm, sizeof(e->comm)));
-	if (!(e->flags & EV_EXE_FAULT))
+	if (!(e->flags & EV_EXE_FAULT) && (rec->exe_len || !(e->flags & EV_EXE_FD)))
 		put_bytes(f, "EXECMON_EXE", rec->exe, rec->exe_len);
+	if (e->flags & EV_EXE_FD)
+		put_u64(f, "EXECMON_EXE_FD", rec->exe_fd);
 	if (!(e->flags & EV_EXE_TRUNCATED) || exe_cut_bytes(rec))
 		put_u64(f, "EXECMON_EXE_TRUNCATED", exe_cut_bytes(rec));
 	put_bool(f, "EXECMON_EXE_DELETED", e->flags & EV_EXE_DELETED);

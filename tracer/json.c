@@ -285,7 +285,7 @@ static void put_ctx(struct sbuf *b, const struct exec_record *rec)
 	end_text(b, start);
 	put_num(b, ",\"euid\":", c->euid);
 	put_num(b, ",\"egid\":", c->egid);
-	sbuf_puts(b, record_is_failed(rec) ? ",\"secure\":null" :
+	sbuf_puts(b, !record_has_secure(rec) ? ",\"secure\":null" :
 		  rec->hdr.flags & EV_SECURE ? ",\"secure\":true" : ",\"secure\":false");
 	sbuf_puts(b, ",\"pcomm\":");
 	if (c->nancestors)
@@ -355,7 +355,8 @@ void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_re
 	sbuf_puts(b, ",\"comm\":");
 	json_string(b, e->comm, strnlen(e->comm, sizeof(e->comm)));
 	sbuf_puts(b, ",\"exe\":");
-	if (e->flags & EV_EXE_FAULT)
+	/* (a descriptor that named no file: no path at all) */
+	if ((e->flags & EV_EXE_FAULT) || ((e->flags & EV_EXE_FD) && !rec->exe_len))
 		sbuf_puts(b, "null");
 	else
 		exe_exact = json_string(b, rec->exe, rec->exe_len);
@@ -371,6 +372,11 @@ void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_re
 	} else {
 		sbuf_puts(b, "null");
 	}
+	sbuf_puts(b, ",\"exe_fd\":");
+	if (e->flags & EV_EXE_FD)
+		sbuf_put_u64(b, rec->exe_fd);
+	else
+		sbuf_puts(b, "null");
 	put_cut(b, ",\"args_truncated\":", e->flags & EV_ARGV_TRUNCATED, argv_cut_bytes(rec));
 	/* what could not be read from the process's memory at all */
 	sbuf_puts(b, e->flags & EV_EXE_FAULT ? ",\"exe_unreadable\":true" : ",\"exe_unreadable\":false");

@@ -284,12 +284,17 @@ static void put_exe(struct sbuf *b, const struct exec_record *rec)
 	/* a resolved path was cut at its front; the one asked for, at its end */
 	bool cut = flags & EV_EXE_TRUNCATED, at_end = record_exe_asked(rec);
 
+	/* a file asked for by descriptor: the descriptor, then the file it
+	 * named, if any */
+	if (flags & EV_EXE_FD)
+		sbuf_printf(b, "[fd:%u]", rec->exe_fd);
 	if (cut && !at_end)
 		put_cut(b, exe_cut_bytes(rec), '-');
-	if (rec->exe_len)
-		shell_quote(b, rec->exe, rec->exe_len);
-	else
+	/* '?' only for what could not be read: an empty path asked for is '' */
+	if (flags & EV_EXE_FAULT)
 		sbuf_putc(b, '?');
+	else if (rec->exe_len || !(flags & EV_EXE_FD))
+		shell_quote(b, rec->exe, rec->exe_len);
 	if (cut && at_end)
 		put_cut(b, exe_cut_bytes(rec), '-');
 	/* a file that never had a name is not shown as one that lost it */
@@ -333,8 +338,9 @@ static void put_ctx_field(struct sbuf *b, enum field f, const struct exec_record
 			sbuf_put_u64(b, c->egid);
 			break;
 		case FIELD_SECURE:
-			/* a failed exec never got so far as to decide */
-			if (!record_is_failed(rec))
+			/* a failed exec never got so far as to decide; a check
+			 * decides nothing */
+			if (record_has_secure(rec))
 				sbuf_puts(b, rec->hdr.flags & EV_SECURE ? "yes" : "no");
 			break;
 		case FIELD_PCOMM:

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * seccomp_deny CALL[,CALL...] PROGRAM [ARGS...]: runs PROGRAM under a
- * seccomp filter that fails the named system calls (bpf, perf_event_open)
- * with EPERM, as a container's default profile does, and lets every other
- * call through. A raw classic-BPF filter: no library needed.
+ * seccomp filter that fails the named system calls (bpf, perf_event_open,
+ * execve, execveat) with EPERM, as a container's default profile does, and
+ * lets every other call through. A raw classic-BPF filter: no library
+ * needed. With execve denied, the exec of PROGRAM is itself refused: it
+ * then says so and exits 127.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -32,6 +34,10 @@ static int call_nr(const char *name)
 		return SYS_bpf;
 	if (!strcmp(name, "perf_event_open"))
 		return SYS_perf_event_open;
+	if (!strcmp(name, "execve"))
+		return SYS_execve;
+	if (!strcmp(name, "execveat"))
+		return SYS_execveat;
 	return -1;
 }
 

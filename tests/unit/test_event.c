@@ -165,6 +165,24 @@ int main(void)
 	CHECK("decode: an exec check", decode_event(rec, n, &r) == DECODE_OK &&
 	      record_is_check(&r) && !record_is_failed(&r) && !(r.hdr.flags & EV_FAILED) &&
 	      record_exe_asked(&r) && !exe_kind(&r));
+	/* a file asked for by descriptor: the descriptor comes first in exe */
+	{
+		struct exec_record w = {
+			.hdr = { .kind = EV_KIND_FAILED, .flags = EV_EXE_FD, .exe_full_len = 4 },
+			.exe = "/a/b", .exe_len = 4, .exe_fd = 7,
+		};
+
+		n = encode_event(rec, sizeof(rec), &w);
+		CHECK("decode: a descriptor and its file", decode_event(rec, n, &r) == DECODE_OK &&
+		      r.exe_fd == 7 && r.exe_len == 4 && !memcmp(r.exe, "/a/b", 4) &&
+		      !record_exe_asked(&r) && !exe_cut_bytes(&r) && !strcmp(exe_kind(&r), "file"));
+		w.exe_len = 0;
+		n = encode_event(rec, sizeof(rec), &w);
+		CHECK("decode: a descriptor without a file", decode_event(rec, n, &r) == DECODE_OK &&
+		      r.exe_fd == 7 && r.exe_len == 0 && !exe_kind(&r));
+		set_u32(offsetof(struct event, exe_len), EXE_FD_LEN - 1);
+		CHECK("decode: a descriptor cut short", decode_event(rec, n, &r) == DECODE_LENGTHS);
+	}
 	n = make_kind(EV_KINDS, "/x", "", 0);
 	CHECK("decode: unknown kind", decode_event(rec, n, &r) == DECODE_KIND);
 	n = make_kind(255, "/x", "", 0);
