@@ -1,6 +1,7 @@
 # Names that are not ASCII, through the real tracer: the table's columns
 # line up by the width a terminal shows (CJK and emoji take two columns, a
-# combining accent none). Needs root.
+# combining accent none), and JSON keeps the exact bytes of a comm the
+# kernel cut inside a character. Needs root.
 SUITE=text
 . "$(dirname "$0")/lib.sh"
 
@@ -20,8 +21,13 @@ PROG=$ZH$SMILE$'\xc3\xa9e\xcc\x81'
 SHELL_COPY=$SHELL_CJK$'\xc3\xa9'
 CWD=$BIN/$'\xe7\x9b\xae'
 ARG="$ZH$WEN $SMILE"
+# 19 and 16 bytes: the kernel cuts both at 15, inside a character
+CUT_PROG=a$ZH$WEN$SMILE$'\xc3\xbc'$ZH$WEN
+CUT_SHELL=s$SHELL_CJK$SHELL_CJK$SHELL_CJK$SHELL_CJK$SHELL_CJK
 cp /usr/bin/true "$BIN/$PROG"
+cp /usr/bin/true "$BIN/$CUT_PROG"
 cp /usr/bin/dash "$BIN/$SHELL_COPY"
+cp /usr/bin/dash "$BIN/$CUT_SHELL"
 mkdir -p "$CWD"
 
 # The display width of stdin's first line, measured by wc, not execmon.
@@ -66,3 +72,23 @@ cells_fit() {
 check "each cell fits its column" cells_fit
 check "PCOMM, CWD, EXEC and ARGS start where their headers do" \
 	same_starts "$line" "$header"
+
+# JSON: the comm and the parent's comm, cut at 15 bytes, keep their exact
+# bytes in comm_b64, pcomm_b64 and the ancestor's comm_b64.
+OUT=$TMP/json
+"$EXECMON" --json -- "$BIN/$CUT_SHELL" -c '"$0" x; :' "$BIN/$CUT_PROG" >"$OUT" 2>"$OUT.err"
+check "execmon --json -- COMMAND exits 0" test $? = 0
+rec=$(jq -c --arg exe "$BIN/$CUT_PROG" 'select(.exe == $exe)' "$OUT" 2>/dev/null)
+# the first 15 bytes of a name, and a base64 string decoded, in hex
+first15() { printf '%s' "$1" | head -c 15 | od -An -tx1 | tr -d ' \n'; }
+b64() { jq -r "$1 // empty" <<<"$rec" | base64 -d | od -An -tx1 | tr -d ' \n'; }
+is() { jq -e "$1" <<<"$rec" >/dev/null; }
+check "a comm cut inside a character: comm has U+FFFD" is '.comm | endswith("\ufffd")'
+check "a comm cut inside a character: comm_b64 holds its exact 15 bytes" \
+	test "$(b64 .comm_b64)" = "$(first15 "$CUT_PROG")"
+check "a parent's comm cut inside a character: pcomm_b64 holds its exact bytes" \
+	test "$(b64 .pcomm_b64)" = "$(first15 "$CUT_SHELL")"
+check "the same ancestor's comm_b64" \
+	test "$(b64 '.ancestors[0].comm_b64')" = "$(first15 "$CUT_SHELL")"
+check "a whole comm has no comm_b64" \
+	is '.ancestors[1] | has("comm") and (has("comm_b64") | not)'

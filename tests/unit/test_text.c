@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Text that is not ASCII: table columns padded by the width a terminal
- * shows. Like execmon, this never calls setlocale: it runs in the C
+ * shows, and JSON's exact form of a comm the kernel cut inside a
+ * character. Like execmon, this never calls setlocale: it runs in the C
  * locale, whatever the environment says. */
 #include <stdio.h>
 #include <stdlib.h>
+#include "json.h"
 #include "output.h"
 #include "width.h"
 #include "unit.h"
@@ -119,6 +121,40 @@ int main(void)
 	output_format(&o, &rec);
 	LINE("table: a cell wider than its column",
 	     "'/\u4e2d\u6587\u4e2d\u6587\u4e2d\u6587\u4e2d\u6587\u4e2d\u6587\u4e2d\u6587'    4242 x\n");
+	output_free(&o);
+
+	/* JSON: comm, pcomm and each ancestor's comm cut inside a character
+	 * keep their exact bytes in a _b64 key, as exe and args do */
+	memcpy(ctx.ancestors[0].comm, "s\u58f3\u58f3\u58f3\u58f3\xe5\xa3", 16);
+	make("abcdefghijklm\xe4\xb8", "/t/x", "x\0", 2, NULL, &ctx);
+	output_init(&o, NULL);
+	o.json = true;
+	output_format(&o, &rec);
+	CHECK("json: a cut comm has U+FFFD for its lost bytes",
+	      HAS("\"comm\":\"abcdefghijklm\ufffd\ufffd\","));
+	CHECK("json: a cut comm's exact bytes in comm_b64",
+	      HAS(",\"comm_b64\":\"YWJjZGVmZ2hpamtsbeS4\""));
+	CHECK("json: a cut pcomm's exact bytes in pcomm_b64",
+	      HAS("\"pcomm\":\"s\u58f3\u58f3\u58f3\u58f3\ufffd\ufffd\",") &&
+	      HAS(",\"pcomm_b64\":\"c+Wjs+Wjs+Wjs+Wjs+Wj\""));
+	CHECK("json: a cut ancestor's comm with its comm_b64, a whole one without",
+	      HAS("\"ancestors\":[{\"pid\":100,\"comm\":\"s\u58f3\u58f3\u58f3\u58f3\ufffd\ufffd\","
+		  "\"comm_b64\":\"c+Wjs+Wjs+Wjs+Wjs+Wj\"},{\"pid\":1,\"comm\":\"systemd\"}],"));
+	/* the journal's EXECMON_ANCESTORS= is this same array */
+	o.line.len = 0;
+	json_ancestors(&o.line, &rec);
+	LINE("journal: the ancestors' exact comms",
+	     "[{\"pid\":100,\"comm\":\"s\u58f3\u58f3\u58f3\u58f3\ufffd\ufffd\","
+	     "\"comm_b64\":\"c+Wjs+Wjs+Wjs+Wjs+Wj\"},{\"pid\":1,\"comm\":\"systemd\"}]");
+
+	/* valid UTF-8, however far from ASCII, needs no exact form */
+	memcpy(ctx.ancestors[0].comm, SHELL, sizeof(SHELL));
+	make(NAME, "/t/x", "x\0", 2, NULL, &ctx);
+	o.line.len = 0;
+	output_format(&o, &rec);
+	CHECK("json: a whole comm and pcomm, no _b64",
+	      HAS("\"comm\":\"" NAME "\",") && HAS("\"pcomm\":\"" SHELL "\",") &&
+	      !HAS("comm_b64"));
 	output_free(&o);
 
 	UNIT_EXIT();
