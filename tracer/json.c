@@ -226,10 +226,15 @@ void json_ancestors(struct sbuf *b, const struct exec_record *rec)
 	sbuf_putc(b, '[');
 	for (__u32 i = 0; i < n; i++) {
 		const struct exec_ancestor *a = &c->ancestors[i];
+		size_t n_comm = strnlen(a->comm, sizeof(a->comm));
 
 		put_num(b, i ? ",{\"pid\":" : "{\"pid\":", a->pid);
 		sbuf_puts(b, ",\"comm\":");
-		json_string(b, a->comm, strnlen(a->comm, sizeof(a->comm)));
+		/* the kernel cuts a comm at 15 bytes, often inside a character */
+		if (!json_string(b, a->comm, n_comm)) {
+			sbuf_puts(b, ",\"comm_b64\":");
+			base64(b, (const unsigned char *)a->comm, n_comm);
+		}
 		sbuf_putc(b, '}');
 	}
 	sbuf_putc(b, ']');
@@ -247,19 +252,21 @@ static void end_text(struct sbuf *b, size_t start)
 	}
 }
 
-/* The ctx part's keys, each null when unknown or not captured. */
-static void put_ctx(struct sbuf *b, const struct exec_record *rec)
+/* The ctx part's keys, each null when unknown or not captured. False
+ * when pcomm's bytes had to be replaced. */
+static bool put_ctx(struct sbuf *b, const struct exec_record *rec)
 {
 	const struct exec_ctx *c = record_ctx(rec);
 	const char *login;
 	size_t start;
+	bool pcomm_exact = true;
 
 	if (!c) {
 		sbuf_puts(b, ",\"auid\":null,\"loginuser\":null,\"sid\":null,\"tty\":null"
 			  ",\"euid\":null,\"egid\":null,\"secure\":null,\"pcomm\":null"
 			  ",\"ancestors\":null,\"exec_id\":null,\"parent_exec_id\":null"
 			  ",\"pidfs_ino\":null,\"nspid\":null,\"pidns\":null");
-		return;
+		return true;
 	}
 	sbuf_puts(b, ",\"auid\":");
 	if (c->auid != CTX_ID_UNSET)
@@ -289,7 +296,8 @@ static void put_ctx(struct sbuf *b, const struct exec_record *rec)
 		  rec->hdr.flags & EV_SECURE ? ",\"secure\":true" : ",\"secure\":false");
 	sbuf_puts(b, ",\"pcomm\":");
 	if (c->nancestors)
-		json_string(b, c->ancestors[0].comm, strnlen(c->ancestors[0].comm, COMM_LEN));
+		pcomm_exact = json_string(b, c->ancestors[0].comm,
+					  strnlen(c->ancestors[0].comm, COMM_LEN));
 	else
 		sbuf_puts(b, "null");
 	sbuf_puts(b, ",\"ancestors\":");
@@ -307,6 +315,7 @@ static void put_ctx(struct sbuf *b, const struct exec_record *rec)
 		sbuf_puts(b, "null");
 	put_num(b, ",\"nspid\":", c->nspid);
 	put_num(b, ",\"pidns\":", c->pidns);
+	return pcomm_exact;
 }
 
 /* The environment's variables as strings, as put_args; with b64, the
@@ -337,7 +346,9 @@ void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_re
 {
 	const struct event *e = &rec->hdr;
 	const char *user = user_name(e->uid);
-	bool exe_exact = true, args_exact, script_exact = true, cwd_exact = true, env_exact = true;
+	bool comm_exact, exe_exact = true, args_exact, script_exact = true, cwd_exact = true;
+	bool pcomm_exact, env_exact = true;
+	size_t comm_len = strnlen(e->comm, sizeof(e->comm));
 	const char *cgroup, *kind = exe_kind(rec);
 
 	sbuf_puts(b, "{\"time\":");
@@ -353,7 +364,7 @@ void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_re
 	else
 		sbuf_puts(b, "null");
 	sbuf_puts(b, ",\"comm\":");
-	json_string(b, e->comm, strnlen(e->comm, sizeof(e->comm)));
+	comm_exact = json_string(b, e->comm, comm_len);
 	sbuf_puts(b, ",\"exe\":");
 	/* (a descriptor that named no file: no path at all) */
 	if ((e->flags & EV_EXE_FAULT) || ((e->flags & EV_EXE_FD) && !rec->exe_len))
@@ -409,7 +420,7 @@ void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_re
 	else
 		sbuf_puts(b, "null");
 	put_num(b, ",\"mntns\":", e->mntns);
-	put_ctx(b, rec);
+	pcomm_exact = put_ctx(b, rec);
 	if (e->flags & EV_SCRIPT) {
 		sbuf_puts(b, ",\"interpreter\":");
 		json_string(b, rec->exe, rec->exe_len);
@@ -428,6 +439,10 @@ void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_re
 		sbuf_puts(b, "null,\"env_truncated\":null,\"env_unreadable\":null");
 	}
 	/* the exact bytes, when the strings above had to replace some */
+	if (!comm_exact) {
+		sbuf_puts(b, ",\"comm_b64\":");
+		base64(b, (const unsigned char *)e->comm, comm_len);
+	}
 	if (!exe_exact) {
 		sbuf_puts(b, ",\"exe_b64\":");
 		base64(b, (const unsigned char *)rec->exe, rec->exe_len);
@@ -437,6 +452,12 @@ void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_re
 	if (!cwd_exact) {
 		sbuf_puts(b, ",\"cwd_b64\":");
 		base64(b, (const unsigned char *)rec->cwd, rec->cwd_len);
+	}
+	if (!pcomm_exact) {
+		const struct exec_ancestor *parent = &record_ctx(rec)->ancestors[0];
+
+		sbuf_puts(b, ",\"pcomm_b64\":");
+		base64(b, (const unsigned char *)parent->comm, strnlen(parent->comm, COMM_LEN));
 	}
 	if (!script_exact) {
 		sbuf_puts(b, ",\"script_b64\":");

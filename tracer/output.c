@@ -6,6 +6,7 @@
 #include "json.h"
 #include "lookup.h"
 #include "quote.h"
+#include "width.h"
 
 struct field_desc {
 	const char *name;
@@ -147,19 +148,23 @@ void output_finish_fields(struct output *o)
 	move_to_end(o, FIELD_ARGS);
 }
 
-/* Pads the cell that began at `start` to the field's width, then a space. */
+/* Pads the cell that began at `start` to the field's width, then a space.
+ * The width is the one the terminal shows, not the bytes: a name in CJK,
+ * emoji or accents would shift the columns after it. */
 static void end_cell(struct sbuf *b, size_t start, const struct field_desc *d, bool last)
 {
-	size_t w = b->len - start;
+	size_t bytes = b->len - start, w;
 
 	if (last)
 		return;
+	/* the right-aligned are numbers, always ASCII */
+	w = d->right ? bytes : text_width(b->p + start, bytes, d->width);
 	if (w < (size_t)d->width) {
 		size_t pad = d->width - w;
 
 		if (d->right) {
 			sbuf_pad(b, pad);
-			memmove(b->p + start + pad, b->p + start, w);
+			memmove(b->p + start + pad, b->p + start, bytes);
 			memset(b->p + start, ' ', pad);
 		} else {
 			sbuf_pad(b, pad);
