@@ -137,10 +137,11 @@ KERNELS       ?= host 5.10 6.1 6.1-cloud 6.1-rt 6.12 6.12-trixie
 KERNELS_FULL  ?= host 5.10 6.1 6.12-trixie
 # and those booted again with lockdown=confidentiality and =integrity
 KERNELS_LOCKDOWN ?= 6.12-trixie
-# docs.sh, build.sh and quoting.sh test nothing of the kernel; service.sh
-# tests journald, logrotate and the unit on top of what the others trace.
+# docs.sh, build.sh, quoting.sh and vm.sh test nothing of the kernel;
+# service.sh tests journald, logrotate and the unit on top of what the
+# others trace.
 KERNEL_SUITES ?= $(filter-out tests/lib.sh tests/docs.sh tests/build.sh tests/quoting.sh \
-	tests/service.sh,\
+	tests/vm.sh tests/service.sh,\
 	$(wildcard tests/*.sh))
 KERNELS_STORM_EXECS ?= 5000
 KERNELS_CACHE ?= /var/cache/execmon-kernels
