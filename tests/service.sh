@@ -256,35 +256,9 @@ else
 fi
 stop_journald
 
-# The suite's own journald, in mount namespaces where its directories are
-# bound over /run/systemd/journal and /run/log/journal: it can be stopped,
-# killed and read without touching the machine's journal or another test's.
-# A standalone journald keeps to /run/log/journal (nothing has flushed it
-# to /var). $PJ/run COMMAND... runs a command that sees it as the journal.
-PJ=$TMP/pj
-PJ_PID=
+# The suite's own journald (tests/lib.sh: pj_setup).
 REMOTE_PID=
-mkdir -p "$PJ/sock" "$PJ/log"
-cat >"$PJ/run" <<EOF
-#!/bin/sh
-exec unshare -m --propagation private sh -c 'mount --bind "$PJ/sock" /run/systemd/journal &&
-	mount --bind "$PJ/log" /run/log/journal && exec "\$@"' _ "\$@"
-EOF
-printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$PJ/run" "$EXECMON" >"$PJ/execmon"
-chmod 755 "$PJ/run" "$PJ/execmon"
-pj_up() {
-	python3 -c 'import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.connect(sys.argv[1])' "$PJ/sock/socket" 2>/dev/null
-}
-pj_stop() { [ -n "$PJ_PID" ] && kill "$PJ_PID" 2>/dev/null && wait "$PJ_PID" 2>/dev/null; PJ_PID=; }
-pj_start() {
-	pj_stop
-	"$PJ/run" /lib/systemd/systemd-journald >>"$PJ/journald.out" 2>&1 &
-	PJ_PID=$!
-	for _ in $(seq 100); do pj_up && return 0; sleep 0.05; done
-	return 1
-}
+pj_setup
 stop_remote() { [ -n "$REMOTE_PID" ] && kill "$REMOTE_PID" 2>/dev/null && wait "$REMOTE_PID" 2>/dev/null; REMOTE_PID=; }
 trap 'kill -CONT "$PJ_PID" 2>/dev/null; pj_stop; stop_remote; stop_journald; cleanup' EXIT
 # pj_entries COMM [JOURNALCTL OPTIONS...]: execmon's entries for COMM in the suite's journal

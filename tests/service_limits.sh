@@ -132,30 +132,8 @@ check "--output after half a line: the first record on a line of its own" \
 	bash -c "head -n 1 '$TMP/half.log' | grep -qx '{\"half\":' && tail -n +2 '$TMP/half.log' | jq -e . >/dev/null"
 
 # --journal against a journald of the suite's own, in a mount namespace
-# where its socket and files are the suite's (see tests/service.sh)
-PJ=$TMP/pj
-PJ_PID=
-mkdir -p "$PJ/sock" "$PJ/log"
-cat >"$PJ/run" <<EOF
-#!/bin/sh
-exec unshare -m --propagation private sh -c 'mount --bind "$PJ/sock" /run/systemd/journal &&
-	mount --bind "$PJ/log" /run/log/journal && exec "\$@"' _ "\$@"
-EOF
-printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$PJ/run" "$EXECMON" >"$PJ/execmon"
-chmod 755 "$PJ/run" "$PJ/execmon"
-pj_up() {
-	python3 -c 'import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.connect(sys.argv[1])' "$PJ/sock/socket" 2>/dev/null
-}
-pj_stop() { [ -n "$PJ_PID" ] && kill "$PJ_PID" 2>/dev/null && wait "$PJ_PID" 2>/dev/null; PJ_PID=; }
-pj_start() {
-	pj_stop
-	"$PJ/run" /lib/systemd/systemd-journald >>"$PJ/journald.out" 2>&1 &
-	PJ_PID=$!
-	for _ in $(seq 100); do pj_up && return 0; sleep 0.05; done
-	return 1
-}
+# where its socket and files are the suite's (tests/lib.sh: pj_setup)
+pj_setup
 PARANOID=
 restore_paranoid() { [ -z "$PARANOID" ] || sysctl -q kernel.perf_event_paranoid="$PARANOID"; PARANOID=; }
 trap 'restore_paranoid; pj_stop; cleanup' EXIT
