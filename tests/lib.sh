@@ -145,13 +145,15 @@ bpf_ids_gone() {
 
 # storm_check N [STORM OPTIONS...]: runs a storm of N execs, each with a
 # unique first argument, under execmon, and prints PASS or FAIL for "every
-# exec printed exactly once". The ids are picked out as the output flows,
-# so that a long storm needs no room for the whole output.
+# exec printed exactly once or counted as lost, and at most 1 in 1,000
+# lost": a busy machine may fill a buffer now and then, but an exec must
+# never go missing unsaid. The ids are picked out as the output flows, so
+# that a long storm needs no room for the whole output.
 storm_check() {
 	local n=$1 word=storm$$ ids=$TMP/ids tracer
 	shift
 	if [ -n "$DRY" ]; then
-		pass "storm of $n execs ($*): every exec printed exactly once"
+		pass "storm of $n execs ($*): every exec printed once or counted lost"
 		return
 	fi
 	( "$EXECMON" -H --stats | awk -v w="$word-" 'index($4, w) == 1 { print substr($4, length(w) + 1) }' >"$ids" ) 2>"$TMP/storm.err" &
@@ -164,15 +166,17 @@ storm_check() {
 	sleep 1
 	pkill -INT -x execmon -P "$tracer"
 	wait "$tracer"
-	local got dups missing
+	local got dups missing lost name="storm of $n execs ($*): every exec printed once or counted lost"
 	got=$(wc -l <"$ids")
 	dups=$(sort -n "$ids" | uniq -d | wc -l)
 	missing=$(sort -n "$ids" | uniq | awk -v n="$n" '$1 >= 0 && $1 < n { c++ } END { print n - c }')
-	if [ "$got" -eq "$n" ] && [ "$dups" -eq 0 ] && [ "$missing" -eq 0 ]; then
-		pass "storm of $n execs ($*): every exec printed exactly once"
+	lost=$(sed -n 's/^execmon: lost \([0-9]*\) events in all$/\1/p' "$TMP/storm.err")
+	lost=${lost:-0}
+	if [ "$dups" -eq 0 ] && [ "$got" -eq $((n - missing)) ] && [ "$missing" -le "$lost" ] &&
+		[ $((lost * 1000)) -le "$n" ]; then
+		pass "$name"
 	else
-		fail "storm of $n execs ($*): every exec printed exactly once" \
-			"$got lines, $dups duplicated, $missing missing; $(grep -E 'lost|execs seen' "$TMP/storm.err" | tr '\n' ' ')"
+		fail "$name" "$got lines, $dups duplicated, $missing missing, $lost said lost; $(grep -E 'lost|execs seen' "$TMP/storm.err" | tr '\n' ' ')"
 	fi
 }
 
