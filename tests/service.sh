@@ -559,8 +559,10 @@ PY
 			fi
 		done
 		caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$unit" 2>/dev/null | tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
-		printf '#!/bin/sh\nexec "%s" setpriv --bounding-set=-all,%s --no-new-privs "%s" "$@"\n' \
-			"$PJ/run" "$caps" "$inst${words[0]}" >"$TMP/unit-execmon"
+		# and the unit's LimitMEMLOCK=, which 5.10 needs for the perf buffers
+		memlock=$(sed -n 's/^LimitMEMLOCK=//p' "$unit" 2>/dev/null | sed 's/^infinity$/unlimited/')
+		printf '#!/bin/sh\n%bexec "%s" setpriv --bounding-set=-all,%s --no-new-privs "%s" "$@"\n' \
+			"${memlock:+ulimit -l $memlock\n}" "$PJ/run" "$caps" "$inst${words[0]}" >"$TMP/unit-execmon"
 		chmod 755 "$TMP/unit-execmon"
 		[ -n "$DRY" ] || pj_start
 		EXECMON=$TMP/unit-execmon start_tracer "$TMP/unit.out" "${words[@]:1}"

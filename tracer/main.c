@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -685,8 +686,16 @@ static int check_tracing(struct tracer *t)
 
 static int start_opener(struct tracer *t)
 {
-	int err = opener_start(&t->opener, bpf_side_map_fd(&t->bpf, MAP_EVENTS),
-			       bpf_side_map_fd(&t->bpf, MAP_BELL), options.ring_pages);
+	/* A ring opened later is mapped by execmon itself, without CAP_IPC_LOCK
+	 * by then: past perf_event_mlock_kb (which the BPF maps share before
+	 * 5.11) the kernel charges it to RLIMIT_MEMLOCK, raised now while it
+	 * still may be. Where it may not, such a ring is said not to open. */
+	const struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+	int err;
+
+	setrlimit(RLIMIT_MEMLOCK, &unlimited);
+	err = opener_start(&t->opener, bpf_side_map_fd(&t->bpf, MAP_EVENTS),
+			   bpf_side_map_fd(&t->bpf, MAP_BELL), options.ring_pages);
 
 	if (err)
 		p_err("can't start the process that opens the buffers of CPUs that come "
