@@ -143,7 +143,7 @@ KERNELS_LOCKDOWN ?= 6.12-trixie
 KERNEL_SUITES ?= $(filter-out tests/lib.sh tests/docs.sh tests/build.sh tests/quoting.sh \
 	tests/vm.sh tests/service.sh,\
 	$(wildcard tests/*.sh))
-KERNELS_STORM_EXECS ?= 5000
+KERNELS_STORM_EXECS ?= 2000
 KERNELS_CACHE ?= /var/cache/execmon-kernels
 .PHONY: test-kernels
 test-kernels: deps
