@@ -22,7 +22,10 @@ endif
 
 CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter
-CPPFLAGS  += -I$(BUILD) -Ibpf -Itracer -DEXECMON_VERSION='"$(VERSION)"' -D_GNU_SOURCE
+# The tracer is told ARCH too: bpf/arch.h stops a build whose CC makes
+# code for another architecture than the BPF object's.
+CPPFLAGS  += -I$(BUILD) -Ibpf -Itracer -DEXECMON_VERSION='"$(VERSION)"' -D_GNU_SOURCE \
+	-D__TARGET_ARCH_$(ARCH)
 LDLIBS    += -lbpf -lelf -lz
 # --journal: sd_journal_sendv
 CPPFLAGS  += $(shell pkg-config --cflags libsystemd 2>/dev/null)
@@ -71,7 +74,7 @@ $(BUILD) $(BUILD)/tests:
 
 # The kernel's types come from bpf/kernel_types.h, not from the build
 # machine's BTF: see there.
-$(BUILD)/execmon.bpf.o: bpf/execmon.bpf.c bpf/execmon.h bpf/kernel_types.h | $(BUILD)
+$(BUILD)/execmon.bpf.o: bpf/execmon.bpf.c bpf/execmon.h bpf/kernel_types.h bpf/arch.h | $(BUILD)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
 	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp

@@ -13,6 +13,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "execmon.h"
+#include "arch.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -971,33 +972,17 @@ int BPF_PROG(execmon_exit, struct task_struct *task)
 	return 0;
 }
 
-/* Whether the system call under way is a 32-bit one (in_compat_syscall()). */
-static __always_inline bool in_compat_syscall(void)
-{
-#if defined(__TARGET_ARCH_x86)
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-
-	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
-#else
-	return false;
-#endif
-}
-
-/* The path and argv of a 32-bit execve or execveat (x86's ia32 ABI passes
- * them in ebx, ecx and edx); false where there is no such ABI. */
+/* The path and argv of a 32-bit execve or execveat, and execveat's
+ * directory and flags. */
 static __always_inline bool compat_call_args(struct pt_regs *regs, bool at, struct exec_call *call)
 {
-#if defined(__TARGET_ARCH_x86)
-	__u32 bx = BPF_CORE_READ(regs, bx), cx = BPF_CORE_READ(regs, cx), dx = BPF_CORE_READ(regs, dx);
+	__u32 a0 = compat_arg(regs, 0), a1 = compat_arg(regs, 1), a2 = compat_arg(regs, 2);
 
-	call->filename = at ? cx : bx;
-	call->argv = at ? dx : cx;
-	call->at_flags = at ? (__u32)BPF_CORE_READ(regs, di) : 0;
-	call->dirfd = at ? (__s32)bx : AT_FDCWD;
+	call->filename = at ? a1 : a0;
+	call->argv = at ? a2 : a1;
+	call->at_flags = at ? compat_arg(regs, 4) : 0;
+	call->dirfd = at ? (__s32)a0 : AT_FDCWD;
 	return true;
-#else
-	return false;
-#endif
 }
 
 /* The path, argv, flags and directory of an exec call id (one of the four
@@ -1007,7 +992,7 @@ static __always_inline bool call_args(struct pt_regs *regs, long id, struct exec
 	/* The number is looked up in the table of the call's own ABI: a 32-bit
 	 * call numbered as a 64-bit exec is something else, and the other way
 	 * round. */
-	bool compat = in_compat_syscall();
+	bool compat = in_compat_syscall(regs);
 
 	if (compat ? id != sys_execve_nr32 && id != sys_execveat_nr32
 		   : id != sys_execve_nr && id != sys_execveat_nr)
@@ -1235,15 +1220,13 @@ __noinline int failed_comm_matches(__u32 len)
 
 static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret, bool xchg)
 {
-#if defined(__TARGET_ARCH_x86)
 	/* This runs at the end of every system call: tell the few that are an
 	 * exec by their number, a plain load, before the lookup. */
-	long id = regs->orig_ax;
+	long id = syscall_nr(regs);
 
 	if (id != sys_execve_nr && id != sys_execveat_nr &&
 	    id != sys_execve_nr32 && id != sys_execveat_nr32)
 		return 0;
-#endif
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid, pid = pid_tgid >> 32;
 	struct exec_call *callp = bpf_map_lookup_elem(&execmon_calls, &tid);
@@ -1253,12 +1236,12 @@ static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret
 		call = *callp;
 		bpf_map_delete_elem(&execmon_calls, &tid);
 	} else {
-#if defined(__TARGET_ARCH_x86)
 		/*
 		 * No sys_enter: a seccomp filter (or a ptracer) refused the call
 		 * before that tracepoint, as syscall_trace_enter() runs seccomp
-		 * first; syscall_exit_work() still runs this one, from 5.10 (x86's
-		 * generic entry) to 6.18. The call never ran, so its arguments
+		 * first; the exit's tracepoint still runs, from 5.10 to 6.18, on
+		 * x86 (syscall_exit_work() of the generic entry) as on arm64
+		 * (el0_svc_common() goes to syscall_trace_exit()). The call never ran, so its arguments
 		 * are still in the registers and its memory is the caller's. A
 		 * filter that kills or traps (SIGSYS) ends here with no error,
 		 * or not at all: not shown. fexit or a kretprobe on the exec
@@ -1269,9 +1252,6 @@ static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret
 		if (ret >= 0 || !call_args(regs, id, &call))
 			return 0;
 		call.mm = (__u64)BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), mm);
-#else
-		return 0;
-#endif
 	}
 
 	/* A check runs nothing, and is shown whether it passed or not; a

@@ -154,17 +154,7 @@ struct pid {
 	struct upid numbers[1];		/* level + 1 of them */
 };
 
-#if defined(__TARGET_ARCH_x86)
-struct thread_info {
-	__u32 status;
-};
-#define TS_COMPAT	0x0002	/* arch/x86: a 32-bit system call is under way */
-#endif
-
 struct task_struct {
-#if defined(__TARGET_ARCH_x86)
-	struct thread_info thread_info;
-#endif
 	int tgid;
 	struct task_struct *real_parent;
 	const struct cred *cred;
@@ -188,26 +178,7 @@ struct linux_binprm {
 	unsigned int secureexec:1;	/* a bit whose place moved across versions */
 };
 
-/* The registers of a system call, as bpf_tracing.h reads them. */
-#if defined(__TARGET_ARCH_x86)
-struct pt_regs {
-	unsigned long bx;
-	unsigned long cx;
-	unsigned long r10;
-	unsigned long dx;
-	unsigned long si;
-	unsigned long di;
-	unsigned long r8;
-	unsigned long orig_ax;	/* the system call's number */
-};
-#elif defined(__TARGET_ARCH_arm64)
-struct pt_regs;
-struct user_pt_regs {
-	__u64 regs[31];
-};
-#else
-#error "no system call registers for this architecture: add its struct pt_regs here"
-#endif
+/* struct pt_regs, and what else differs by architecture: arch.h */
 
 #pragma clang attribute pop
 

@@ -8,10 +8,10 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include "cli.h"
+#include "arch.h"
 #include "diagnose.h"
 #include "loader.h"
 
@@ -109,13 +109,10 @@ static void configure(struct execmon_bpf *skel, const struct options *o, bool wa
 	pick_build(skel->progs.execmon_sys_exit, skel->progs.execmon_sys_exit_nx, o->fails,
 		   has_xchg);
 	if (o->fails) {
-		skel->rodata->sys_execve_nr = SYS_execve;
-		skel->rodata->sys_execveat_nr = SYS_execveat;
-#ifdef __x86_64__
-		/* the ia32 table's, from <asm/unistd_32.h>, whose names clash */
-		skel->rodata->sys_execve_nr32 = 11;
-		skel->rodata->sys_execveat_nr32 = 358;
-#endif
+		skel->rodata->sys_execve_nr = NR_EXECVE;
+		skel->rodata->sys_execveat_nr = NR_EXECVEAT;
+		skel->rodata->sys_execve_nr32 = NR32_EXECVE;
+		skel->rodata->sys_execveat_nr32 = NR32_EXECVEAT;
 		bpf_map__set_max_entries(skel->maps.execmon_calls, CALLS_MAX);
 	}
 }
