@@ -3,21 +3,45 @@
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 DESTDIR   ?=
-BUILD     ?= build
 
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
 
-# The BPF side's architecture, as bpf_tracing.h names it.
-ARCH      ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+# The architecture to build for, as bpf_tracing.h names it: this machine's
+# by default. make ARCH=arm64 on an x86-64 machine cross-builds with
+# Debian's toolchain and the arm64 packages (make deps ARCH=arm64); the
+# kernel's and Debian's names (x86_64, amd64, aarch64) are taken too.
+HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ARCH      ?= $(HOST_ARCH)
+override ARCH := $(patsubst x86_64,x86,$(patsubst amd64,x86,$(patsubst aarch64,arm64,$(ARCH))))
+# Debian's name of each, and its multiarch triplet
+DEB_ARCH_x86   := amd64
+DEB_ARCH_arm64 := arm64
+TRIPLET_x86    := x86_64-linux-gnu
+TRIPLET_arm64  := aarch64-linux-gnu
+DEB_ARCH  := $(DEB_ARCH_$(ARCH))
+TRIPLET   := $(TRIPLET_$(ARCH))
+ifeq ($(TRIPLET),)
+$(error ARCH=$(ARCH) is not one execmon builds for: x86 or arm64)
+endif
+# Another architecture's objects go to a folder of their own, so that
+# they never mix with this machine's (a BUILD given still wins).
+ifeq ($(ARCH),$(HOST_ARCH))
+CROSS     :=
+BUILD     ?= build
+else
+CROSS     := $(TRIPLET)-
+BUILD     ?= build-$(ARCH)
+endif
 # Where Debian keeps the UAPI's asm/ headers, which the BPF target does
-# not search by itself.
-MULTIARCH ?= $(shell $(CLANG) -print-multiarch 2>/dev/null)
+# not search by itself: the target's.
+MULTIARCH ?= $(if $(CROSS),$(TRIPLET),$(shell $(CLANG) -print-multiarch 2>/dev/null))
+PKG_CONFIG ?= $(CROSS)pkg-config
 
 # make's own default for CC is cc: a CC from the command line or the
 # environment has another origin and is kept.
 ifeq ($(origin CC),default)
-CC        := gcc
+CC        := $(CROSS)gcc
 endif
 
 CFLAGS    ?= -O2 -g
@@ -28,8 +52,8 @@ CPPFLAGS  += -I$(BUILD) -Ibpf -Itracer -DEXECMON_VERSION='"$(VERSION)"' -D_GNU_S
 	-D__TARGET_ARCH_$(ARCH)
 LDLIBS    += -lbpf -lelf -lz
 # --journal: sd_journal_sendv
-CPPFLAGS  += $(shell pkg-config --cflags libsystemd 2>/dev/null)
-LDLIBS    += $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
+CPPFLAGS  += $(shell $(PKG_CONFIG) --cflags libsystemd 2>/dev/null)
+LDLIBS    += $(shell $(PKG_CONFIG) --libs libsystemd 2>/dev/null || echo -lsystemd)
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -idirafter /usr/include/$(MULTIARCH) \
 	-Wall -Wno-unused-function
@@ -65,16 +89,24 @@ msg = @printf '  %-5s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean deps run test unit-tests install uninstall bench fuzz soak
+.PHONY: all clean deps run test unit-tests test-progs install uninstall bench fuzz soak FORCE
 
 all: $(BUILD)/execmon
 
-$(BUILD) $(BUILD)/tests:
+$(BUILD) $(BUILD)/tests $(BUILD)/test-progs:
 	$(Q)mkdir -p $@
+
+# What this folder's objects are built for. Another ARCH or CC in the same
+# BUILD rewrites it, and everything is built again, rather than new
+# objects linked with old ones or "nothing to be done" over the other
+# architecture's binary.
+TARGET := $(BUILD)/target
+$(TARGET): FORCE | $(BUILD)
+	$(Q)echo '$(ARCH) $(CC)' | cmp -s - $@ || echo '$(ARCH) $(CC)' >$@
 
 # The kernel's types come from bpf/kernel_types.h, not from the build
 # machine's BTF: see there.
-$(BUILD)/execmon.bpf.o: bpf/execmon.bpf.c bpf/execmon.h bpf/kernel_types.h bpf/arch.h | $(BUILD)
+$(BUILD)/execmon.bpf.o: bpf/execmon.bpf.c bpf/execmon.h bpf/kernel_types.h bpf/arch.h $(TARGET)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
 	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
@@ -85,7 +117,7 @@ $(BUILD)/execmon.skel.h: $(BUILD)/execmon.bpf.o
 
 # The skeleton must exist before the first build of a file that includes
 # it; from then on, the .d files say which do.
-$(BUILD)/%.o: tracer/%.c | $(BUILD) $(BUILD)/execmon.skel.h
+$(BUILD)/%.o: tracer/%.c $(TARGET) | $(BUILD)/execmon.skel.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -MMD -MP -c $< -o $@
 
@@ -96,7 +128,7 @@ $(BUILD)/execmon: $(TRACER_OBJS)
 # Unit tests: no root needed; built with the sanitizers.
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_SRCS) $(wildcard tracer/*.h) tests/unit/unit.h \
-		$(BUILD)/execmon.skel.h | $(BUILD)/tests
+		$(BUILD)/execmon.skel.h $(TARGET) | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit -O1 -g $(WARNINGS) $(SAN_FLAGS) $< $(LIB_SRCS) $(LDLIBS) -o $@
 
@@ -109,14 +141,30 @@ DEPS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config 
 # make test-kernels: the VMs and their initramfs.
 DEPS += qemu-system-x86 busybox-static cpio xz-utils zstd
 
+# make deps ARCH=arm64 (on x86-64): the cross toolchain, and the target's
+# libraries and pkg-config through dpkg multiarch.
+ifneq ($(CROSS),)
+DEPS += crossbuild-essential-$(DEB_ARCH) $(addsuffix :$(DEB_ARCH),pkgconf libbpf-dev libelf-dev \
+	zlib1g-dev libsystemd-dev)
+endif
+
+# --no-remove: a package of the other architecture that cannot be installed
+# beside this one's stops the install rather than replace it.
 deps:
 	$(Q)missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "  DEPS  installing:" $$missing; \
 		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		if [ -n "$(CROSS)" ] && ! dpkg --print-foreign-architectures | grep -qx '$(DEB_ARCH)' && \
+			[ "$$(dpkg --print-architecture)" != '$(DEB_ARCH)' ]; then \
+			echo "  DEPS  dpkg --add-architecture $(DEB_ARCH)"; \
+			$$SUDO dpkg --add-architecture $(DEB_ARCH) || exit 1; \
+		fi; \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+			-o DPkg::Lock::Timeout=600 \
+			--no-remove $$missing; \
 	fi
 
 run: deps
@@ -124,12 +172,24 @@ run: deps
 	$(Q)SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; exec $$SUDO ./$(BUILD)/execmon $(ARGS)
 
 # The exec storm of the benchmark, which the load tests use too.
-$(BUILD)/storm: bench/storm.c | $(BUILD)
+$(BUILD)/storm: bench/storm.c $(TARGET)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) $< -o $@
 
+# The root suites' helper programs (tests/progs), built with the rest so
+# that a machine without a compiler (an arm64 guest) runs them too; the
+# suites compile their own where these are missing or older than their
+# source (tests/lib.sh: test_prog).
+TEST_PROGS := $(patsubst tests/progs/%.c,$(BUILD)/test-progs/%,$(wildcard tests/progs/*.c))
+$(BUILD)/test-progs/%: tests/progs/%.c $(TARGET) | $(BUILD)/test-progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARNINGS) $< -o $@
+
+# Everything the root suites run besides execmon, for this ARCH.
+test-progs: $(BUILD)/storm $(BUILD)/progs $(TEST_PROGS)
+
 test: deps
-	$(Q)$(MAKE) --no-print-directory all unit-tests $(BUILD)/storm
+	$(Q)$(MAKE) --no-print-directory all unit-tests test-progs
 	$(Q)BUILD=$(BUILD) tests/run
 
 # The root tests under Debian's kernels in qemu (tests/kernels/run): the
@@ -170,12 +230,12 @@ $(BUILD)/fmtbench: bench/fmt.c $(LIB_OBJS)
 
 # The verifier's instruction count of BPF programs by id, which Debian's
 # bpftool does not show; for the benchmark's report.
-$(BUILD)/progs: tests/kernels/progs.c | $(BUILD)
+$(BUILD)/progs: tests/kernels/progs.c $(TARGET)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) $(LDFLAGS) $< -lbpf -o $@
 
 # Attaches and detaches sys_enter in a loop: the emulator's stall, reproduced.
-$(BUILD)/flip: tests/kernels/flip.c | $(BUILD)
+$(BUILD)/flip: tests/kernels/flip.c $(TARGET)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) $(LDFLAGS) $< -lbpf -o $@
 

@@ -66,7 +66,7 @@ cp /usr/bin/true "$D/bin-chk-ok"
 printf 'not a program\n' >"$D/bin-chk-no"
 chmod 644 "$D/bin-chk-no"
 have_check=
-cc -O2 -o "$CHECK_PROG" "$(dirname "$0")/progs/exec_check.c" 2>/dev/null && have_check=1
+test_prog exec_check "$CHECK_PROG" && have_check=1
 checks() {
 	[ -n "$have_check" ] && "$CHECK_PROG" "$D/bin-chk-ok" "$D/bin-chk-no" >"$TMP/check.$1"
 }
@@ -117,7 +117,7 @@ check_checks() {
 	local name=$1 file=$2 want=$3 rec
 	rec=$(c "$file")
 	if [ -z "$have_check" ]; then
-		skip "$name" "no C compiler"
+		skip "$name" "no helper from make test-progs, and no C compiler"
 	elif [ "$(sed -n "s|^$D/$file ||p" "$TMP/check.json")" != "$want" ]; then
 		skip "$name" "the kernel said $(cat "$TMP/check.json" | tr '\n' ' '), not $want"
 	elif [ "$(grep -c . <<<"$rec")" = 1 ] &&
@@ -212,7 +212,7 @@ if [ -n "$have_check" ]; then
 	check "--comm: the check of that name only" \
 		test "$(jq -r 'select(.check) | .exe' "$OUT.comm" | xargs)" = "$D/bin-chk-no"
 else
-	skip "--comm: the check of that name only" "no C compiler"
+	skip "--comm: the check of that name only" "no helper from make test-progs, and no C compiler"
 fi
 
 # --- bad input: nothing traced, nothing on stdout, status 64 ------------------

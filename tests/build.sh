@@ -63,6 +63,48 @@ for cc in gcc clang; do
 	rm -rf "${TMP:?}/$cc"
 done
 
+# The other architecture, cross-built (make ARCH=arm64 on x86-64, ARCH=x86
+# on arm64): its own default folder and compiler, and a binary and a BPF
+# object for it. A BUILD shared by both, built one way and then the other
+# and back, holds each time the binary of the last ARCH asked for, never
+# a stale one. The machine is read from the ELF header (e_machine: 62
+# x86-64, 183 AArch64), the BPF object's target from its registers' type.
+elf_machine() { od -An -tu2 -j18 -N2 "$1" 2>/dev/null | tr -d ' '; }
+case $(uname -m) in
+x86_64)	other=arm64 other_cc=aarch64-linux-gnu-gcc other_m=183 own_m=62 other_reg=syscallno ;;
+*)	other=x86 other_cc=x86_64-linux-gnu-gcc other_m=62 own_m=183 other_reg=orig_ax ;;
+esac
+cross_checks=("make ARCH=$other: its own folder, build-$other, and $other_cc"
+	"make ARCH=$other: the BPF object is built for $other"
+	"make ARCH=$other: an execmon for $other"
+	"make ARCH=$other: the BPF object has $other's registers"
+	"a shared BUILD: this machine's make after ARCH=$other builds for this machine"
+	"a shared BUILD: ARCH=$other again builds for $other"
+	"make ARCH=$other with this machine's CC: refused, naming CC")
+if ! have "$other_cc" || ! have bpftool || [ -z "$DRY" ] && ! echo 'int main(void){return 0;}' |
+		"$other_cc" -x c - -lbpf -lelf -lz -o "$TMP/cross-probe" 2>/dev/null; then
+	for t in "${cross_checks[@]}"; do skip "$t" "no cross build for $other here (make deps ARCH=$other)"; done
+else
+	cmds=$(env -u BUILD make -n -B -C "$TOP" ARCH=$other all 2>&1)
+	check "${cross_checks[0]}" bash -c 'grep -q "^$2 .* -o build-$1/execmon$" <<<"$3" &&
+		! grep -q " -o build/" <<<"$3"' _ "$other" "$other_cc" "$cmds"
+	check "${cross_checks[1]}" bash -c 'grep -q -- "-target bpf -D__TARGET_ARCH_$1 " <<<"$2"' _ \
+		"$other" "$cmds"
+	shared=$TMP/shared
+	out=$(make -j2 -C "$TOP" ARCH=$other BUILD="$shared" "$shared/execmon" 2>&1)
+	check "${cross_checks[2]}" test "$(elf_machine "$shared/execmon")" = "$other_m"
+	check "${cross_checks[3]}" bash -c 'bpftool btf dump file "$1" | grep -q "'\''$2'\''"' _ \
+		"$shared/execmon.bpf.o" "$other_reg"
+	out=$(make -j2 -C "$TOP" BUILD="$shared" "$shared/execmon" 2>&1)
+	check "${cross_checks[4]}" test "$(elf_machine "$shared/execmon")" = "$own_m"
+	out=$(make -j2 -C "$TOP" ARCH=$other BUILD="$shared" "$shared/execmon" 2>&1)
+	check "${cross_checks[5]}" test "$(elf_machine "$shared/execmon")" = "$other_m"
+	out=$(make -C "$TOP" ARCH=$other CC=gcc BUILD="$TMP/mixed" "$TMP/mixed/execmon" 2>&1)
+	check "${cross_checks[6]}" bash -c '! test -e "$1" && grep -q "CC builds for another architecture than ARCH" <<<"$2"' _ \
+		"$TMP/mixed/execmon" "$out"
+	rm -rf "${TMP:?}/shared" "${TMP:?}/mixed"
+fi
+
 # The rest makes mount namespaces.
 needs_root
 

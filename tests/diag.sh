@@ -109,11 +109,11 @@ refused "without CAP_BPF and CAP_PERFMON" "^execmon: $caps_cause \(try sudo\)$" 
 deny=$TMP/seccomp_deny
 seccomp_checks=("bpf() blocked by seccomp" "perf_event_open() blocked by seccomp"
 	"both blocked by seccomp" "seccomp and no capabilities")
-if ! cc -O2 -o "$deny" "$(dirname "$0")/progs/seccomp_deny.c" 2>/dev/null && [ -z "$DRY" ]; then
+if ! test_prog seccomp_deny "$deny" && [ -z "$DRY" ]; then
 	for t in "${seccomp_checks[@]}"; do
 		for c in "exit status 1" "nothing on stdout" "one line on stderr that names the cause" \
 			"nothing left loaded"; do
-			skip "$t: $c" "a C compiler is needed"
+			skip "$t: $c" "no helper from make test-progs, and no C compiler"
 		done
 	done
 else

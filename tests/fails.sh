@@ -17,8 +17,8 @@ jqe() { jq -e "$@" >/dev/null; }
 DENY=$TMP/seccomp_deny
 CHECK_PROG=$TMP/exec_check
 have_deny= have_check=
-cc -O2 -o "$DENY" "$(dirname "$0")/progs/seccomp_deny.c" 2>/dev/null && have_deny=1
-cc -O2 -o "$CHECK_PROG" "$(dirname "$0")/progs/exec_check.c" 2>/dev/null && have_check=1
+test_prog seccomp_deny "$DENY" && have_deny=1
+test_prog exec_check "$CHECK_PROG" && have_check=1
 cp /usr/bin/true "$D/suid-true"
 chmod 4755 "$D/suid-true"
 printf 'not a program\n' >"$D/fd-target"
@@ -97,7 +97,7 @@ q() { jq -c "select($1)" "$OUT"; }
 seccomp_checks=("seccomp refusal of execve: the caller got EPERM"
 	"seccomp refusal of execve: shown as a failed exec, EPERM, with its path and argv")
 if [ -z "$have_deny" ] && [ -z "$DRY" ]; then
-	for t in "${seccomp_checks[@]}"; do skip "$t" "no C compiler"; done
+	for t in "${seccomp_checks[@]}"; do skip "$t" "no helper from make test-progs, and no C compiler"; done
 else
 	check "${seccomp_checks[0]}" grep -q 'Operation not permitted' "$TMP/deny.err"
 	rec=$(q '.args[1] == "fails-seccomp"')
@@ -128,7 +128,7 @@ check "argv NULL: empty, not marked unreadable" \
 suid_checks=("set-user-ID file: a real exec by nobody changes privileges"
 	"set-user-ID file: its check says nothing of privileges")
 if [ -z "$have_check" ] && [ -z "$DRY" ]; then
-	for t in "${suid_checks[@]}"; do skip "$t" "no C compiler"; done
+	for t in "${suid_checks[@]}"; do skip "$t" "no helper from make test-progs, and no C compiler"; done
 else
 	check "${suid_checks[0]}" jqe -s 'length == 1 and .[0].secure == true and .[0].euid == 0' \
 		<<<"$(q '.args == ["'"$D"'/suid-true", "fails-suid-run"] and .ret == 0')"
@@ -193,7 +193,7 @@ check "table: fexecve of a closed descriptor shows the descriptor alone" \
 check "table: an empty path is '', not ?" grep -qE "^ENOENT +- +'' +fails-table-empty$" "$T"
 check "table: argv a bad pointer is marked" grep -qE '^EFAULT +- +/usr/bin/true +\[argv unreadable\]$' "$T"
 if [ -z "$have_check" ] && [ -z "$DRY" ]; then
-	skip "table: a check's SECURE is -" "no C compiler"
+	skip "table: a check's SECURE is -" "no helper from make test-progs, and no C compiler"
 else
 	check "table: a check's SECURE is -" grep -qE "^check(:[A-Z]+)? +- +$D/suid-true +check-probe " "$T"
 fi

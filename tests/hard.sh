@@ -137,8 +137,8 @@ check "a working directory that is there: not marked" test "$(said file cwd)" = 
 compat_prog=$TMP/compat_exec
 compat_checks=("32-bit failed execve: the call failed" "32-bit failed execve shown"
 	"32-bit calls numbered as 64-bit execs: not shown")
-if [ "$(uname -m)" != x86_64 ] || ! cc -O2 -o "$compat_prog" "$(dirname "$0")/progs/compat_exec.c" 2>/dev/null; then
-	for t in "${compat_checks[@]}"; do skip "$t" "x86-64 and a C compiler are needed"; done
+if [ "$(uname -m)" != x86_64 ] || ! test_prog compat_exec "$compat_prog"; then
+	for t in "${compat_checks[@]}"; do skip "$t" "x86-64 and its helper (make test-progs) or a C compiler are needed"; done
 elif ! "$compat_prog" /nonexistent >/dev/null 2>&1; then
 	for t in "${compat_checks[@]}"; do skip "$t" "this kernel runs no 32-bit system calls (int 0x80)"; done
 else

@@ -212,3 +212,18 @@ pj_start() {
 	for _ in $(seq 100); do pj_up && return 0; sleep 0.05; done
 	return 1
 }
+
+# test_prog NAME OUT: OUT is the helper tests/progs/NAME.c, as make built it
+# for this architecture (make test-progs, which a guest without a compiler
+# needs), or compiled here when that one is missing or older than its
+# source.
+test_prog() {
+	local built src
+	built=$(dirname "$EXECMON")/test-progs/$1
+	src=$(dirname "$0")/progs/$1.c
+	if [ -x "$built" ] && ! [ "$built" -ot "$src" ]; then
+		cp "$built" "$2"
+	else
+		cc -O2 -o "$2" "$src" 2>/dev/null
+	fi
+}
