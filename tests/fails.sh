@@ -38,7 +38,9 @@ import ctypes, mmap, os, sys
 d = sys.argv[1]
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
-SYS_execve, SYS_execveat, AT_EMPTY_PATH = 59, 322, 0x1000
+# the machine's own numbers (an arm64 guest's differ)
+SYS_execve, SYS_execveat = {"x86_64": (59, 322), "aarch64": (221, 281)}[os.uname().machine]
+AT_EMPTY_PATH = 0x1000
 
 def argv(*words):
     bufs = [ctypes.create_string_buffer(w.encode()) for w in words]
@@ -166,6 +168,7 @@ import ctypes, os, sys
 d = sys.argv[1]
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
+SYS_execve, SYS_execveat = {"x86_64": (59, 322), "aarch64": (221, 281)}[os.uname().machine]
 def argv(word):
     buf = ctypes.create_string_buffer(word)
     arr = (ctypes.c_void_p * 2)(ctypes.addressof(buf), None)
@@ -173,11 +176,11 @@ def argv(word):
     return arr
 fd = os.open(d + "/fd-target", os.O_RDONLY)
 print(fd)
-libc.syscall(322, fd, b"", argv(b"fails-table-fd"), None, 0x1000)
+libc.syscall(SYS_execveat, fd, b"", argv(b"fails-table-fd"), None, 0x1000)
 os.close(fd)
-libc.syscall(322, fd, b"", argv(b"fails-table-fd"), None, 0x1000)
-libc.syscall(59, b"", argv(b"fails-table-empty"), None)
-libc.syscall(59, b"/usr/bin/true", ctypes.c_void_p(8), None)
+libc.syscall(SYS_execveat, fd, b"", argv(b"fails-table-fd"), None, 0x1000)
+libc.syscall(SYS_execve, b"", argv(b"fails-table-empty"), None)
+libc.syscall(SYS_execve, b"/usr/bin/true", ctypes.c_void_p(8), None)
 EOF
 [ -n "$have_check" ] && setpriv --reuid=65534 --regid=65534 --clear-groups \
 	"$CHECK_PROG" "$D/suid-true" >/dev/null

@@ -291,14 +291,14 @@ C
 	# probed first, with a perf event opened with CAP_PERFMON alone.
 	probe_level3() {
 		setpriv --inh-caps=-all --bounding-set=-all,+perfmon --no-new-privs python3 -c '
-import ctypes, errno, sys
+import ctypes, errno, os, sys
 attr = bytearray(128)
 attr[0:4] = (1).to_bytes(4, "little")          # PERF_TYPE_SOFTWARE
 attr[4:8] = (128).to_bytes(4, "little")        # size
 attr[8:16] = (10).to_bytes(8, "little")        # PERF_COUNT_SW_BPF_OUTPUT
 libc = ctypes.CDLL(None, use_errno=True)
 buf = ctypes.create_string_buffer(bytes(attr), 128)
-fd = libc.syscall(298, buf, -1, 0, -1, 0)
+fd = libc.syscall({"x86_64": 298, "aarch64": 241}[os.uname().machine], buf, -1, 0, -1, 0)   # perf_event_open
 sys.exit(3 if fd < 0 and ctypes.get_errno() == errno.EACCES else 0)'
 	}
 	ucomm=pjcap$$
