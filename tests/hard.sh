@@ -38,7 +38,8 @@ python3 - "$TMP" >"$TMP/late" <<'EOF'
 import os, signal, struct, sys
 path = sys.argv[1] + "/late-elf"
 elf = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
-elf += struct.pack("<HHIQQQIHHHHHH", 2, 0x3E, 1, 0x400078, 64, 0, 0, 64, 56, 1, 0, 0, 0)
+machine = {"x86_64": 0x3E, "aarch64": 0xB7}[os.uname().machine]  # another is ENOEXEC, too early
+elf += struct.pack("<HHIQQQIHHHHHH", 2, machine, 1, 0x400078, 64, 0, 0, 64, 56, 1, 0, 0, 0)
 elf += struct.pack("<IIQQQQQQ", 1, 5, 0, 0x400000, 0x400000, 0x1000, 0x10, 0x1000)
 open(path, "wb").write(elf.ljust(0x1000, b"\xcc"))
 os.chmod(path, 0o755)
