@@ -138,8 +138,9 @@ unit-tests: $(UNIT_BINS)
 DEPS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config \
 	python3 jq man-db bash-completion util-linux procps passwd zsh fish libclang-rt-dev \
 	logrotate systemd libsystemd-dev systemd-journal-remote
-# make test-kernels: the VMs and their initramfs.
-DEPS += qemu-system-x86 busybox-static cpio xz-utils zstd
+# make test-kernels: the VMs and their initramfs; the arm64 guests and
+# their root filesystem (tests/kernels/rootfs).
+DEPS += qemu-system-x86 busybox-static cpio xz-utils zstd qemu-system-arm mmdebstrap arch-test
 
 # make deps ARCH=arm64 (on x86-64): the cross toolchain, and the target's
 # libraries and pkg-config through dpkg multiarch.
@@ -194,10 +195,14 @@ test: deps
 
 # The root tests under Debian's kernels in qemu (tests/kernels/run): the
 # kernels to boot, those of them that run the full suites (the others run
-# the smoke test), the suites, the storm's size under emulation, and where
-# the kernel packages are kept across runs.
-KERNELS       ?= host 5.10 6.1 6.1-cloud 6.1-rt 6.12 6.12-trixie
-KERNELS_FULL  ?= host 5.10 6.1 6.12-trixie
+# the smoke test), the suites, the storm's size under emulation, where
+# the kernel packages are kept across runs, and how many kernels run at
+# once. The arm64 kernels run the arm64 build, in ARM64_BUILD, which
+# tests/kernels/run makes with the cross compiler.
+KERNELS       ?= host 5.10 6.1 6.1-cloud 6.1-rt 6.12 6.12-trixie arm64-6.1 arm64-6.12
+KERNELS_FULL  ?= host 5.10 6.1 6.12-trixie arm64-6.12
+KERNELS_JOBS  ?= 1
+ARM64_BUILD   ?= build-arm64
 # and those booted again with lockdown=confidentiality and =integrity
 KERNELS_LOCKDOWN ?= 6.12-trixie
 # docs.sh, build.sh, quoting.sh and vm.sh test nothing of the kernel;
@@ -214,7 +219,8 @@ test-kernels: deps
 	$(Q)BUILD=$(BUILD) KERNELS="$(KERNELS)" KERNELS_FULL="$(KERNELS_FULL)" \
 		KERNELS_LOCKDOWN="$(KERNELS_LOCKDOWN)" \
 		KERNEL_SUITES="$(KERNEL_SUITES)" KERNELS_STORM_EXECS=$(KERNELS_STORM_EXECS) \
-		KERNELS_CACHE=$(KERNELS_CACHE) tests/kernels/run
+		KERNELS_CACHE=$(KERNELS_CACHE) KERNELS_JOBS=$(KERNELS_JOBS) ARM64_BUILD=$(ARM64_BUILD) \
+		tests/kernels/run
 
 # A million execs, argv of mixed sizes up to past the limit; bounded by
 # SOAK_EXECS. Every exec must be printed once, or counted as lost.
