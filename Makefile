@@ -198,7 +198,8 @@ test: deps
 # the smoke test), the suites, the storm's size under emulation, where
 # the kernel packages are kept across runs, and how many kernels run at
 # once. The arm64 kernels run the arm64 build, in ARM64_BUILD, which
-# tests/kernels/run makes with the cross compiler.
+# tests/kernels/run makes with the cross compiler (make deps ARCH=arm64
+# installs it when KERNELS has an arm64 kernel).
 KERNELS       ?= host 5.10 6.1 6.1-cloud 6.1-rt 6.12 6.12-trixie arm64-6.1 arm64-6.12
 KERNELS_FULL  ?= host 5.10 6.1 6.12-trixie arm64-6.12
 KERNELS_JOBS  ?= 1
@@ -215,7 +216,8 @@ KERNELS_STORM_EXECS ?= 2000
 KERNELS_CACHE ?= /var/cache/execmon-kernels
 .PHONY: test-kernels
 test-kernels: deps
-	$(Q)$(MAKE) --no-print-directory all unit-tests $(BUILD)/storm $(BUILD)/progs
+	$(if $(filter arm64-%,$(KERNELS)),$(Q)$(MAKE) --no-print-directory deps ARCH=arm64)
+	$(Q)$(MAKE) --no-print-directory all unit-tests test-progs
 	$(Q)BUILD=$(BUILD) KERNELS="$(KERNELS)" KERNELS_FULL="$(KERNELS_FULL)" \
 		KERNELS_LOCKDOWN="$(KERNELS_LOCKDOWN)" \
 		KERNEL_SUITES="$(KERNEL_SUITES)" KERNELS_STORM_EXECS=$(KERNELS_STORM_EXECS) \
