@@ -1,6 +1,8 @@
 # execmon: see README.md. `make V=1` shows the full commands.
 
-VERSION   := 0.1.0
+# The version is debian/changelog's first entry, the one place it is set:
+# the package and the binary's --version cannot disagree.
+VERSION   := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 
@@ -141,6 +143,9 @@ DEPS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config 
 # make test-kernels: the VMs and their initramfs; the arm64 guests and
 # their root filesystem (tests/kernels/rootfs).
 DEPS += qemu-system-x86 busybox-static cpio xz-utils zstd qemu-system-arm mmdebstrap arch-test
+# make deb and make test-package: the package's build, lintian, and the
+# Debian 12 root it is installed in (mmdebstrap, above).
+DEPS += dpkg-dev debhelper fakeroot lintian
 
 # make deps ARCH=arm64 (on x86-64): the cross toolchain, and the target's
 # libraries and pkg-config through dpkg multiarch.
@@ -280,9 +285,12 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # The unit goes where systemd looks for a package's units under PREFIX;
-# logrotate reads only /etc/logrotate.d, whatever the PREFIX.
+# logrotate reads only /etc/logrotate.d, and the unit only
+# /etc/default/execmon, whatever the PREFIX. debian/rules sets the Debian
+# paths: this is the one list of what is installed.
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
 LOGROTATEDIR ?= /etc/logrotate.d
+DEFAULTDIR  ?= /etc/default
 INSTALL     ?= install
 INSTALLED   := $(SBINDIR)/execmon $(MAN8DIR)/execmon.8 $(BASHCOMPDIR)/execmon \
 	$(ZSHCOMPDIR)/_execmon $(FISHCOMPDIR)/execmon.fish $(UNITDIR)/execmon.service \
@@ -299,9 +307,42 @@ install: $(BUILD)/execmon
 	$(Q)sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/execmon.service >$(DESTDIR)$(UNITDIR)/execmon.service
 	$(Q)chmod 644 $(DESTDIR)$(UNITDIR)/execmon.service
 	$(Q)$(INSTALL) -D -m 644 systemd/execmon.logrotate $(DESTDIR)$(LOGROTATEDIR)/execmon
+	$(Q)test -e $(DESTDIR)$(DEFAULTDIR)/execmon || \
+		$(INSTALL) -D -m 644 systemd/execmon.default $(DESTDIR)$(DEFAULTDIR)/execmon
 
+# /etc/default/execmon is the administrator's once edited: install keeps
+# one that is there, uninstall removes it only as shipped.
 uninstall:
 	$(call msg,RM,$(DESTDIR)$(PREFIX))
 	$(Q)rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	$(Q)! cmp -s systemd/execmon.default $(DESTDIR)$(DEFAULTDIR)/execmon || \
+		rm -f $(DESTDIR)$(DEFAULTDIR)/execmon
+
+# The Debian package (debian/), built from a copy of the tree in
+# $(BUILD)/deb so that dpkg-buildpackage's files land there and not beside
+# the tree: make deb ARCH=arm64 cross-builds (dpkg-buildpackage -aarm64).
+# A missing build dependency is named by dpkg-checkbuilddeps.
+DEB_DIR     := $(BUILD)/deb/$(DEB_ARCH)
+.PHONY: deb test-package
+deb:
+	$(Q)command -v dpkg-buildpackage >/dev/null || \
+		{ echo "make deb: dpkg-buildpackage is missing: make deps installs it (dpkg-dev)" >&2; exit 1; }
+	$(Q)dpkg-checkbuilddeps -a$(DEB_ARCH) debian/control || \
+		{ echo "make deb: build dependencies for $(DEB_ARCH) are missing (above): make deps ARCH=$(ARCH) installs them" >&2; exit 1; }
+	$(call msg,DEB,$(DEB_DIR))
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/execmon-$(VERSION)
+	$(Q)if [ -d .git ] || [ -f .git ]; then git ls-files -z -co --exclude-standard; \
+		else find . -path ./$(BUILD) -prune -o -type f -print0; fi | \
+		tar --null -T - -cf - | tar -xf - -C $(DEB_DIR)/execmon-$(VERSION)
+	$(Q)cd $(DEB_DIR)/execmon-$(VERSION) && \
+		dpkg-buildpackage -us -uc -b -a$(DEB_ARCH) >../build.log 2>&1 || \
+		{ tail -n 30 ../build.log >&2; echo "make deb: dpkg-buildpackage failed: $(DEB_DIR)/build.log has it all" >&2; exit 1; }
+	$(Q)ls $(DEB_DIR)/*.deb
+
+# The package built, linted, installed, upgraded and purged in a Debian 12
+# root, then booted in qemu with systemd as PID 1 (tests/package/run).
+test-package: deps
+	$(Q)$(MAKE) --no-print-directory deb
+	$(Q)BUILD=$(BUILD) DEB_DIR=$(DEB_DIR) KERNELS_CACHE=$(KERNELS_CACHE) tests/package/run
 
 -include $(TRACER_OBJS:.o=.d)

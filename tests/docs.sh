@@ -191,6 +191,7 @@ installed=(
 	usr/local/share/fish/vendor_completions.d/execmon.fish
 	usr/local/lib/systemd/system/execmon.service
 	etc/logrotate.d/execmon
+	etc/default/execmon
 )
 if make -s -C "$TOP" install DESTDIR="$root" PREFIX=/usr/local >"$TMP/make.out" 2>&1; then
 	absent=
