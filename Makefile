@@ -195,7 +195,7 @@ $(BUILD)/test-progs/%: tests/progs/%.c $(TARGET) | $(BUILD)/test-progs
 test-progs: $(BUILD)/storm $(BUILD)/progs $(TEST_PROGS)
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all unit-tests test-progs
+	$(Q)$(MAKE) --no-print-directory all unit-tests test-progs $(BUILD)/recfmt
 	$(Q)BUILD=$(BUILD) tests/run
 
 # The root tests under Debian's kernels in qemu (tests/kernels/run): the
@@ -235,6 +235,11 @@ SOAK_EXECS ?= 1000000
 soak: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/storm
 	$(Q)BUILD=$(BUILD) STORM_EXECS=$(SOAK_EXECS) tests/run tests/storm.sh
+
+# Record files through every output, for tests/structure.sh.
+$(BUILD)/recfmt: tests/tools/recfmt.c $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # The tracer's formatting alone, per event, for the benchmark's report.
 $(BUILD)/fmtbench: bench/fmt.c $(LIB_OBJS)

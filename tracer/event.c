@@ -52,6 +52,28 @@ static bool part_ctx(struct exec_record *rec, const char *part, size_t left, siz
 	return true;
 }
 
+/* MESSAGE_IDs are fixed for good, so that journalctl MESSAGE_ID=... finds
+ * them on any machine and in any version. */
+const struct record_kind record_kinds[EV_KINDS] = {
+	[EV_KIND_EXEC] = {
+		.name = "exec", .message_id = "09fe182f222545de8b0ab53c97aa0d29", .secure = true,
+	},
+	[EV_KIND_FAILED] = {
+		.name = "failed", .message_id = "09fe182f222545de8b0ab53c97aa0d29",
+		.exe_asked = true,
+	},
+	/* execmon's own start-up marker */
+	[EV_KIND_SELF_CHECK] = {
+		.name = "self-check", .message_id = "09fe182f222545de8b0ab53c97aa0d29",
+		.hidden = true, .secure = true,
+	},
+	/* an exec check (AT_EXECVE_CHECK): nothing ran, so not an exec's */
+	[EV_KIND_CHECK] = {
+		.name = "check", .message_id = "25353cbe9a9f4164819f5a8553bd5771",
+		.ret_label = "check", .exe_asked = true,
+	},
+};
+
 enum decode_status decode_event(const void *data, size_t size, struct exec_record *rec)
 {
 	const char *bytes = data, *part;

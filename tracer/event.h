@@ -39,6 +39,32 @@ struct exec_record {
 	struct event hdr;	/* last: it ends in a flexible array */
 };
 
+/*
+ * What each kind of record (event.kind, EV_KIND_*) is to the tracer, in
+ * one table, record_kinds in event.c: a new kind is an entry there and
+ * its BPF producer.
+ */
+struct record_kind {
+	const char *name;	/* for people: "exec", "failed", ... */
+	const char *message_id;	/* the journal's MESSAGE_ID */
+	bool hidden;		/* never shown: execmon's own */
+	const char *ret_label;	/* the table's RET before the error: "check" */
+	bool exe_asked;		/* exe is the path the call asked for, as given,
+				 * not a resolved one (EV_NO_RETURN and EV_EXE_FD
+				 * aside) */
+	bool secure;		/* the exec decided its privileges (AT_SECURE):
+				 * a failed exec never got so far, and a check
+				 * decides none */
+};
+
+extern const struct record_kind record_kinds[EV_KINDS];
+
+/* decode_event returns only the kinds of the table. */
+static inline const struct record_kind *record_kind(const struct exec_record *rec)
+{
+	return &record_kinds[rec->hdr.kind];
+}
+
 /* What kind of record it is: readers ask these, not the header's bits. */
 static inline bool record_is_self_check(const struct exec_record *rec)
 {
@@ -50,15 +76,21 @@ static inline bool record_is_failed(const struct exec_record *rec)
 	return rec->hdr.kind == EV_KIND_FAILED;
 }
 
+static inline bool record_is_check(const struct exec_record *rec)
+{
+	return rec->hdr.kind == EV_KIND_CHECK;
+}
+
+/* Whether the record is shown at all: a self-check marker is not. */
+static inline bool record_shown(const struct exec_record *rec)
+{
+	return !record_kind(rec)->hidden;
+}
+
 /* The ctx part, decoded, or NULL when it was not captured. */
 static inline const struct exec_ctx *record_ctx(const struct exec_record *rec)
 {
 	return rec->ctx_len ? &rec->context : NULL;
-}
-
-static inline bool record_is_check(const struct exec_record *rec)
-{
-	return rec->hdr.kind == EV_KIND_CHECK;
 }
 
 /* exe is the path the call asked for, as given, not a resolved one. */
@@ -66,14 +98,16 @@ static inline bool record_exe_asked(const struct exec_record *rec)
 {
 	if (rec->hdr.flags & EV_EXE_FD)
 		return false;
-	return (record_is_failed(rec) && !(rec->hdr.flags & EV_NO_RETURN)) || record_is_check(rec);
+	/* past the point of no return, a failed exec's file was resolved */
+	if (record_is_failed(rec) && (rec->hdr.flags & EV_NO_RETURN))
+		return false;
+	return record_kind(rec)->exe_asked;
 }
 
-/* Whether the exec decided its privileges (AT_SECURE): a failed exec never
- * got so far, and a check decides none. */
+/* Whether the exec decided its privileges (AT_SECURE). */
 static inline bool record_has_secure(const struct exec_record *rec)
 {
-	return !record_is_failed(rec) && !record_is_check(rec);
+	return record_kind(rec)->secure;
 }
 
 /* What the executed file is: "file", "memfd", "deleted" or "anon"; NULL

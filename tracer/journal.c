@@ -11,17 +11,13 @@
 /* no CODE_FILE= and CODE_LINE= of execmon's own in every entry */
 #define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
-#include "cgroup.h"
+#include "fields.h"
 #include "journal.h"
 #include "json.h"
 #include "lookup.h"
 
-/* Fixed for good, so that journalctl MESSAGE_ID=... finds them on any
- * machine and in any version. */
-#define MESSAGE_ID_EXEC	"09fe182f222545de8b0ab53c97aa0d29"
+/* Fixed for good, as the record kinds' (event.c): a loss is no record. */
 #define MESSAGE_ID_LOST	"1f1094f8889b43369c937c93a042b5f5"
-/* an exec check (AT_EXECVE_CHECK): nothing ran, so not an exec's */
-#define MESSAGE_ID_CHECK	"25353cbe9a9f4164819f5a8553bd5771"
 #define PRIORITY_EXEC	"6"	/* info */
 #define PRIORITY_LOST	"4"	/* warning */
 
@@ -174,42 +170,6 @@ static unsigned int put_list(struct fields *f, const char *prefix, const char *w
 	return n;
 }
 
-/* The ctx part's fields; those JSON has as null are left out. */
-static void put_ctx(struct fields *f, const struct exec_record *rec)
-{
-	const struct exec_ctx *c = record_ctx(rec);
-	const char *login;
-
-	if (!c)
-		return;
-	if (c->auid != CTX_ID_UNSET)
-		put_u64(f, "EXECMON_AUID", c->auid);
-	login = ctx_loginuser(c);
-	if (login)
-		put_str(f, "EXECMON_LOGINUSER", login);
-	if (c->sid != CTX_ID_UNSET)
-		put_u64(f, "EXECMON_SID", c->sid);
-	put_with(f, "EXECMON_TTY", ctx_put_tty(&f->b, c));
-	put_u64(f, "EXECMON_EUID", c->euid);
-	put_u64(f, "EXECMON_EGID", c->egid);
-	if (record_has_secure(rec))
-		put_bool(f, "EXECMON_SECURE", rec->hdr.flags & EV_SECURE);
-	if (c->nancestors)
-		put_bytes(f, "EXECMON_PCOMM", c->ancestors[0].comm,
-			  strnlen(c->ancestors[0].comm, COMM_LEN));
-	/* the same JSON array as "ancestors": a comm may hold any byte */
-	field_begin(f);
-	sbuf_puts(&f->b, "EXECMON_ANCESTORS=");
-	json_ancestors(&f->b, rec);
-	field_end(f);
-	put_with(f, "EXECMON_EXEC_ID", ctx_put_exec_id(&f->b, rec));
-	put_with(f, "EXECMON_PARENT_EXEC_ID", ctx_put_parent_exec_id(&f->b, c));
-	if (c->pidfs_ino)
-		put_u64(f, "EXECMON_PIDFS_INO", c->pidfs_ino);
-	put_u64(f, "EXECMON_NSPID", c->nspid);
-	put_u64(f, "EXECMON_PIDNS", c->pidns);
-}
-
 /* sd_journal_sendv drops an entry silently, and keeps errno as it was,
  * when the socket is missing (ENOENT): its absence is looked for after a
  * send, at most every 100 ms, as a look costs more than the send. */
@@ -253,10 +213,10 @@ static int send_again(struct fields *f)
 	}
 }
 
-static int send_fields(struct fields *f)
+/* The iovecs of the fields, once they are all written: the buffer no
+ * longer moves. */
+static void make_iovecs(struct fields *f)
 {
-	int err;
-
 	if (f->iov_cap < f->n) {
 		f->iov_cap = f->cap;
 		f->iov = realloc(f->iov, f->iov_cap * sizeof(*f->iov));
@@ -265,6 +225,13 @@ static int send_fields(struct fields *f)
 	}
 	for (size_t i = 0; i < f->n; i++)
 		f->iov[i] = (struct iovec){ f->b.p + f->part[i].off, f->part[i].len };
+}
+
+static int send_fields(struct fields *f)
+{
+	int err;
+
+	make_iovecs(f);
 	err = send_again(f);
 	f->n = 0;
 	f->iovs = 0;
@@ -290,84 +257,119 @@ int journal_check(void)
 	return err;
 }
 
-int journal_exec(struct output *o, const struct exec_record *rec)
+/* A field's value, as JSON has it but for its nulls, which are fields
+ * left out. */
+static void put_value(struct fields *f, const char *key, const struct fval *v)
 {
-	struct fields *f = &jf;
-	const struct event *e = &rec->hdr;
-	const char *user = user_name(e->uid), *cgroup;
-	struct argv_iter it;
-	unsigned int argc;
-	size_t left;
+	switch (v->type) {
+	case FV_NULL:
+	case FV_LIST:
+		break;
+	case FV_U64:
+		put_u64(f, key, v->u);
+		break;
+	case FV_S64:
+		field_begin(f);
+		sbuf_puts(&f->b, key);
+		sbuf_putc(&f->b, '=');
+		sbuf_put_s64(&f->b, v->s);
+		field_end(f);
+		break;
+	case FV_BOOL:
+		put_bool(f, key, v->b);
+		break;
+	case FV_BYTES:
+	case FV_TEXT:
+	case FV_JSON:
+		put_bytes(f, key, v->p, v->n);
+		break;
+	}
+}
 
+/* The fields after the others, the lists first of them: the first list
+ * takes what the others leave, half of it at least when another list
+ * follows; the next, what is left. */
+static void put_tail(struct fields *f, const struct field_arg *a)
+{
+	const struct field_desc *tail[8];
+	struct fval vals[8];
+	unsigned int n = 0, lists = 0;
+
+	for (unsigned int i = 0; i < field_ndescs; i++) {
+		const struct field_desc *d = &field_descs[i];
+
+		if (!(d->flags & F_TAIL))
+			continue;
+		if (n == sizeof(tail) / sizeof(tail[0]))
+			abort();	/* (a new F_TAIL field wants a larger array) */
+		tail[n] = d;
+		/* the lists need no text: their values stay valid */
+		field_value(d, a, &vals[n]);
+		lists += vals[n].type == FV_LIST;
+		n++;
+	}
+	for (unsigned int i = 0, done = 0; i < n; i++) {
+		const struct journal_list *l = vals[i].list;
+		size_t left;
+		struct argv_iter it;
+		unsigned int count;
+
+		if (vals[i].type != FV_LIST) {
+			if (vals[i].type == FV_TEXT || vals[i].type == FV_JSON)
+				field_value(tail[i], a, &vals[i]);
+			put_value(f, tail[i]->journal, &vals[i]);
+			continue;
+		}
+		/* a list done gives back the two fields kept for it */
+		left = JOURNAL_IOVS - (LIST_TAIL_IOVS - done * 2 * FIELD_IOVS(true)) - f->iovs;
+		if (++done < lists)
+			left /= 2;
+		argv_iter_init(&it, vals[i].p, vals[i].n);
+		count = put_list(f, l->prefix, l->whole, &it, vals[i].next, left);
+		put_u64(f, l->count, count);
+	}
+}
+
+size_t journal_format(struct output *o, const struct exec_record *rec)
+{
+	static struct sbuf text;
+	struct fields *f = &jf;
+	struct field_arg a = {
+		.rec = rec, .ctx = record_ctx(rec), .mono_to_real_ns = o->mono_to_real_ns,
+		.start_ns = o->start_ns, .text = &text, .journal = true,
+	};
+	struct fval v;
+
+	f->n = 0;
+	f->iovs = 0;
+	f->b.len = 0;
 	output_format(o, rec);
 	put_bytes(f, "MESSAGE", o->line.p, o->line.len ? o->line.len - 1 : 0);
-	put_str(f, "MESSAGE_ID", record_is_check(rec) ? MESSAGE_ID_CHECK : MESSAGE_ID_EXEC);
+	put_str(f, "MESSAGE_ID", record_kind(rec)->message_id);
 	put_str(f, "PRIORITY", PRIORITY_EXEC);
 	put_str(f, "SYSLOG_IDENTIFIER", "execmon");
-	put_time(f, (__s64)e->ts_ns + o->mono_to_real_ns);
-	put_u64(f, "EXECMON_MONO_NS", e->ts_ns);
-	put_u64(f, "EXECMON_PID", e->pid);
-	put_u64(f, "EXECMON_PPID", e->ppid);
-	put_u64(f, "EXECMON_UID", e->uid);
-	put_u64(f, "EXECMON_GID", e->gid);
-	/* JSON's nulls are fields left out */
-	if (user)
-		put_str(f, "EXECMON_USER", user);
-	put_bytes(f, "EXECMON_COMM", e->comm, strnlen(e->comm, sizeof(e->comm)));
-	if (!(e->flags & EV_EXE_FAULT) && (rec->exe_len || !(e->flags & EV_EXE_FD)))
-		put_bytes(f, "EXECMON_EXE", rec->exe, rec->exe_len);
-	if (e->flags & EV_EXE_FD)
-		put_u64(f, "EXECMON_EXE_FD", rec->exe_fd);
-	if (!(e->flags & EV_EXE_TRUNCATED) || exe_cut_bytes(rec))
-		put_u64(f, "EXECMON_EXE_TRUNCATED", exe_cut_bytes(rec));
-	put_bool(f, "EXECMON_EXE_DELETED", e->flags & EV_EXE_DELETED);
-	if (exe_kind(rec))
-		put_str(f, "EXECMON_EXE_KIND", exe_kind(rec));
-	if (!(e->flags & EV_ARGV_TRUNCATED) || argv_cut_bytes(rec))
-		put_u64(f, "EXECMON_ARGS_TRUNCATED", argv_cut_bytes(rec));
-	put_bool(f, "EXECMON_EXE_UNREADABLE", e->flags & EV_EXE_FAULT);
-	put_bool(f, "EXECMON_ARGS_UNREADABLE", e->flags & EV_ARGV_FAULT);
-	field_begin(f);
-	sbuf_puts(&f->b, "EXECMON_RET=");
-	sbuf_put_s64(&f->b, e->ret);
-	field_end(f);
-	if (e->ret)
-		put_str(f, "EXECMON_ERROR", errno_name(-e->ret));
-	put_bool(f, "EXECMON_CHECK", record_is_check(rec));
-	if (rec->cwd_len) {
-		put_bytes(f, "EXECMON_CWD", rec->cwd, rec->cwd_len);
-		if (!(e->flags & EV_CWD_TRUNCATED) || cwd_cut_bytes(rec))
-			put_u64(f, "EXECMON_CWD_TRUNCATED", cwd_cut_bytes(rec));
-		put_bool(f, "EXECMON_CWD_DELETED", e->flags & EV_CWD_DELETED);
-	}
-	put_u64(f, "EXECMON_CGROUP_ID", e->cgroup_id);
-	cgroup = cgroup_path(e->cgroup_id);
-	if (cgroup)
-		put_str(f, "EXECMON_CGROUP", cgroup);
-	put_u64(f, "EXECMON_MNTNS", e->mntns);
-	put_ctx(f, rec);
-	if (e->flags & EV_SCRIPT) {
-		put_bytes(f, "EXECMON_INTERPRETER", rec->exe, rec->exe_len);
-		put_bytes(f, "EXECMON_SCRIPT", rec->script, rec->script_len);
-	}
-	/* Last, in what the others leave: the arguments, then the variables
-	 * in what the arguments leave, half of it at least. */
-	left = JOURNAL_IOVS - LIST_TAIL_IOVS - f->iovs;
-	argv_iter_init(&it, rec->argv, rec->argv_len);
-	argc = put_list(f, "EXECMON_ARG", "EXECMON_CMDLINE", &it, argv_next,
-			e->flags & EV_ENV ? left / 2 : left);
-	put_u64(f, "EXECMON_ARGC", argc);
-	if (e->flags & EV_ENV) {
-		unsigned int envc;
+	for (unsigned int i = 0; i < field_ndescs; i++) {
+		const struct field_desc *d = &field_descs[i];
 
-		left = JOURNAL_IOVS - (LIST_TAIL_IOVS - 2 * FIELD_IOVS(true)) - f->iovs;
-		argv_iter_init(&it, rec->env, rec->env_len);
-		envc = put_list(f, "EXECMON_ENV", "EXECMON_ENVIRON", &it, env_next, left);
-		put_u64(f, "EXECMON_ENVC", envc);
-		put_u64(f, "EXECMON_ENV_TRUNCATED", env_cut_bytes(rec));
-		put_bool(f, "EXECMON_ENV_UNREADABLE", e->flags & EV_ENV_FAULT);
+		if (!d->journal || (d->flags & F_TAIL))
+			continue;
+		field_value(d, &a, &v);
+		put_value(f, d->journal, &v);
 	}
-	return send_fields(f);
+	put_tail(f, &a);
+	return f->n;
+}
+
+const struct iovec *journal_iovecs(void)
+{
+	make_iovecs(&jf);
+	return jf.iov;
+}
+
+int journal_exec(struct output *o, const struct exec_record *rec)
+{
+	journal_format(o, rec);
+	return send_fields(&jf);
 }
 
 int journal_lost(__u64 lost, int cpu, __s64 real_ns)

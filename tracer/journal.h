@@ -7,6 +7,8 @@
 
 #include <linux/types.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/uio.h>
 #include "output.h"
 
 /* The socket journald listens on, as libsystemd sends to it. */
@@ -22,6 +24,11 @@ bool journal_gone(int err);
 /* One exec, MESSAGE= being o's table line. 0 or a negative errno: an
  * entry that journald is too slow to take is sent again until it is. */
 int journal_exec(struct output *o, const struct exec_record *rec);
+
+/* What journal_exec sends, without sending it: the number of fields, then
+ * journal_iovecs() for them (KEY=bytes each), valid until the next call. */
+size_t journal_format(struct output *o, const struct exec_record *rec);
+const struct iovec *journal_iovecs(void);
 
 /* A loss (cpu < 0: not known) seen at real_ns, with a MESSAGE_ID of its own. */
 int journal_lost(__u64 lost, int cpu, __s64 real_ns);

@@ -28,10 +28,6 @@ const char *ctx_loginuser(const struct exec_ctx *c);
  * [{"pid":N,"comm":"..."},...], parent first; null without the part. */
 void json_ancestors(struct sbuf *b, const struct exec_record *rec);
 
-/* Appends one exec to b as a JSON object and a newline; times are
- * CLOCK_MONOTONIC, mono_to_real_ns turns them into wall clock. */
-void json_format(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_real_ns);
-
 /* Appends a loss as a JSON object and a newline: {"lost":N,"cpu":k,"time":...},
  * cpu null (cpu < 0) when the kernel could not tell where. */
 void json_format_lost(struct sbuf *b, __u64 lost, int cpu, __s64 real_ns);

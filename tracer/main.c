@@ -177,7 +177,7 @@ static void on_event(void *ctx, int cpu, const void *data, size_t size)
 			p_err("skipped a malformed record on CPU %d: %s", cpu, decode_strerror(st));
 		return;
 	}
-	if (record_is_self_check(&rec))
+	if (!record_shown(&rec))
 		return;
 	if (!t->header_done) {
 		output_header(&t->out);

@@ -6,40 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "event.h"
+#include "fields.h"
 #include "sbuf.h"
-
-enum field {
-	FIELD_TIME,		/* HH:MM:SS, local */
-	FIELD_TIMESTAMP,	/* seconds since execmon started */
-	FIELD_PID,
-	FIELD_PPID,
-	FIELD_UID,
-	FIELD_USER,
-	FIELD_COMM,
-	FIELD_RET,		/* 0, or the error of a failed exec */
-	FIELD_CWD,
-	FIELD_CGROUP,
-	FIELD_MNTNS,
-	/* who the process is: the ctx part, read only when one is asked for */
-	FIELD_AUID,
-	FIELD_LOGINUSER,
-	FIELD_SID,
-	FIELD_TTY,
-	FIELD_EUID,
-	FIELD_EGID,
-	FIELD_SECURE,		/* the exec changed privileges */
-	FIELD_PCOMM,		/* the parent's comm */
-	FIELD_EXEC_ID,		/* PID@START, unique for the boot */
-	FIELD_PARENT_EXEC_ID,
-	FIELD_PIDFS_INO,
-	FIELD_NSPID,		/* the pid in its own pid namespace */
-	FIELD_PIDNS,
-	FIELD_EXE_KIND,		/* file, memfd, deleted or anon */
-	FIELD_ENV,		/* with --env */
-	FIELD_EXE,
-	FIELD_ARGS,
-	FIELD_COUNT
-};
 
 struct output {
 	FILE *out;
@@ -50,6 +18,7 @@ struct output {
 	__u64 start_ns;		/* the kernel's CLOCK_MONOTONIC (see clock.h) when tracing started */
 	__s64 mono_to_real_ns;	/* add to an event's stamp for wall clock */
 	struct sbuf line;
+	struct sbuf text;	/* the fields' values are written here first */
 };
 
 void output_init(struct output *o, FILE *out);
@@ -63,8 +32,6 @@ void output_finish_fields(struct output *o);
 bool output_has_field(const struct output *o, enum field f);
 /* Adds f just before `before` (or at the end), unless it is there. */
 void output_insert_field(struct output *o, enum field f, enum field before);
-/* Every field's name, in the order of the table: "time, timestamp, ...". */
-const char *field_names(void);
 /* Whether a field of the table is one of the ctx part's. */
 bool output_wants_ctx(const struct output *o);
 

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* libFuzzer harness: any bytes, as a perf record, through the decoder and
- * both formatters. What the kernel sends is trusted no further than this. */
+ * every output. What the kernel sends is trusted no further than this. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include "journal.h"
 #include "json.h"
 #include "output.h"
 
@@ -16,12 +18,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *copy = malloc(size ? size : 1);
 
 	if (!ready) {
-		char all[] = "time,timestamp,pid,ppid,uid,user,comm,ret,cwd,cgroup,mntns,"
-			     "auid,loginuser,sid,tty,euid,egid,secure,pcomm,exec_id,parent_exec_id,"
-			     "pidfs_ino,nspid,pidns,exe,args";
-
 		output_init(&table, NULL);
-		output_add_fields(&table, all);
+		/* every column there is */
+		for (int f = 0; f < FIELD_COUNT; f++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "%s", field_column(f)->name);
+			if (output_add_fields(&table, name))
+				abort();
+		}
 		output_finish_fields(&table);
 		output_init(&json, NULL);
 		json.json = true;
@@ -34,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		output_format(&table, &rec);
 		output_format(&json, &rec);
+		journal_format(&table, &rec);
 		/* one exec, one line: no newline but the last */
 		if (memchr(table.line.p, '\n', table.line.len - 1) ||
 		    memchr(json.line.p, '\n', json.line.len - 1))

@@ -4,7 +4,7 @@
  * directory given, with the encoder, so that the seeds follow the record's
  * layout when it changes (a seed of another ABI version would only reach
  * the version check). After a change of the ABI:
- *   cc -Ibpf -Itracer tests/fuzz/seeds.c tracer/event.c -o /tmp/seeds &&
+ *   cc -D_GNU_SOURCE -Ibpf -Itracer tests/fuzz/seeds.c tracer/event.c -o /tmp/seeds &&
  *   /tmp/seeds tests/fuzz/corpus
  */
 #include <stdio.h>
@@ -89,6 +89,9 @@ int main(int argc, char **argv)
 					  .env_full_len = 20000 }, 0);
 	seed("check", (struct exec_record){ .hdr = { .kind = EV_KIND_CHECK, .ret = -13 },
 					    PART(exe, "./x"), PART(argv, "./x\0") }, 0);
+	/* execveat(fd, "", AT_EMPTY_PATH): the descriptor, and the file it named */
+	seed("exe-fd", (struct exec_record){ .hdr = { .flags = EV_EXE_FD }, .exe_fd = 3,
+					     PART(exe, "/usr/bin/true"), PART(argv, "true\0") }, 0);
 	/* a header cut short */
 	seed("short", (struct exec_record){ PART(exe, "/usr/bin/true") }, 40);
 	return 0;

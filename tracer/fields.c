@@ -1,0 +1,826 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "fields.h"
+#include "cgroup.h"
+#include "json.h"
+#include "lookup.h"
+#include "quote.h"
+
+/* The setters a value function ends with. */
+static void none(struct fval *v)
+{
+	v->type = FV_NULL;
+}
+
+static void u64(struct fval *v, __u64 u)
+{
+	v->type = FV_U64;
+	v->u = u;
+}
+
+static void boolean(struct fval *v, bool b)
+{
+	v->type = FV_BOOL;
+	v->b = b;
+}
+
+static void bytes(struct fval *v, const char *p, size_t n)
+{
+	v->type = FV_BYTES;
+	v->p = p;
+	v->n = n;
+}
+
+static void cstr(struct fval *v, const char *s)
+{
+	if (s)
+		bytes(v, s, strlen(s));
+	else
+		none(v);
+}
+
+/* a->text, emptied for a value function to write its value into. */
+static struct sbuf *text_buf(const struct field_arg *a)
+{
+	a->text->len = 0;
+	return a->text;
+}
+
+/* What was written into a->text, FV_NULL when nothing was. */
+static void text(struct fval *v, const struct field_arg *a, enum fval_type type)
+{
+	if (!a->text->len) {
+		none(v);
+		return;
+	}
+	v->type = type;
+	v->p = a->text->p;
+	v->n = a->text->len;
+}
+
+static void list(struct fval *v, const char *p, size_t n,
+		 bool (*next)(struct argv_iter *, const char **, size_t *),
+		 const struct journal_list *names)
+{
+	v->type = FV_LIST;
+	v->p = p;
+	v->n = n;
+	v->next = next;
+	v->list = names;
+}
+
+/* The bytes cut off: null for a cut of unknown size. */
+static void cut(struct fval *v, bool truncated, __u64 n)
+{
+	if (truncated && !n)
+		none(v);
+	else
+		u64(v, n);
+}
+
+#define HDR(a)	(&(a)->rec->hdr)
+
+/* RFC 3339 in UTC, with nanoseconds. */
+static void v_time(struct fval *v, const struct field_arg *a)
+{
+	static struct time_cache utc;
+	__s64 real_ns = (__s64)HDR(a)->ts_ns + a->mono_to_real_ns;
+	struct sbuf *t = text_buf(a);
+
+	sbuf_puts(t, time_text(&utc, real_ns / 1000000000, true));
+	sbuf_putc(t, '.');
+	sbuf_put_digits(t, real_ns % 1000000000, 9);
+	sbuf_putc(t, 'Z');
+	text(v, a, FV_TEXT);
+}
+
+static void c_time(struct sbuf *b, const struct field_arg *a)
+{
+	static struct time_cache local;
+	time_t secs = (time_t)((__s64)HDR(a)->ts_ns + a->mono_to_real_ns) / 1000000000;
+
+	sbuf_puts(b, time_text(&local, secs, false));
+}
+
+static void c_timestamp(struct sbuf *b, const struct field_arg *a)
+{
+	__u64 ts = HDR(a)->ts_ns;
+
+	sbuf_printf(b, "%.3f", ts >= a->start_ns ? (double)(ts - a->start_ns) / 1e9 : 0.0);
+}
+
+static void v_mono_ns(struct fval *v, const struct field_arg *a) { u64(v, HDR(a)->ts_ns); }
+static void v_pid(struct fval *v, const struct field_arg *a) { u64(v, HDR(a)->pid); }
+static void v_ppid(struct fval *v, const struct field_arg *a) { u64(v, HDR(a)->ppid); }
+static void v_uid(struct fval *v, const struct field_arg *a) { u64(v, HDR(a)->uid); }
+static void v_gid(struct fval *v, const struct field_arg *a) { u64(v, HDR(a)->gid); }
+static void v_user(struct fval *v, const struct field_arg *a) { cstr(v, user_name(HDR(a)->uid)); }
+
+/* A name when there is one, else the number. */
+static void c_user(struct sbuf *b, const struct field_arg *a)
+{
+	const char *name = user_name(HDR(a)->uid);
+
+	if (name)
+		shell_quote(b, name, strlen(name));
+	else
+		sbuf_put_u64(b, HDR(a)->uid);
+}
+
+static void v_comm(struct fval *v, const struct field_arg *a)
+{
+	bytes(v, HDR(a)->comm, strnlen(HDR(a)->comm, sizeof(HDR(a)->comm)));
+}
+
+/* (a descriptor that named no file: no path at all) */
+static void v_exe(struct fval *v, const struct field_arg *a)
+{
+	const struct exec_record *rec = a->rec;
+
+	if ((rec->hdr.flags & EV_EXE_FAULT) || ((rec->hdr.flags & EV_EXE_FD) && !rec->exe_len))
+		none(v);
+	else
+		bytes(v, rec->exe, rec->exe_len);
+}
+
+/* A cut is marked with its size, when known. In a path the mark has no
+ * space, [+N-bytes-cut]: a column that is one word stays one, for awk. */
+static void put_cut(struct sbuf *b, __u64 n, char space)
+{
+	if (!n) {
+		sbuf_puts(b, "[cut]");
+		return;
+	}
+	sbuf_puts(b, "[+");
+	sbuf_put_u64(b, n);
+	sbuf_putc(b, space);
+	sbuf_puts(b, "bytes");
+	sbuf_putc(b, space);
+	sbuf_puts(b, "cut]");
+}
+
+/* The kernel's " (deleted)", without the space that would split the
+ * column: "(" is never left bare, so this cannot be part of a name. */
+static void put_deleted(struct sbuf *b, bool deleted)
+{
+	if (deleted)
+		sbuf_puts(b, "(deleted)");
+}
+
+/* The mark is on the side that was cut: a resolved path keeps its end, and
+ * the path a failed exec asked for keeps its start. The quoting never leaves
+ * a '[' bare, so the mark cannot be taken for a part of the path. */
+static void c_exe(struct sbuf *b, const struct field_arg *a)
+{
+	const struct exec_record *rec = a->rec;
+	__u32 flags = rec->hdr.flags;
+	/* a resolved path was cut at its front; the one asked for, at its end */
+	bool truncated = flags & EV_EXE_TRUNCATED, at_end = record_exe_asked(rec);
+
+	/* a file asked for by descriptor: the descriptor, then the file it
+	 * named, if any */
+	if (flags & EV_EXE_FD)
+		sbuf_printf(b, "[fd:%u]", rec->exe_fd);
+	if (truncated && !at_end)
+		put_cut(b, exe_cut_bytes(rec), '-');
+	/* '?' only for what could not be read: an empty path asked for is '' */
+	if (flags & EV_EXE_FAULT)
+		sbuf_putc(b, '?');
+	else if (rec->exe_len || !(flags & EV_EXE_FD))
+		shell_quote(b, rec->exe, rec->exe_len);
+	if (truncated && at_end)
+		put_cut(b, exe_cut_bytes(rec), '-');
+	/* a file that never had a name is not shown as one that lost it */
+	if (flags & EV_EXE_MEMFD)
+		sbuf_puts(b, "(memfd)");
+	else if (flags & EV_EXE_ANON)
+		sbuf_puts(b, "(anon)");
+	else
+		put_deleted(b, flags & EV_EXE_DELETED);
+}
+
+static const struct journal_list args_list = { "EXECMON_ARG", "EXECMON_CMDLINE", "EXECMON_ARGC" };
+static const struct journal_list env_list = { "EXECMON_ENV", "EXECMON_ENVIRON", "EXECMON_ENVC" };
+
+static void v_args(struct fval *v, const struct field_arg *a)
+{
+	list(v, a->rec->argv, a->rec->argv_len, argv_next, &args_list);
+}
+
+/* The words of a list, shell-quoted, and a mark for what is missing; "-"
+ * when there is nothing at all and empty says so. */
+static bool put_words(struct sbuf *b, const struct fval *v)
+{
+	struct argv_iter it;
+	const char *s;
+	size_t len;
+	bool first = true;
+
+	argv_iter_init(&it, v->p, v->n);
+	while (v->next(&it, &s, &len)) {
+		if (!first)
+			sbuf_putc(b, ' ');
+		shell_quote(b, s, len);
+		first = false;
+	}
+	return first;
+}
+
+static void c_args(struct sbuf *b, const struct field_arg *a)
+{
+	const struct exec_record *rec = a->rec;
+	__u64 n = argv_cut_bytes(rec);
+	struct fval v;
+	bool empty;
+
+	v_args(&v, a);
+	empty = put_words(b, &v);
+	/* '[' is never left bare by the quoting, so this cannot be an argument */
+	if (!n && !(rec->hdr.flags & (EV_ARGV_TRUNCATED | EV_ARGV_FAULT)))
+		return;
+	if (!empty)
+		sbuf_putc(b, ' ');
+	if (n || (rec->hdr.flags & EV_ARGV_TRUNCATED))
+		put_cut(b, n, ' ');
+	else
+		sbuf_puts(b, "[argv unreadable]");
+}
+
+static void v_exe_truncated(struct fval *v, const struct field_arg *a)
+{
+	cut(v, HDR(a)->flags & EV_EXE_TRUNCATED, exe_cut_bytes(a->rec));
+}
+
+static void v_exe_deleted(struct fval *v, const struct field_arg *a)
+{
+	boolean(v, HDR(a)->flags & EV_EXE_DELETED);
+}
+
+static void v_exe_kind(struct fval *v, const struct field_arg *a)
+{
+	const char *kind = exe_kind(a->rec);
+
+	if (kind) {
+		v->type = FV_TEXT;
+		v->p = kind;
+		v->n = strlen(kind);
+	} else {
+		none(v);
+	}
+}
+
+static void v_exe_fd(struct fval *v, const struct field_arg *a)
+{
+	if (HDR(a)->flags & EV_EXE_FD)
+		u64(v, a->rec->exe_fd);
+	else
+		none(v);
+}
+
+static void v_args_truncated(struct fval *v, const struct field_arg *a)
+{
+	cut(v, HDR(a)->flags & EV_ARGV_TRUNCATED, argv_cut_bytes(a->rec));
+}
+
+/* what could not be read from the process's memory at all */
+static void v_exe_unreadable(struct fval *v, const struct field_arg *a)
+{
+	boolean(v, HDR(a)->flags & EV_EXE_FAULT);
+}
+
+static void v_args_unreadable(struct fval *v, const struct field_arg *a)
+{
+	boolean(v, HDR(a)->flags & EV_ARGV_FAULT);
+}
+
+static void v_ret(struct fval *v, const struct field_arg *a)
+{
+	v->type = FV_S64;
+	v->s = HDR(a)->ret;
+}
+
+/* A kind whose outcome is not an exec's says so: "check", "check:EACCES". */
+static void c_ret(struct sbuf *b, const struct field_arg *a)
+{
+	const struct exec_record *rec = a->rec;
+	const char *label = record_kind(rec)->ret_label;
+
+	if (label) {
+		sbuf_puts(b, label);
+		if (rec->hdr.ret)
+			sbuf_putc(b, ':');
+	}
+	if (rec->hdr.ret)
+		sbuf_puts(b, errno_name(-rec->hdr.ret));
+	else if (!label)
+		sbuf_putc(b, '0');
+}
+
+static void v_error(struct fval *v, const struct field_arg *a)
+{
+	if (HDR(a)->ret) {
+		sbuf_puts(text_buf(a), errno_name(-HDR(a)->ret));
+		text(v, a, FV_TEXT);
+	} else {
+		none(v);
+	}
+}
+
+static void v_check(struct fval *v, const struct field_arg *a)
+{
+	boolean(v, record_is_check(a->rec));
+}
+
+static void v_cwd(struct fval *v, const struct field_arg *a)
+{
+	if (a->rec->cwd_len)
+		bytes(v, a->rec->cwd, a->rec->cwd_len);
+	else
+		none(v);
+}
+
+static void c_cwd(struct sbuf *b, const struct field_arg *a)
+{
+	const struct exec_record *rec = a->rec;
+
+	if (!rec->cwd_len) {
+		sbuf_putc(b, '-');
+		return;
+	}
+	if (rec->hdr.flags & EV_CWD_TRUNCATED)
+		put_cut(b, cwd_cut_bytes(rec), '-');
+	shell_quote(b, rec->cwd, rec->cwd_len);
+	put_deleted(b, rec->hdr.flags & EV_CWD_DELETED);
+}
+
+/* The journal has no cut without a cwd; JSON has its 0. */
+static void v_cwd_truncated(struct fval *v, const struct field_arg *a)
+{
+	if (a->journal && !a->rec->cwd_len)
+		none(v);
+	else
+		cut(v, HDR(a)->flags & EV_CWD_TRUNCATED, cwd_cut_bytes(a->rec));
+}
+
+static void v_cwd_deleted(struct fval *v, const struct field_arg *a)
+{
+	if (a->rec->cwd_len)
+		boolean(v, HDR(a)->flags & EV_CWD_DELETED);
+	else
+		none(v);
+}
+
+static void v_cgroup_id(struct fval *v, const struct field_arg *a) { u64(v, HDR(a)->cgroup_id); }
+static void v_cgroup(struct fval *v, const struct field_arg *a) { cstr(v, cgroup_path(HDR(a)->cgroup_id)); }
+
+/* The path when known, else the id. */
+static void c_cgroup(struct sbuf *b, const struct field_arg *a)
+{
+	const char *path = cgroup_path(HDR(a)->cgroup_id);
+
+	if (path)
+		shell_quote(b, path, strlen(path));
+	else
+		sbuf_put_u64(b, HDR(a)->cgroup_id);
+}
+
+static void v_mntns(struct fval *v, const struct field_arg *a) { u64(v, HDR(a)->mntns); }
+
+/* The ctx part's: each null when unknown or not captured. */
+static void v_auid(struct fval *v, const struct field_arg *a)
+{
+	if (a->ctx && a->ctx->auid != CTX_ID_UNSET)
+		u64(v, a->ctx->auid);
+	else
+		none(v);
+}
+
+static void v_loginuser(struct fval *v, const struct field_arg *a)
+{
+	cstr(v, a->ctx ? ctx_loginuser(a->ctx) : NULL);
+}
+
+static void v_sid(struct fval *v, const struct field_arg *a)
+{
+	if (a->ctx && a->ctx->sid != CTX_ID_UNSET)
+		u64(v, a->ctx->sid);
+	else
+		none(v);
+}
+
+/* the kernel's names are plain ASCII, as is ctx_put_tty's form */
+static void v_tty(struct fval *v, const struct field_arg *a)
+{
+	struct sbuf *t = text_buf(a);
+
+	if (a->ctx)
+		ctx_put_tty(t, a->ctx);
+	text(v, a, FV_TEXT);
+}
+
+static void v_euid(struct fval *v, const struct field_arg *a)
+{
+	if (a->ctx)
+		u64(v, a->ctx->euid);
+	else
+		none(v);
+}
+
+static void v_egid(struct fval *v, const struct field_arg *a)
+{
+	if (a->ctx)
+		u64(v, a->ctx->egid);
+	else
+		none(v);
+}
+
+/* a failed exec never got so far as to decide; a check decides nothing */
+static void v_secure(struct fval *v, const struct field_arg *a)
+{
+	if (a->ctx && record_has_secure(a->rec))
+		boolean(v, HDR(a)->flags & EV_SECURE);
+	else
+		none(v);
+}
+
+static void v_pcomm(struct fval *v, const struct field_arg *a)
+{
+	if (a->ctx && a->ctx->nancestors)
+		bytes(v, a->ctx->ancestors[0].comm, strnlen(a->ctx->ancestors[0].comm, COMM_LEN));
+	else
+		none(v);
+}
+
+/* a JSON array in the journal too: a comm may hold any byte */
+static void v_ancestors(struct fval *v, const struct field_arg *a)
+{
+	struct sbuf *t = text_buf(a);
+
+	if (a->ctx)
+		json_ancestors(t, a->rec);
+	text(v, a, FV_JSON);
+}
+
+static void v_exec_id(struct fval *v, const struct field_arg *a)
+{
+	ctx_put_exec_id(text_buf(a), a->rec);
+	text(v, a, FV_TEXT);
+}
+
+static void v_parent_exec_id(struct fval *v, const struct field_arg *a)
+{
+	struct sbuf *t = text_buf(a);
+
+	if (a->ctx)
+		ctx_put_parent_exec_id(t, a->ctx);
+	text(v, a, FV_TEXT);
+}
+
+static void v_pidfs_ino(struct fval *v, const struct field_arg *a)
+{
+	if (a->ctx && a->ctx->pidfs_ino)
+		u64(v, a->ctx->pidfs_ino);
+	else
+		none(v);
+}
+
+static void v_nspid(struct fval *v, const struct field_arg *a)
+{
+	if (a->ctx)
+		u64(v, a->ctx->nspid);
+	else
+		none(v);
+}
+
+static void v_pidns(struct fval *v, const struct field_arg *a)
+{
+	if (a->ctx)
+		u64(v, a->ctx->pidns);
+	else
+		none(v);
+}
+
+/* A #! script: the interpreter ran, by the name in exe. */
+static void v_interpreter(struct fval *v, const struct field_arg *a)
+{
+	if (HDR(a)->flags & EV_SCRIPT)
+		bytes(v, a->rec->exe, a->rec->exe_len);
+	else
+		none(v);
+}
+
+static void v_script(struct fval *v, const struct field_arg *a)
+{
+	if (HDR(a)->flags & EV_SCRIPT)
+		bytes(v, a->rec->script, a->rec->script_len);
+	else
+		none(v);
+}
+
+static void v_env(struct fval *v, const struct field_arg *a)
+{
+	if (HDR(a)->flags & EV_ENV)
+		list(v, a->rec->env, a->rec->env_len, env_next, &env_list);
+	else
+		none(v);
+}
+
+/* The variables, as ARGS's words, then the cut as argv's; "-" when none
+ * is left (an empty environment, or none of --env's names). */
+static void c_env(struct sbuf *b, const struct field_arg *a)
+{
+	const struct exec_record *rec = a->rec;
+	struct fval v;
+	bool empty;
+
+	v_env(&v, a);
+	if (v.type == FV_NULL) {
+		sbuf_putc(b, '-');
+		return;
+	}
+	empty = put_words(b, &v);
+	if (rec->hdr.flags & (EV_ENV_TRUNCATED | EV_ENV_FAULT)) {
+		if (!empty)
+			sbuf_putc(b, ' ');
+		if (rec->hdr.flags & EV_ENV_FAULT)
+			sbuf_puts(b, "[env unreadable]");
+		else
+			put_cut(b, env_cut_bytes(rec), ' ');
+	} else if (empty) {
+		sbuf_putc(b, '-');
+	}
+}
+
+static void v_env_truncated(struct fval *v, const struct field_arg *a)
+{
+	if (HDR(a)->flags & EV_ENV)
+		u64(v, env_cut_bytes(a->rec));
+	else
+		none(v);
+}
+
+static void v_env_unreadable(struct fval *v, const struct field_arg *a)
+{
+	if (HDR(a)->flags & EV_ENV)
+		boolean(v, HDR(a)->flags & EV_ENV_FAULT);
+	else
+		none(v);
+}
+
+/*
+ * Every field, in JSON's order (the journal's too, F_TAIL last):
+ *   C(key, column, header, width, align, journal, flags, cell): a column of
+ *     the table named as its JSON key; cell, its own cell or NULL
+ *   K(key, journal, flags): a key of JSON and a field of the journal only
+ *   T(column, name, header, width, align, cell): a column of the table only
+ * A key's value is v_KEY; journal NULL for a list, whose names its value
+ * has.
+ */
+#define FIELDS(C, K, T)									\
+	C(time, FIELD_TIME, "TIME", 8, LEFT, "EXECMON_TIME", 0, c_time)			\
+	T(FIELD_TIMESTAMP, "timestamp", "TIME(s)", 9, RIGHT, c_timestamp)		\
+	K(mono_ns, "EXECMON_MONO_NS", 0)						\
+	C(pid, FIELD_PID, "PID", 7, RIGHT, "EXECMON_PID", 0, NULL)			\
+	C(ppid, FIELD_PPID, "PPID", 7, RIGHT, "EXECMON_PPID", 0, NULL)			\
+	C(uid, FIELD_UID, "UID", 6, RIGHT, "EXECMON_UID", 0, NULL)			\
+	K(gid, "EXECMON_GID", 0)							\
+	C(user, FIELD_USER, "USER", 8, LEFT, "EXECMON_USER", 0, c_user)			\
+	C(comm, FIELD_COMM, "COMM", 16, LEFT, "EXECMON_COMM", F_B64, NULL)		\
+	C(exe, FIELD_EXE, "EXEC", 24, LEFT, "EXECMON_EXE", F_B64, c_exe)		\
+	C(args, FIELD_ARGS, "ARGS", 0, LEFT, NULL, F_B64 | F_TAIL, c_args)		\
+	K(exe_truncated, "EXECMON_EXE_TRUNCATED", 0)					\
+	K(exe_deleted, "EXECMON_EXE_DELETED", 0)					\
+	C(exe_kind, FIELD_EXE_KIND, "KIND", 7, LEFT, "EXECMON_EXE_KIND", 0, NULL)	\
+	K(exe_fd, "EXECMON_EXE_FD", 0)							\
+	K(args_truncated, "EXECMON_ARGS_TRUNCATED", 0)					\
+	K(exe_unreadable, "EXECMON_EXE_UNREADABLE", 0)					\
+	K(args_unreadable, "EXECMON_ARGS_UNREADABLE", 0)				\
+	C(ret, FIELD_RET, "RET", 6, LEFT, "EXECMON_RET", 0, c_ret)			\
+	K(error, "EXECMON_ERROR", 0)							\
+	K(check, "EXECMON_CHECK", 0)							\
+	C(cwd, FIELD_CWD, "CWD", 20, LEFT, "EXECMON_CWD", F_B64, c_cwd)			\
+	K(cwd_truncated, "EXECMON_CWD_TRUNCATED", 0)					\
+	K(cwd_deleted, "EXECMON_CWD_DELETED", 0)					\
+	K(cgroup_id, "EXECMON_CGROUP_ID", 0)						\
+	C(cgroup, FIELD_CGROUP, "CGROUP", 24, LEFT, "EXECMON_CGROUP", 0, c_cgroup)	\
+	C(mntns, FIELD_MNTNS, "MNTNS", 10, RIGHT, "EXECMON_MNTNS", 0, NULL)		\
+	C(auid, FIELD_AUID, "AUID", 6, RIGHT, "EXECMON_AUID", F_CTX, NULL)		\
+	C(loginuser, FIELD_LOGINUSER, "LOGINUSER", 9, LEFT, "EXECMON_LOGINUSER", F_CTX, NULL) \
+	C(sid, FIELD_SID, "SID", 6, RIGHT, "EXECMON_SID", F_CTX, NULL)			\
+	C(tty, FIELD_TTY, "TTY", 7, LEFT, "EXECMON_TTY", F_CTX, NULL)			\
+	C(euid, FIELD_EUID, "EUID", 6, RIGHT, "EXECMON_EUID", F_CTX, NULL)		\
+	C(egid, FIELD_EGID, "EGID", 6, RIGHT, "EXECMON_EGID", F_CTX, NULL)		\
+	C(secure, FIELD_SECURE, "SECURE", 6, LEFT, "EXECMON_SECURE", F_CTX, NULL)	\
+	C(pcomm, FIELD_PCOMM, "PCOMM", 16, LEFT, "EXECMON_PCOMM", F_CTX | F_B64, NULL)	\
+	K(ancestors, "EXECMON_ANCESTORS", F_CTX)					\
+	C(exec_id, FIELD_EXEC_ID, "EXEC_ID", 22, LEFT, "EXECMON_EXEC_ID", F_CTX, NULL)	\
+	C(parent_exec_id, FIELD_PARENT_EXEC_ID, "PARENT_EXEC_ID", 22, LEFT,		\
+	  "EXECMON_PARENT_EXEC_ID", F_CTX, NULL)					\
+	C(pidfs_ino, FIELD_PIDFS_INO, "PIDFS_INO", 9, RIGHT, "EXECMON_PIDFS_INO", F_CTX, NULL) \
+	C(nspid, FIELD_NSPID, "NSPID", 7, RIGHT, "EXECMON_NSPID", F_CTX, NULL)		\
+	C(pidns, FIELD_PIDNS, "PIDNS", 10, RIGHT, "EXECMON_PIDNS", F_CTX, NULL)		\
+	K(interpreter, "EXECMON_INTERPRETER", 0)					\
+	K(script, "EXECMON_SCRIPT", F_B64)						\
+	C(env, FIELD_ENV, "ENV", 0, LEFT, NULL, F_B64 | F_TAIL, c_env)			\
+	K(env_truncated, "EXECMON_ENV_TRUNCATED", F_TAIL)				\
+	K(env_unreadable, "EXECMON_ENV_UNREADABLE", F_TAIL)
+
+#define LEFT	false
+#define RIGHT	true
+
+#define DESC_C(k, col, hdr, w, r, j, fl, c)					\
+	{ .column = col, .name = #k, .header = hdr, .width = w, .right = r,	\
+	  .key = #k, .journal = j, .flags = fl, .value = v_##k, .cell = c },
+#define DESC_K(k, j, fl)							\
+	{ .column = FIELD_NONE, .key = #k, .journal = j, .flags = fl, .value = v_##k },
+#define DESC_T(col, nm, hdr, w, r, c)						\
+	{ .column = col, .name = nm, .header = hdr, .width = w, .right = r, .cell = c },
+
+const struct field_desc field_descs[] = { FIELDS(DESC_C, DESC_K, DESC_T) };
+const unsigned int field_ndescs = sizeof(field_descs) / sizeof(field_descs[0]);
+
+/* Each field's place in field_descs, as IDX_key. */
+#define IDX_C(k, ...)		IDX_##k,
+#define IDX_K(k, ...)		IDX_##k,
+#define IDX_T(col, ...)		IDX_##col,
+enum { FIELDS(IDX_C, IDX_K, IDX_T) FIELD_NDESCS };
+
+/* JSON marks the keys that need a _b64 in one 64-bit word. */
+_Static_assert(FIELD_NDESCS <= 64, "more fields than fields_json's mask");
+
+/* The items of a list as a JSON array: strings, or with b64 the base64 of
+ * their exact bytes. False when a string had to replace some. */
+static bool json_list(struct sbuf *b, const struct fval *v, bool b64)
+{
+	struct argv_iter it;
+	const char *s;
+	size_t len;
+	bool exact = true, first = true;
+
+	sbuf_putc(b, '[');
+	argv_iter_init(&it, v->p, v->n);
+	while (v->next(&it, &s, &len)) {
+		if (!first)
+			sbuf_putc(b, ',');
+		if (b64)
+			base64(b, (const unsigned char *)s, len);
+		else
+			exact &= json_string(b, s, len);
+		first = false;
+	}
+	sbuf_putc(b, ']');
+	return exact;
+}
+
+/* A value as JSON writes it, after its key, which left room for a null,
+ * true or false: false when a string had to replace some bytes. Inlined
+ * with each field's value function, it comes down to the code for the
+ * types that function gives. */
+static inline __attribute__((always_inline)) bool json_value(struct sbuf *b, const struct fval *v)
+{
+	switch (v->type) {
+	case FV_NULL:
+		memcpy(b->p + b->len, "null", 4);
+		b->len += 4;
+		break;
+	case FV_U64:
+		sbuf_put_u64(b, v->u);
+		break;
+	case FV_S64:
+		sbuf_put_s64(b, v->s);
+		break;
+	case FV_BOOL:
+		if (v->b)
+			memcpy(b->p + b->len, "true", 4);
+		else
+			memcpy(b->p + b->len, "false", 5);
+		b->len += v->b ? 4 : 5;
+		break;
+	case FV_BYTES:
+		return json_string(b, v->p, v->n);
+	case FV_TEXT:
+		sbuf_putc(b, '"');
+		sbuf_add(b, v->p, v->n);
+		sbuf_putc(b, '"');
+		break;
+	case FV_JSON:
+		sbuf_add(b, v->p, v->n);
+		break;
+	case FV_LIST:
+		return json_list(b, v, false);
+	}
+	return true;
+}
+
+/* One key and its value, written out in line for each field, so that no
+ * field costs a call through a pointer or a test of its type. */
+#define JSON_K(k, j, fl) {						\
+	struct fval v;								\
+										\
+	v_##k(&v, a);								\
+	/* room for the key and a null, true or false at once */		\
+	if (b->cap - b->len < sizeof(",\"" #k "\":") + 5)			\
+		sbuf_grow(b, sizeof(",\"" #k "\":") + 5);			\
+	memcpy(b->p + b->len, ",\"" #k "\":", sizeof(",\"" #k "\":") - 1);	\
+	b->len += sizeof(",\"" #k "\":") - 1;					\
+	if (!json_value(b, &v) && ((fl) & F_B64))				\
+		inexact |= 1ULL << IDX_##k;					\
+}
+#define JSON_C(k, col, hdr, w, r, j, fl, c)	JSON_K(k, j, fl)
+#define JSON_T(...)
+
+__attribute__((flatten)) void fields_json(struct sbuf *b, const struct field_arg *a)
+{
+	size_t start = b->len;
+	__u64 inexact = 0;	/* the fields that need their _b64 */
+
+	FIELDS(JSON_C, JSON_K, JSON_T)
+	b->p[start] = '{';	/* for the first key's comma */
+	/* the exact bytes, when the strings above had to replace some */
+	for (unsigned int i = 0; inexact && i < field_ndescs; i++) {
+		const struct field_desc *d = &field_descs[i];
+		struct fval v;
+
+		if (!(inexact & (1ULL << i)))
+			continue;
+		sbuf_puts(b, ",\"");
+		sbuf_puts(b, d->key);
+		sbuf_puts(b, "_b64\":");
+		field_value(d, a, &v);
+		if (v.type == FV_LIST)
+			json_list(b, &v, true);
+		else
+			base64(b, (const unsigned char *)v.p, v.n);
+	}
+	sbuf_puts(b, "}\n");
+}
+
+
+const struct field_desc *field_columns[FIELD_COUNT];
+
+/* The columns' index, made before main. */
+__attribute__((constructor)) static void index_columns(void)
+{
+	for (unsigned int i = 0; i < field_ndescs; i++)
+		if (field_descs[i].column != FIELD_NONE)
+			field_columns[field_descs[i].column] = &field_descs[i];
+}
+
+enum field field_by_name(const char *name)
+{
+	for (int f = 0; f < FIELD_COUNT; f++)
+		if (!strcmp(name, field_columns[f]->name))
+			return f;
+	return FIELD_NONE;
+}
+
+const char *field_names(void)
+{
+	/* the longest name is 14 bytes, and each is followed by ", " */
+	static char names[FIELD_COUNT * 16];
+
+	if (!names[0]) {
+		size_t n = 0;
+
+		for (int f = 0; f < FIELD_COUNT; f++)
+			n += snprintf(names + n, sizeof(names) - n, "%s%s", f ? ", " : "",
+				      field_columns[f]->name);
+	}
+	return names;
+}
+
+void field_cell(const struct field_desc *d, const struct field_arg *a, struct sbuf *b)
+{
+	struct fval v;
+
+	if (d->cell) {
+		d->cell(b, a);
+		return;
+	}
+	field_value(d, a, &v);
+	switch (v.type) {
+	case FV_U64:
+		sbuf_put_u64(b, v.u);
+		break;
+	case FV_S64:
+		sbuf_put_s64(b, v.s);
+		break;
+	case FV_BOOL:
+		sbuf_puts(b, v.b ? "yes" : "no");
+		break;
+	case FV_BYTES:
+		shell_quote(b, v.p, v.n);
+		break;
+	case FV_TEXT:
+		sbuf_add(b, v.p, v.n);
+		break;
+	/* a list or JSON column has a cell of its own */
+	case FV_NULL:
+	case FV_JSON:
+	case FV_LIST:
+		sbuf_putc(b, '-');
+		break;
+	}
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Every field an exec is shown with, described once: its column of the
+ * table, its JSON key, its journal field and how its value is read from
+ * a record. The table, JSON and journal writers, --help, the unknown-field
+ * error and the tests all walk the one list in fields.c; a new field is an
+ * entry there (and, if it is a column, its name in enum field).
+ */
+#ifndef EXECMON_FIELDS_H
+#define EXECMON_FIELDS_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "event.h"
+#include "sbuf.h"
+
+/* The table's columns, in the order --help lists them. */
+enum field {
+	FIELD_TIME,		/* HH:MM:SS, local */
+	FIELD_TIMESTAMP,	/* seconds since execmon started */
+	FIELD_PID,
+	FIELD_PPID,
+	FIELD_UID,
+	FIELD_USER,
+	FIELD_COMM,
+	FIELD_RET,		/* 0, or the error of a failed exec */
+	FIELD_CWD,
+	FIELD_CGROUP,
+	FIELD_MNTNS,
+	/* who the process is: the ctx part, read only when one is asked for */
+	FIELD_AUID,
+	FIELD_LOGINUSER,
+	FIELD_SID,
+	FIELD_TTY,
+	FIELD_EUID,
+	FIELD_EGID,
+	FIELD_SECURE,		/* the exec changed privileges */
+	FIELD_PCOMM,		/* the parent's comm */
+	FIELD_EXEC_ID,		/* PID@START, unique for the boot */
+	FIELD_PARENT_EXEC_ID,
+	FIELD_PIDFS_INO,
+	FIELD_NSPID,		/* the pid in its own pid namespace */
+	FIELD_PIDNS,
+	FIELD_EXE_KIND,		/* file, memfd, deleted or anon */
+	FIELD_ENV,		/* with --env */
+	FIELD_EXE,
+	FIELD_ARGS,
+	FIELD_COUNT,
+	FIELD_NONE = FIELD_COUNT /* a field that is no column of the table */
+};
+
+/* The journal's names for a list: PREFIX0, PREFIX1..., all of it in
+ * WHOLE when they do not fit, and their number in COUNT. */
+struct journal_list {
+	const char *prefix, *whole, *count;
+};
+
+/* A field's value as JSON and the journal take it. */
+enum fval_type {
+	FV_NULL,	/* JSON's null, no journal field, the table's "-" */
+	FV_U64,
+	FV_S64,
+	FV_BOOL,	/* true or false; the table's yes or no */
+	FV_BYTES,	/* any bytes: a JSON string (U+FFFD for what is not
+			 * UTF-8), the journal's bytes as they are, the table's
+			 * shell quoting */
+	FV_TEXT,	/* printable ASCII that needs no escape */
+	FV_JSON,	/* JSON text, in the journal too (an array) */
+	FV_LIST,	/* NUL-separated strings: a JSON array, numbered
+			 * journal fields */
+};
+
+struct fval {
+	enum fval_type type;
+	union {
+		__u64 u;
+		__s64 s;
+		bool b;
+	};
+	const char *p;		/* FV_BYTES, FV_TEXT, FV_JSON, FV_LIST */
+	size_t n;
+	/* FV_LIST: yields each item (argv_next, env_next) */
+	bool (*next)(struct argv_iter *it, const char **s, size_t *len);
+	const struct journal_list *list; /* FV_LIST: the journal's names */
+};
+
+/* What a field's value is read from. */
+struct field_arg {
+	const struct exec_record *rec;
+	const struct exec_ctx *ctx;	/* record_ctx(rec) */
+	__s64 mono_to_real_ns;		/* add to a stamp for wall clock */
+	__u64 start_ns;			/* when tracing started (the table's timestamp) */
+	struct sbuf *text;		/* where FV_TEXT and FV_JSON values are written
+					 * (each value function empties it first) */
+	bool journal;			/* for the journal, which leaves out a few more */
+};
+
+enum field_flags {
+	F_CTX	= 1 << 0,	/* needs the ctx part, read only when a column asks */
+	F_B64	= 1 << 1,	/* JSON adds KEY_b64, the exact bytes, when a string
+				 * had to replace some */
+	F_TAIL	= 1 << 2,	/* the journal writes it after the others: a list
+				 * takes what they leave */
+};
+
+struct field_desc {
+	enum field column;	/* FIELD_NONE: not a column */
+	const char *name;	/* the column's name for --fields */
+	const char *header;	/* the table's header */
+	int width;		/* columns, ARGS and ENV excepted */
+	bool right;		/* numbers are right-aligned */
+	const char *key;	/* JSON's key; NULL: none */
+	const char *journal;	/* the journal's field; NULL: none, or a list's */
+	unsigned int flags;	/* enum field_flags */
+	/* The value for JSON and the journal, and for the table's cell
+	 * unless cell is given. */
+	void (*value)(struct fval *v, const struct field_arg *a);
+	/* The table's cell, when it is not the value's. */
+	void (*cell)(struct sbuf *b, const struct field_arg *a);
+};
+
+/* Every field, in JSON's order; the journal keeps the same, F_TAIL last.
+ * They are listed in fields.c's FIELDS. */
+extern const struct field_desc field_descs[];
+extern const unsigned int field_ndescs;
+
+/* The columns' descriptions, by enum field. */
+extern const struct field_desc *field_columns[FIELD_COUNT];
+
+static inline const struct field_desc *field_column(enum field f)
+{
+	return field_columns[f];
+}
+/* The column named name, or FIELD_NONE. */
+enum field field_by_name(const char *name);
+/* Every column's name, in the order of the table: "time, timestamp, ...". */
+const char *field_names(void);
+
+/* The value of d for a->rec. Every field of the ctx part is null without it. */
+static inline void field_value(const struct field_desc *d, const struct field_arg *a,
+			       struct fval *v)
+{
+	if ((d->flags & F_CTX) && !a->ctx) {
+		v->type = FV_NULL;
+		return;
+	}
+	d->value(v, a);
+}
+/* The table's cell of d: the cell function, else the value as the table
+ * shows it ("-" for none). */
+void field_cell(const struct field_desc *d, const struct field_arg *a, struct sbuf *b);
+
+/* Appends one exec as a JSON object and a newline to b. */
+void fields_json(struct sbuf *b, const struct field_arg *a);
+
+#endif
