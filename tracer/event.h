@@ -99,9 +99,8 @@ static inline bool record_exe_asked(const struct exec_record *rec)
 	if (rec->hdr.flags & EV_EXE_FD)
 		return false;
 	/* past the point of no return, a failed exec's file was resolved */
-	if (record_is_failed(rec) && (rec->hdr.flags & EV_NO_RETURN))
-		return false;
-	return record_kind(rec)->exe_asked;
+	return record_kind(rec)->exe_asked &&
+	       !(record_is_failed(rec) && (rec->hdr.flags & EV_NO_RETURN));
 }
 
 /* Whether the exec decided its privileges (AT_SECURE). */

@@ -7,6 +7,7 @@
 #include "json.h"
 #include "lookup.h"
 #include "quote.h"
+#include "width.h"
 
 /* The setters a value function ends with. */
 static void none(struct fval *v)
@@ -41,23 +42,13 @@ static void cstr(struct fval *v, const char *s)
 		none(v);
 }
 
-/* a->text, emptied for a value function to write its value into. */
-static struct sbuf *text_buf(const struct field_arg *a)
+/* A value that put writes where it goes: no copy through a scratch
+ * buffer, and nothing but the writing itself for a text. */
+static void put(struct fval *v, void (*fn)(struct sbuf *, const struct field_arg *),
+		enum fval_type type)
 {
-	a->text->len = 0;
-	return a->text;
-}
-
-/* What was written into a->text, FV_NULL when nothing was. */
-static void text(struct fval *v, const struct field_arg *a, enum fval_type type)
-{
-	if (!a->text->len) {
-		none(v);
-		return;
-	}
 	v->type = type;
-	v->p = a->text->p;
-	v->n = a->text->len;
+	v->put = fn;
 }
 
 static void list(struct fval *v, const char *p, size_t n,
@@ -83,17 +74,20 @@ static void cut(struct fval *v, bool truncated, __u64 n)
 #define HDR(a)	(&(a)->rec->hdr)
 
 /* RFC 3339 in UTC, with nanoseconds. */
-static void v_time(struct fval *v, const struct field_arg *a)
+static void p_time(struct sbuf *t, const struct field_arg *a)
 {
 	static struct time_cache utc;
 	__s64 real_ns = (__s64)HDR(a)->ts_ns + a->mono_to_real_ns;
-	struct sbuf *t = text_buf(a);
 
 	sbuf_puts(t, time_text(&utc, real_ns / 1000000000, true));
 	sbuf_putc(t, '.');
 	sbuf_put_digits(t, real_ns % 1000000000, 9);
 	sbuf_putc(t, 'Z');
-	text(v, a, FV_TEXT);
+}
+
+static void v_time(struct fval *v, const struct field_arg *a)
+{
+	put(v, p_time, FV_PUT);
 }
 
 static void c_time(struct sbuf *b, const struct field_arg *a)
@@ -172,7 +166,7 @@ static void put_deleted(struct sbuf *b, bool deleted)
 /* The mark is on the side that was cut: a resolved path keeps its end, and
  * the path a failed exec asked for keeps its start. The quoting never leaves
  * a '[' bare, so the mark cannot be taken for a part of the path. */
-static void c_exe(struct sbuf *b, const struct field_arg *a)
+static inline __attribute__((always_inline)) void c_exe(struct sbuf *b, const struct field_arg *a)
 {
 	const struct exec_record *rec = a->rec;
 	__u32 flags = rec->hdr.flags;
@@ -211,7 +205,7 @@ static void v_args(struct fval *v, const struct field_arg *a)
 
 /* The words of a list, shell-quoted, and a mark for what is missing; "-"
  * when there is nothing at all and empty says so. */
-static bool put_words(struct sbuf *b, const struct fval *v)
+static inline __attribute__((always_inline)) bool put_words(struct sbuf *b, const struct fval *v)
 {
 	struct argv_iter it;
 	const char *s;
@@ -228,7 +222,7 @@ static bool put_words(struct sbuf *b, const struct fval *v)
 	return first;
 }
 
-static void c_args(struct sbuf *b, const struct field_arg *a)
+static inline __attribute__((always_inline)) void c_args(struct sbuf *b, const struct field_arg *a)
 {
 	const struct exec_record *rec = a->rec;
 	__u64 n = argv_cut_bytes(rec);
@@ -320,9 +314,12 @@ static void c_ret(struct sbuf *b, const struct field_arg *a)
 
 static void v_error(struct fval *v, const struct field_arg *a)
 {
-	if (HDR(a)->ret) {
-		sbuf_puts(text_buf(a), errno_name(-HDR(a)->ret));
-		text(v, a, FV_TEXT);
+	const char *name = HDR(a)->ret ? errno_name(-HDR(a)->ret) : NULL;
+
+	if (name) {
+		v->type = FV_TEXT;
+		v->p = name;
+		v->n = strlen(name);
 	} else {
 		none(v);
 	}
@@ -411,13 +408,14 @@ static void v_sid(struct fval *v, const struct field_arg *a)
 }
 
 /* the kernel's names are plain ASCII, as is ctx_put_tty's form */
+static void p_tty(struct sbuf *t, const struct field_arg *a)
+{
+	ctx_put_tty(t, a->ctx);
+}
+
 static void v_tty(struct fval *v, const struct field_arg *a)
 {
-	struct sbuf *t = text_buf(a);
-
-	if (a->ctx)
-		ctx_put_tty(t, a->ctx);
-	text(v, a, FV_TEXT);
+	put(v, p_tty, FV_PUT);
 }
 
 static void v_euid(struct fval *v, const struct field_arg *a)
@@ -454,28 +452,34 @@ static void v_pcomm(struct fval *v, const struct field_arg *a)
 }
 
 /* a JSON array in the journal too: a comm may hold any byte */
+static void p_ancestors(struct sbuf *t, const struct field_arg *a)
+{
+	json_ancestors(t, a->rec);
+}
+
 static void v_ancestors(struct fval *v, const struct field_arg *a)
 {
-	struct sbuf *t = text_buf(a);
+	put(v, p_ancestors, FV_PUT_JSON);
+}
 
-	if (a->ctx)
-		json_ancestors(t, a->rec);
-	text(v, a, FV_JSON);
+static void p_exec_id(struct sbuf *t, const struct field_arg *a)
+{
+	ctx_put_exec_id(t, a->rec);
 }
 
 static void v_exec_id(struct fval *v, const struct field_arg *a)
 {
-	ctx_put_exec_id(text_buf(a), a->rec);
-	text(v, a, FV_TEXT);
+	put(v, p_exec_id, FV_PUT);
+}
+
+static void p_parent_exec_id(struct sbuf *t, const struct field_arg *a)
+{
+	ctx_put_parent_exec_id(t, a->ctx);
 }
 
 static void v_parent_exec_id(struct fval *v, const struct field_arg *a)
 {
-	struct sbuf *t = text_buf(a);
-
-	if (a->ctx)
-		ctx_put_parent_exec_id(t, a->ctx);
-	text(v, a, FV_TEXT);
+	put(v, p_parent_exec_id, FV_PUT);
 }
 
 static void v_pidfs_ino(struct fval *v, const struct field_arg *a)
@@ -578,7 +582,11 @@ static void v_env_unreadable(struct fval *v, const struct field_arg *a)
  * A key's value is v_KEY; journal NULL for a list, whose names its value
  * has.
  */
-#define FIELDS(C, K, T)									\
+#define FIELDS(C, K, T)	FIELDS_HEAD(C, K, T) FIELDS_CTX(C, K, T) FIELDS_TAIL(C, K, T)
+
+/* The ctx part's fields, F_CTX, together: JSON writes them all as null at
+ * once without it. */
+#define FIELDS_HEAD(C, K, T)								\
 	C(time, FIELD_TIME, "TIME", 8, LEFT, "EXECMON_TIME", 0, c_time)			\
 	T(FIELD_TIMESTAMP, "timestamp", "TIME(s)", 9, RIGHT, c_timestamp)		\
 	K(mono_ns, "EXECMON_MONO_NS", 0)						\
@@ -605,7 +613,9 @@ static void v_env_unreadable(struct fval *v, const struct field_arg *a)
 	K(cwd_deleted, "EXECMON_CWD_DELETED", 0)					\
 	K(cgroup_id, "EXECMON_CGROUP_ID", 0)						\
 	C(cgroup, FIELD_CGROUP, "CGROUP", 24, LEFT, "EXECMON_CGROUP", 0, c_cgroup)	\
-	C(mntns, FIELD_MNTNS, "MNTNS", 10, RIGHT, "EXECMON_MNTNS", 0, NULL)		\
+	C(mntns, FIELD_MNTNS, "MNTNS", 10, RIGHT, "EXECMON_MNTNS", 0, NULL)
+
+#define FIELDS_CTX(C, K, T)								\
 	C(auid, FIELD_AUID, "AUID", 6, RIGHT, "EXECMON_AUID", F_CTX, NULL)		\
 	C(loginuser, FIELD_LOGINUSER, "LOGINUSER", 9, LEFT, "EXECMON_LOGINUSER", F_CTX, NULL) \
 	C(sid, FIELD_SID, "SID", 6, RIGHT, "EXECMON_SID", F_CTX, NULL)			\
@@ -620,7 +630,9 @@ static void v_env_unreadable(struct fval *v, const struct field_arg *a)
 	  "EXECMON_PARENT_EXEC_ID", F_CTX, NULL)					\
 	C(pidfs_ino, FIELD_PIDFS_INO, "PIDFS_INO", 9, RIGHT, "EXECMON_PIDFS_INO", F_CTX, NULL) \
 	C(nspid, FIELD_NSPID, "NSPID", 7, RIGHT, "EXECMON_NSPID", F_CTX, NULL)		\
-	C(pidns, FIELD_PIDNS, "PIDNS", 10, RIGHT, "EXECMON_PIDNS", F_CTX, NULL)		\
+	C(pidns, FIELD_PIDNS, "PIDNS", 10, RIGHT, "EXECMON_PIDNS", F_CTX, NULL)
+
+#define FIELDS_TAIL(C, K, T)								\
 	K(interpreter, "EXECMON_INTERPRETER", 0)					\
 	K(script, "EXECMON_SCRIPT", F_B64)						\
 	C(env, FIELD_ENV, "ENV", 0, LEFT, NULL, F_B64 | F_TAIL, c_env)			\
@@ -646,6 +658,16 @@ const unsigned int field_ndescs = sizeof(field_descs) / sizeof(field_descs[0]);
 #define IDX_K(k, ...)		IDX_##k,
 #define IDX_T(col, ...)		IDX_##col,
 enum { FIELDS(IDX_C, IDX_K, IDX_T) FIELD_NDESCS };
+
+/* F_CTX is exactly the fields of FIELDS_CTX. */
+#define CTX_OUT_C(k, col, hdr, w, r, j, fl, c)	+ !!((fl) & F_CTX)
+#define CTX_OUT_K(k, j, fl)			+ !!((fl) & F_CTX)
+#define CTX_IN_C(k, col, hdr, w, r, j, fl, c)	+ !((fl) & F_CTX)
+#define CTX_IN_K(k, j, fl)			+ !((fl) & F_CTX)
+#define CTX_NONE_T(...)
+_Static_assert(0 FIELDS_HEAD(CTX_OUT_C, CTX_OUT_K, CTX_NONE_T)
+	       FIELDS_TAIL(CTX_OUT_C, CTX_OUT_K, CTX_NONE_T) == 0, "F_CTX outside FIELDS_CTX");
+_Static_assert(0 FIELDS_CTX(CTX_IN_C, CTX_IN_K, CTX_NONE_T) == 0, "FIELDS_CTX without F_CTX");
 
 /* JSON marks the keys that need a _b64 in one 64-bit word. */
 _Static_assert(FIELD_NDESCS <= 64, "more fields than fields_json's mask");
@@ -674,16 +696,16 @@ static bool json_list(struct sbuf *b, const struct fval *v, bool b64)
 	return exact;
 }
 
-/* A value as JSON writes it, after its key, which left room for a null,
- * true or false: false when a string had to replace some bytes. Inlined
+/* A value as JSON writes it, after its key: false when a string had to
+ * replace some bytes. (JSON_K writes a null, true or false with its key.) Inlined
  * with each field's value function, it comes down to the code for the
  * types that function gives. */
-static inline __attribute__((always_inline)) bool json_value(struct sbuf *b, const struct fval *v)
+static inline __attribute__((always_inline)) bool json_value(struct sbuf *b, const struct fval *v,
+							     const struct field_arg *a)
 {
 	switch (v->type) {
 	case FV_NULL:
-		memcpy(b->p + b->len, "null", 4);
-		b->len += 4;
+		sbuf_puts(b, "null");
 		break;
 	case FV_U64:
 		sbuf_put_u64(b, v->u);
@@ -692,11 +714,7 @@ static inline __attribute__((always_inline)) bool json_value(struct sbuf *b, con
 		sbuf_put_s64(b, v->s);
 		break;
 	case FV_BOOL:
-		if (v->b)
-			memcpy(b->p + b->len, "true", 4);
-		else
-			memcpy(b->p + b->len, "false", 5);
-		b->len += v->b ? 4 : 5;
+		sbuf_puts(b, v->b ? "true" : "false");
 		break;
 	case FV_BYTES:
 		return json_string(b, v->p, v->n);
@@ -705,9 +723,28 @@ static inline __attribute__((always_inline)) bool json_value(struct sbuf *b, con
 		sbuf_add(b, v->p, v->n);
 		sbuf_putc(b, '"');
 		break;
-	case FV_JSON:
-		sbuf_add(b, v->p, v->n);
+	case FV_PUT: {
+		size_t start;
+
+		sbuf_putc(b, '"');
+		start = b->len;
+		v->put(b, a);
+		if (b->len == start) {
+			b->len--;
+			sbuf_puts(b, "null");
+		} else {
+			sbuf_putc(b, '"');
+		}
 		break;
+	}
+	case FV_PUT_JSON: {
+		size_t start = b->len;
+
+		v->put(b, a);
+		if (b->len == start)
+			sbuf_puts(b, "null");
+		break;
+	}
 	case FV_LIST:
 		return json_list(b, v, false);
 	}
@@ -715,28 +752,47 @@ static inline __attribute__((always_inline)) bool json_value(struct sbuf *b, con
 }
 
 /* One key and its value, written out in line for each field, so that no
- * field costs a call through a pointer or a test of its type. */
+ * field costs a call through a pointer or a test of its type: the value
+ * function's type is known where it is inlined. */
+#define JSON_LIT(lit)	sbuf_add(b, lit, sizeof(lit) - 1)
 #define JSON_K(k, j, fl) {						\
 	struct fval v;								\
 										\
 	v_##k(&v, a);								\
-	/* room for the key and a null, true or false at once */		\
-	if (b->cap - b->len < sizeof(",\"" #k "\":") + 5)			\
-		sbuf_grow(b, sizeof(",\"" #k "\":") + 5);			\
-	memcpy(b->p + b->len, ",\"" #k "\":", sizeof(",\"" #k "\":") - 1);	\
-	b->len += sizeof(",\"" #k "\":") - 1;					\
-	if (!json_value(b, &v) && ((fl) & F_B64))				\
-		inexact |= 1ULL << IDX_##k;					\
+	/* a null, true or false goes out with its key, as one string */	\
+	if (v.type == FV_NULL) {						\
+		JSON_LIT(",\"" #k "\":null");					\
+	} else if (v.type == FV_BOOL) {						\
+		if (v.b)							\
+			JSON_LIT(",\"" #k "\":true");				\
+		else								\
+			JSON_LIT(",\"" #k "\":false");				\
+	} else {								\
+		JSON_LIT(",\"" #k "\":");					\
+		if (!json_value(b, &v, a) && ((fl) & F_B64))			\
+			inexact |= 1ULL << IDX_##k;				\
+	}									\
 }
 #define JSON_C(k, col, hdr, w, r, j, fl, c)	JSON_K(k, j, fl)
 #define JSON_T(...)
+
+/* Every key of the ctx part, null: JSON's when it was not captured. */
+#define NULL_K(k, j, fl)			",\"" #k "\":null"
+#define NULL_C(k, col, hdr, w, r, j, fl, c)	NULL_K(k, j, fl)
+static const char ctx_nulls[] = FIELDS_CTX(NULL_C, NULL_K, JSON_T);
 
 __attribute__((flatten)) void fields_json(struct sbuf *b, const struct field_arg *a)
 {
 	size_t start = b->len;
 	__u64 inexact = 0;	/* the fields that need their _b64 */
 
-	FIELDS(JSON_C, JSON_K, JSON_T)
+	FIELDS_HEAD(JSON_C, JSON_K, JSON_T)
+	if (a->ctx) {
+		FIELDS_CTX(JSON_C, JSON_K, JSON_T)
+	} else {
+		sbuf_add(b, ctx_nulls, sizeof(ctx_nulls) - 1);
+	}
+	FIELDS_TAIL(JSON_C, JSON_K, JSON_T)
 	b->p[start] = '{';	/* for the first key's comma */
 	/* the exact bytes, when the strings above had to replace some */
 	for (unsigned int i = 0; inexact && i < field_ndescs; i++) {
@@ -791,36 +847,111 @@ const char *field_names(void)
 	return names;
 }
 
-void field_cell(const struct field_desc *d, const struct field_arg *a, struct sbuf *b)
+/* A value as the table shows it ("-" for none). */
+static inline __attribute__((always_inline)) void cell_value(struct sbuf *b, const struct fval *v,
+							     const struct field_arg *a)
 {
-	struct fval v;
-
-	if (d->cell) {
-		d->cell(b, a);
-		return;
-	}
-	field_value(d, a, &v);
-	switch (v.type) {
+	switch (v->type) {
 	case FV_U64:
-		sbuf_put_u64(b, v.u);
+		sbuf_put_u64(b, v->u);
 		break;
 	case FV_S64:
-		sbuf_put_s64(b, v.s);
+		sbuf_put_s64(b, v->s);
 		break;
 	case FV_BOOL:
-		sbuf_puts(b, v.b ? "yes" : "no");
+		sbuf_puts(b, v->b ? "yes" : "no");
 		break;
 	case FV_BYTES:
-		shell_quote(b, v.p, v.n);
+		shell_quote(b, v->p, v->n);
 		break;
 	case FV_TEXT:
-		sbuf_add(b, v.p, v.n);
+		sbuf_add(b, v->p, v->n);
 		break;
+	case FV_PUT: {
+		size_t start = b->len;
+
+		v->put(b, a);
+		if (b->len == start)
+			sbuf_putc(b, '-');
+		break;
+	}
 	/* a list or JSON column has a cell of its own */
 	case FV_NULL:
-	case FV_JSON:
+	case FV_PUT_JSON:
 	case FV_LIST:
 		sbuf_putc(b, '-');
 		break;
 	}
+}
+
+/* Each column's cell, in line: its cell function, else its value. */
+#define CELL_C(k, col, hdr, w, r, j, fl, c)					\
+	case col: {								\
+		void (*cell)(struct sbuf *, const struct field_arg *) = c;	\
+		struct fval v;							\
+										\
+		if (cell) {							\
+			cell(b, a);						\
+		} else if (((fl) & F_CTX) && !a->ctx) {				\
+			sbuf_putc(b, '-');					\
+		} else {							\
+			v_##k(&v, a);						\
+			cell_value(b, &v, a);					\
+		}								\
+		break;								\
+	}
+#define CELL_K(...)
+#define CELL_T(col, nm, hdr, w, r, c)	case col: c(b, a); break;
+
+static inline __attribute__((always_inline))
+void field_cell(enum field f, const struct field_arg *a, struct sbuf *b)
+{
+	switch (f) {
+	FIELDS(CELL_C, CELL_K, CELL_T)
+	case FIELD_NONE:
+		break;
+	}
+}
+
+/* Pads the cell that began at `start` to the field's width, then a space.
+ * The width is the one the terminal shows, not the bytes: a name in CJK,
+ * emoji or accents would shift the columns after it. */
+void field_end_cell(struct sbuf *b, size_t start, const struct field_desc *d, bool last)
+{
+	size_t bytes = b->len - start, w;
+
+	if (last)
+		return;
+	/* the right-aligned are numbers, always ASCII */
+	w = d->right ? bytes : text_width(b->p + start, bytes, d->width);
+	if (w < (size_t)d->width) {
+		size_t pad = d->width - w;
+
+		if (d->right) {
+			sbuf_pad(b, pad);
+			memmove(b->p + start + pad, b->p + start, bytes);
+			memset(b->p + start, ' ', pad);
+		} else {
+			sbuf_pad(b, pad);
+		}
+	}
+	sbuf_putc(b, ' ');
+}
+
+/* In one function with the cells', so that a cell costs no call. */
+void fields_table(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_real_ns,
+		  __u64 start_ns, const enum field *cols, int n)
+{
+	const struct field_arg arg = {
+		.rec = rec, .ctx = record_ctx(rec), .mono_to_real_ns = mono_to_real_ns,
+		.start_ns = start_ns,
+	}, *a = &arg;
+
+	for (int i = 0; i < n; i++) {
+		size_t start = b->len;
+
+		field_cell(cols[i], a, b);
+		field_end_cell(b, start, field_column(cols[i]), i == n - 1);
+	}
+	sbuf_putc(b, '\n');
 }

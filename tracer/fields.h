@@ -55,6 +55,8 @@ struct journal_list {
 	const char *prefix, *whole, *count;
 };
 
+struct field_arg;
+
 /* A field's value as JSON and the journal take it. */
 enum fval_type {
 	FV_NULL,	/* JSON's null, no journal field, the table's "-" */
@@ -65,7 +67,10 @@ enum fval_type {
 			 * UTF-8), the journal's bytes as they are, the table's
 			 * shell quoting */
 	FV_TEXT,	/* printable ASCII that needs no escape */
-	FV_JSON,	/* JSON text, in the journal too (an array) */
+	FV_PUT,		/* the same, written by put straight into the output,
+			 * none when it writes nothing: no scratch copy */
+	FV_PUT_JSON,	/* JSON text written by put, in the journal too (an
+			 * array), null when it writes nothing */
 	FV_LIST,	/* NUL-separated strings: a JSON array, numbered
 			 * journal fields */
 };
@@ -77,8 +82,10 @@ struct fval {
 		__s64 s;
 		bool b;
 	};
-	const char *p;		/* FV_BYTES, FV_TEXT, FV_JSON, FV_LIST */
+	const char *p;		/* FV_BYTES, FV_TEXT, FV_LIST */
 	size_t n;
+	/* FV_PUT, FV_PUT_JSON: appends the value to b */
+	void (*put)(struct sbuf *b, const struct field_arg *a);
 	/* FV_LIST: yields each item (argv_next, env_next) */
 	bool (*next)(struct argv_iter *it, const char **s, size_t *len);
 	const struct journal_list *list; /* FV_LIST: the journal's names */
@@ -90,8 +97,6 @@ struct field_arg {
 	const struct exec_ctx *ctx;	/* record_ctx(rec) */
 	__s64 mono_to_real_ns;		/* add to a stamp for wall clock */
 	__u64 start_ns;			/* when tracing started (the table's timestamp) */
-	struct sbuf *text;		/* where FV_TEXT and FV_JSON values are written
-					 * (each value function empties it first) */
 	bool journal;			/* for the journal, which leaves out a few more */
 };
 
@@ -146,9 +151,13 @@ static inline void field_value(const struct field_desc *d, const struct field_ar
 	}
 	d->value(v, a);
 }
-/* The table's cell of d: the cell function, else the value as the table
- * shows it ("-" for none). */
-void field_cell(const struct field_desc *d, const struct field_arg *a, struct sbuf *b);
+/* Appends the table's line of rec to b: the columns cols, each its
+ * cell function's or its value as the table shows it ("-" for none). */
+void fields_table(struct sbuf *b, const struct exec_record *rec, __s64 mono_to_real_ns,
+		  __u64 start_ns, const enum field *cols, int n);
+/* Pads the cell of d that began at start to its width, then a space; the
+ * last cell is not padded. */
+void field_end_cell(struct sbuf *b, size_t start, const struct field_desc *d, bool last);
 
 /* Appends one exec as a JSON object and a newline to b. */
 void fields_json(struct sbuf *b, const struct field_arg *a);

@@ -259,8 +259,11 @@ int journal_check(void)
 
 /* A field's value, as JSON has it but for its nulls, which are fields
  * left out. */
-static void put_value(struct fields *f, const char *key, const struct fval *v)
+static void put_value(struct fields *f, const char *key, const struct fval *v,
+		      const struct field_arg *a)
 {
+	size_t start;
+
 	switch (v->type) {
 	case FV_NULL:
 	case FV_LIST:
@@ -280,8 +283,20 @@ static void put_value(struct fields *f, const char *key, const struct fval *v)
 		break;
 	case FV_BYTES:
 	case FV_TEXT:
-	case FV_JSON:
 		put_bytes(f, key, v->p, v->n);
+		break;
+	case FV_PUT:
+	case FV_PUT_JSON:
+		/* written in place; none when put writes nothing */
+		field_begin(f);
+		sbuf_puts(&f->b, key);
+		sbuf_putc(&f->b, '=');
+		start = f->b.len;
+		v->put(&f->b, a);
+		if (f->b.len == start)
+			f->b.len = f->part[f->n].off;
+		else
+			field_end(f);
 		break;
 	}
 }
@@ -303,7 +318,7 @@ static void put_tail(struct fields *f, const struct field_arg *a)
 		if (n == sizeof(tail) / sizeof(tail[0]))
 			abort();	/* (a new F_TAIL field wants a larger array) */
 		tail[n] = d;
-		/* the lists need no text: their values stay valid */
+		/* a value points into the record, or is written when put */
 		field_value(d, a, &vals[n]);
 		lists += vals[n].type == FV_LIST;
 		n++;
@@ -315,9 +330,7 @@ static void put_tail(struct fields *f, const struct field_arg *a)
 		unsigned int count;
 
 		if (vals[i].type != FV_LIST) {
-			if (vals[i].type == FV_TEXT || vals[i].type == FV_JSON)
-				field_value(tail[i], a, &vals[i]);
-			put_value(f, tail[i]->journal, &vals[i]);
+			put_value(f, tail[i]->journal, &vals[i], a);
 			continue;
 		}
 		/* a list done gives back the two fields kept for it */
@@ -332,11 +345,10 @@ static void put_tail(struct fields *f, const struct field_arg *a)
 
 size_t journal_format(struct output *o, const struct exec_record *rec)
 {
-	static struct sbuf text;
 	struct fields *f = &jf;
 	struct field_arg a = {
 		.rec = rec, .ctx = record_ctx(rec), .mono_to_real_ns = o->mono_to_real_ns,
-		.start_ns = o->start_ns, .text = &text, .journal = true,
+		.start_ns = o->start_ns, .journal = true,
 	};
 	struct fval v;
 
@@ -354,7 +366,7 @@ size_t journal_format(struct output *o, const struct exec_record *rec)
 		if (!d->journal || (d->flags & F_TAIL))
 			continue;
 		field_value(d, &a, &v);
-		put_value(f, d->journal, &v);
+		put_value(f, d->journal, &v, &a);
 	}
 	put_tail(f, &a);
 	return f->n;

@@ -4,7 +4,6 @@
 #include "output.h"
 #include "json.h"
 #include "lookup.h"
-#include "width.h"
 
 void output_init(struct output *o, FILE *out)
 {
@@ -16,7 +15,6 @@ void output_init(struct output *o, FILE *out)
 void output_free(struct output *o)
 {
 	sbuf_free(&o->line);
-	sbuf_free(&o->text);
 }
 
 static void add_field(struct output *o, enum field f)
@@ -91,31 +89,6 @@ void output_finish_fields(struct output *o)
 	move_to_end(o, FIELD_ARGS);
 }
 
-/* Pads the cell that began at `start` to the field's width, then a space.
- * The width is the one the terminal shows, not the bytes: a name in CJK,
- * emoji or accents would shift the columns after it. */
-static void end_cell(struct sbuf *b, size_t start, const struct field_desc *d, bool last)
-{
-	size_t bytes = b->len - start, w;
-
-	if (last)
-		return;
-	/* the right-aligned are numbers, always ASCII */
-	w = d->right ? bytes : text_width(b->p + start, bytes, d->width);
-	if (w < (size_t)d->width) {
-		size_t pad = d->width - w;
-
-		if (d->right) {
-			sbuf_pad(b, pad);
-			memmove(b->p + start + pad, b->p + start, bytes);
-			memset(b->p + start, ' ', pad);
-		} else {
-			sbuf_pad(b, pad);
-		}
-	}
-	sbuf_putc(b, ' ');
-}
-
 void output_header(struct output *o)
 {
 	struct sbuf *b = &o->line;
@@ -128,7 +101,7 @@ void output_header(struct output *o)
 		size_t start = b->len;
 
 		sbuf_puts(b, d->header);
-		end_cell(b, start, d, i == o->nfields - 1);
+		field_end_cell(b, start, d, i == o->nfields - 1);
 	}
 	sbuf_putc(b, '\n');
 	fwrite(b->p, 1, b->len, o->out);
@@ -137,24 +110,18 @@ void output_header(struct output *o)
 void output_format(struct output *o, const struct exec_record *rec)
 {
 	struct sbuf *b = &o->line;
-	struct field_arg a = {
-		.rec = rec, .ctx = record_ctx(rec), .mono_to_real_ns = o->mono_to_real_ns,
-		.start_ns = o->start_ns, .text = &o->text,
-	};
 
 	b->len = 0;
 	if (o->json) {
+		struct field_arg a = {
+			.rec = rec, .ctx = record_ctx(rec), .mono_to_real_ns = o->mono_to_real_ns,
+			.start_ns = o->start_ns,
+		};
+
 		fields_json(b, &a);
 		return;
 	}
-	for (int i = 0; i < o->nfields; i++) {
-		const struct field_desc *d = field_column(o->fields[i]);
-		size_t start = b->len;
-
-		field_cell(d, &a, b);
-		end_cell(b, start, d, i == o->nfields - 1);
-	}
-	sbuf_putc(b, '\n');
+	fields_table(b, rec, o->mono_to_real_ns, o->start_ns, o->fields, o->nfields);
 }
 
 void output_event(struct output *o, const struct exec_record *rec)

@@ -18,7 +18,6 @@ struct output {
 	__u64 start_ns;		/* the kernel's CLOCK_MONOTONIC (see clock.h) when tracing started */
 	__s64 mono_to_real_ns;	/* add to an event's stamp for wall clock */
 	struct sbuf line;
-	struct sbuf text;	/* the fields' values are written here first */
 };
 
 void output_init(struct output *o, FILE *out);
