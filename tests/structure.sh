@@ -1,5 +1,5 @@
 # The outputs against each other, from the one description of the fields
-# (tracer/fields.c): no privileges needed.
+# (tracer/fields.c), which needs no privileges; then the loader's limits.
 SUITE=structure
 . "$(dirname "$0")/lib.sh"
 
@@ -89,4 +89,30 @@ for r in records:
 seen = {k for r in records for k, v in r["json"].items() if v is not None}
 assert keys - seen == set(), ("never compared", keys - seen)
 PY
+fi
+
+# What follows starts execmon: it needs root.
+needs_root
+
+# The possible CPUs size the map of event slots, one per CPU: when their
+# list can't be read (here a file that is no list, bound over it in a mount
+# namespace of its own), execmon says so and does not start, where a
+# negative count went in as a map of 4 G entries and the load failed with
+# "Cannot allocate memory".
+rc=0
+if [ -z "$DRY" ]; then
+	printf 'no list\n' >"$TMP/possible"
+	timeout -k 5 120 unshare -m sh -c \
+		'mount --bind "$0" /sys/devices/system/cpu/possible && exec "$1" -- /usr/bin/true' \
+		"$TMP/possible" "$EXECMON" >"$TMP/cpus.out" 2>"$TMP/cpus.err" || rc=$?
+fi
+check "unreadable possible CPUs: exit status 1" test "$rc" -eq 1
+check "unreadable possible CPUs: nothing on stdout" test ! -s "$TMP/cpus.out"
+if [ -n "$DRY" ] || { [ "$(wc -l <"$TMP/cpus.err")" -eq 1 ] &&
+	grep -qE '^execmon: can.t read the possible CPUs from /sys/devices/system/cpu/possible: .*sysfs' \
+		"$TMP/cpus.err"; }; then
+	pass "unreadable possible CPUs: one line on stderr that names the file and the fix"
+else
+	fail "unreadable possible CPUs: one line on stderr that names the file and the fix" \
+		"$(head -c 600 "$TMP/cpus.err")"
 fi

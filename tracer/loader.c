@@ -69,9 +69,10 @@ static void pick_build(struct bpf_program *xchg, struct bpf_program *nx, bool wa
 }
 
 /* Read-only data, map sizes and the programs to load: what the options
- * fix before the load. */
-static void configure(struct execmon_bpf *skel, const struct options *o, bool want_cwd,
-		      bool want_ctx, bool has_xchg)
+ * fix before the load. Returns 0, or a negative errno once the reason has
+ * been printed. */
+static int configure(struct execmon_bpf *skel, const struct options *o, bool want_cwd,
+		     bool want_ctx, bool has_xchg)
 {
 	bool follow = o->command || o->tree;
 
@@ -90,6 +91,13 @@ static void configure(struct execmon_bpf *skel, const struct options *o, bool wa
 	skel->rodata->want_cwd = want_cwd;
 	int ncpus = libbpf_num_possible_cpus();
 
+	/* (a negative count would make the event slots' map 4 G entries) */
+	if (ncpus < 0) {
+		fprintf(stderr, "execmon: can't read the possible CPUs from "
+			"/sys/devices/system/cpu/possible: %s; execmon needs sysfs mounted on /sys\n",
+			strerror(-ncpus));
+		return ncpus;
+	}
 	skel->rodata->want_ctx = want_ctx;
 	skel->rodata->want_env = o->env;
 	skel->rodata->slot_per_cpu = ncpus > 0 && ncpus <= COUNTER_SLOTS;
@@ -115,6 +123,7 @@ static void configure(struct execmon_bpf *skel, const struct options *o, bool wa
 		skel->rodata->sys_execveat_nr32 = NR32_EXECVEAT;
 		bpf_map__set_max_entries(skel->maps.execmon_calls, CALLS_MAX);
 	}
+	return 0;
 }
 
 static int send_msg(int sock, const struct load_msg *msg, const int *fds)
@@ -179,7 +188,9 @@ static void load_child(int sock, const struct options *o, bool want_cwd, bool wa
 		_exit(1);
 	}
 	msg.bell_exact = kernel_has_xchg();
-	configure(skel, o, want_cwd, want_ctx, msg.bell_exact);
+	msg.err = configure(skel, o, want_cwd, want_ctx, msg.bell_exact);
+	if (msg.err)
+		_exit(send_msg(sock, &msg, NULL) ? 1 : 0);
 	msg.err = execmon_bpf__load(skel);
 	if (msg.err) {
 		diag_failed(DIAG_LOAD, -msg.err);
@@ -205,8 +216,7 @@ static void load_child(int sock, const struct options *o, bool want_cwd, bool wa
 			diag_failed(DIAG_ATTACH, errno);
 			break;
 		}
-		if (msg.nfds < LOADER_LINKS_MAX)
-			fds[msg.nfds++] = bpf_link__fd(link);
+		fds[msg.nfds++] = bpf_link__fd(link);
 	}
 	if (msg.err)
 		msg.nfds = 0;	/* the links close with this process */

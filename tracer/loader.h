@@ -34,7 +34,9 @@ enum bpf_side_map {
 	MAP_COUNT
 };
 
-#define LOADER_LINKS_MAX 8
+/* Room for a link per program of the skeleton, each attached once: the
+ * count follows the BPF side's programs, so that none is ever left out. */
+#define LOADER_LINKS_MAX	(sizeof(((struct execmon_bpf *)0)->progs) / sizeof(struct bpf_program *))
 
 struct bpf_side {
 	bool opened;		/* bpf_side_load() ran: there is something to close */
