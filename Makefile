@@ -257,7 +257,10 @@ $(BUILD)/flip: tests/kernels/flip.c $(TARGET)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) $(LDFLAGS) $< -lbpf -o $@
 
-# The benchmark runs the stage-timing build from $(BUILD)/stages as well.
+# The benchmark runs the stage-timing build from $(BUILD)/stages as well,
+# and the tracers it is compared with, Debian's libbpf-tools execsnoop and
+# bpftrace's execsnoop.bt: make bench installs them when missing.
+bench: DEPS += libbpf-tools bpftrace
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/fmtbench $(BUILD)/progs
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/stages EXECMON_STAGES=1 all
