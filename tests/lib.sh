@@ -74,7 +74,7 @@ start_tracer() {
 	[ -n "$DRY" ] && return 0
 	"$EXECMON" "$@" >"$out" 2>"$out.err" &
 	TRACER_PID=$!
-	for _ in $(seq 200); do
+	for _ in $(seq 600); do
 		ls -l /proc/"$TRACER_PID"/fd 2>/dev/null | grep -q 'anon_inode:bpf_link' && return 0
 		kill -0 "$TRACER_PID" 2>/dev/null || break
 		sleep 0.05
@@ -92,11 +92,12 @@ stop_tracer() {
 	return $rc
 }
 
-# wait_for FILE PATTERN: waits up to 5 s for a line matching the grep
-# pattern to appear in FILE.
+# wait_for FILE PATTERN: waits up to 20 s for a line matching the grep
+# pattern to appear in FILE: it returns as soon as it does, and a loaded
+# machine (CI beside emulators) can take seconds to schedule a tracer.
 wait_for() {
 	[ -n "$DRY" ] && return 0
-	for _ in $(seq 100); do
+	for _ in $(seq 400); do
 		grep -q -- "$2" "$1" && return 0
 		sleep 0.05
 	done
@@ -146,38 +147,65 @@ bpf_ids_gone() {
 # storm_check N [STORM OPTIONS...]: runs a storm of N execs, each with a
 # unique first argument, under execmon, and prints PASS or FAIL for "every
 # exec printed exactly once or counted as lost, and at most 1 in 1,000
-# lost": a busy machine may fill a buffer now and then, but an exec must
-# never go missing unsaid. The ids are picked out as the output flows, so
-# that a long storm needs no room for the whole output.
+# lost". An exec missing unsaid or printed twice fails at once. Losses are
+# said and counted, and how many there are depends on the CPU the reader
+# gets: when a storm loses more than 1 in 1,000, a second one decides, so
+# that a moment of load elsewhere does not fail the run but a reader that
+# cannot keep up does. The ids are picked out as the output flows, so that
+# a long storm needs no room for the whole output.
 storm_check() {
-	local n=$1 word=storm$$ ids=$TMP/ids tracer
+	local n=$1 name="storm of $1 execs (${*:2}): every exec printed once or counted lost" try first=
 	shift
 	if [ -n "$DRY" ]; then
-		pass "storm of $n execs ($*): every exec printed once or counted lost"
+		pass "$name"
 		return
 	fi
+	for try in 1 2; do
+		storm_once "$n" "$@" || return
+		if [ "$STORM_DUPS" -ne 0 ] || [ "$STORM_GOT" -ne $((n - STORM_MISSING)) ] ||
+			[ "$STORM_MISSING" -gt "$STORM_LOST" ]; then
+			fail "$name" "$STORM_SAID"
+			return
+		fi
+		if [ $((STORM_LOST * 1000)) -le "$n" ]; then
+			pass "$name${first:+ (the first storm lost $first, more than 1 in 1,000)}"
+			return
+		fi
+		first=$STORM_LOST
+		echo "storm: $STORM_LOST of $n lost, more than 1 in 1,000: a second storm decides" >&2
+	done
+	fail "$name" "more than 1 in 1,000 lost twice: $first, then $STORM_SAID"
+}
+
+# storm_once N [STORM OPTIONS...]: one storm under execmon; sets STORM_GOT
+# (lines printed), STORM_DUPS, STORM_MISSING, STORM_LOST (said lost) and
+# STORM_SAID (all of it, for a failure's message).
+storm_once() {
+	local n=$1 word=storm$$ ids=$TMP/ids tracer pid=
+	shift
 	( "$EXECMON" -H --stats | awk -v w="$word-" 'index($4, w) == 1 { print substr($4, length(w) + 1) }' >"$ids" ) 2>"$TMP/storm.err" &
 	tracer=$!
-	for _ in $(seq 200); do pgrep -x execmon -P "$tracer" >/dev/null && break; sleep 0.05; done
-	sleep 1
+	# tracing once execmon holds its BPF link (as start_tracer waits)
+	for _ in $(seq 600); do
+		pid=${pid:-$(pgrep -x execmon -P "$tracer")}
+		[ -n "$pid" ] && ls -l /proc/"$pid"/fd 2>/dev/null | grep -q 'anon_inode:bpf_link' && break
+		sleep 0.05
+	done
 	if ! "$STORM" -n "$n" -w 2 -u -m "$word" -e /usr/bin/true "$@" >"$TMP/storm.out"; then
+		pkill -INT -x execmon -P "$tracer"
+		wait "$tracer"
 		fail "storm of $n ran" "$(cat "$TMP/storm.out")"
+		return 1
 	fi
 	sleep 1
 	pkill -INT -x execmon -P "$tracer"
 	wait "$tracer"
-	local got dups missing lost name="storm of $n execs ($*): every exec printed once or counted lost"
-	got=$(wc -l <"$ids")
-	dups=$(sort -n "$ids" | uniq -d | wc -l)
-	missing=$(sort -n "$ids" | uniq | awk -v n="$n" '$1 >= 0 && $1 < n { c++ } END { print n - c }')
-	lost=$(sed -n 's/^execmon: lost \([0-9]*\) events in all$/\1/p' "$TMP/storm.err")
-	lost=${lost:-0}
-	if [ "$dups" -eq 0 ] && [ "$got" -eq $((n - missing)) ] && [ "$missing" -le "$lost" ] &&
-		[ $((lost * 1000)) -le "$n" ]; then
-		pass "$name"
-	else
-		fail "$name" "$got lines, $dups duplicated, $missing missing, $lost said lost; $(grep -E 'lost|execs seen' "$TMP/storm.err" | tr '\n' ' ')"
-	fi
+	STORM_GOT=$(wc -l <"$ids")
+	STORM_DUPS=$(sort -n "$ids" | uniq -d | wc -l)
+	STORM_MISSING=$(sort -n "$ids" | uniq | awk -v n="$n" '$1 >= 0 && $1 < n { c++ } END { print n - c }')
+	STORM_LOST=$(sed -n 's/^execmon: lost \([0-9]*\) events in all$/\1/p' "$TMP/storm.err")
+	STORM_LOST=${STORM_LOST:-0}
+	STORM_SAID="$STORM_GOT lines, $STORM_DUPS duplicated, $STORM_MISSING missing, $STORM_LOST said lost; $(grep -E 'execs seen|events in all' "$TMP/storm.err" | tr '\n' ' ')"
 }
 
 # pj_setup: a journald of the suite's own, in mount namespaces where its
