@@ -241,6 +241,12 @@ $(BUILD)/recfmt: tests/tools/recfmt.c $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# Cheap system calls and no exec, as dd bs=1 makes: the benchmark's
+# measure of what a tracer adds to every system call of the machine.
+$(BUILD)/syscalls: bench/syscalls.c $(TARGET)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARNINGS) $< -o $@
+
 # The tracer's formatting alone, per event, for the benchmark's report.
 $(BUILD)/fmtbench: bench/fmt.c $(LIB_OBJS)
 	$(call msg,LINK,$@)
@@ -262,7 +268,7 @@ $(BUILD)/flip: tests/kernels/flip.c $(TARGET)
 # bpftrace's execsnoop.bt: make bench installs them when missing.
 bench: DEPS += libbpf-tools bpftrace
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all $(BUILD)/fmtbench $(BUILD)/progs
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/fmtbench $(BUILD)/progs $(BUILD)/syscalls
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/stages EXECMON_STAGES=1 all
 	$(Q)BUILD=$(BUILD) STAGES_BUILD=$(BUILD)/stages bench/run $(BENCH_ARGS)
 
