@@ -4,7 +4,7 @@
  * what sys_exit reads when the call failed: a descriptor's path for
  * fexecve, argv one argument at a time, and --comm's name of an exec
  * that never got one. Part of execmon.bpf.c, included after its knobs
- * and filters, emit.h, path.h and exe_kind.h.
+ * (--comm's, the call numbers), emit.h, path.h and exe_kind.h.
  */
 #ifndef EXECMON_LIB_FAILED_EXEC_H
 #define EXECMON_LIB_FAILED_EXEC_H
