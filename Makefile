@@ -107,10 +107,12 @@ $(TARGET): FORCE | $(BUILD)
 	$(Q)echo '$(ARCH) $(CC)' | cmp -s - $@ || echo '$(ARCH) $(CC)' >$@
 
 # The kernel's types come from bpf/kernel_types.h, not from the build
-# machine's BTF: see there.
-$(BUILD)/execmon.bpf.o: bpf/execmon.bpf.c bpf/execmon.h bpf/kernel_types.h bpf/arch.h $(TARGET)
+# machine's BTF: see there. The headers it includes (bpf/lib/ and the
+# rest) come from clang's .d file, as the tracer's do; its target is the
+# object, not the temporary file clang writes.
+$(BUILD)/execmon.bpf.o: bpf/execmon.bpf.c $(TARGET)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp
 	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
 
 $(BUILD)/execmon.skel.h: $(BUILD)/execmon.bpf.o
@@ -359,4 +361,4 @@ test-package: deps
 	$(Q)$(MAKE) --no-print-directory deb
 	$(Q)BUILD=$(BUILD) DEB_DIR=$(DEB_DIR) KERNELS_CACHE=$(KERNELS_CACHE) tests/package/run
 
--include $(TRACER_OBJS:.o=.d)
+-include $(TRACER_OBJS:.o=.d) $(BUILD)/execmon.bpf.d
