@@ -24,6 +24,7 @@ struct ring {
 	int fd, bell_fd;
 	struct perf_event_mmap_page *bell;
 	bool retired;		/* its CPU went: read to its end, then closed */
+	bool borrowed;		/* the caller's memory (reader_new_mem): not ours to unmap */
 };
 
 struct reader {
@@ -136,7 +137,7 @@ static void ring_close(struct reader *r, struct ring *ring)
 {
 	size_t page = sysconf(_SC_PAGESIZE);
 
-	if (ring->meta)
+	if (ring->meta && !ring->borrowed)
 		munmap(ring->meta, ring->size + page);
 	if (ring->bell)
 		munmap(ring->bell, 2 * page);
@@ -212,6 +213,8 @@ struct reader *reader_new(struct counters *slots, int nslots, size_t pages, __u6
 		return NULL;
 	}
 	r = calloc(1, sizeof(*r));
+	if (r)
+		r->epfd = -1;
 	if (!r || !(r->unsent = calloc(nslots, sizeof(*r->unsent)))) {
 		err = ENOMEM;
 		goto fail;
@@ -240,6 +243,37 @@ fail:
 	return NULL;
 }
 
+struct reader *reader_new_mem(const struct reader_mem_ring *rings, int n, __u64 holdback_ns,
+			      const struct reader_ops *ops)
+{
+	struct reader *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->epfd = -1;
+	r->holdback_ns = holdback_ns;
+	r->ops = *ops;
+	r->rings = calloc(n, sizeof(*r->rings));
+	r->active = calloc(n, sizeof(*r->active));
+	if (!r->rings || !r->active) {
+		reader_free(r);
+		return NULL;
+	}
+	for (int i = 0; i < n; i++) {
+		struct ring *ring = &r->rings[i];
+
+		ring->meta = rings[i].meta;
+		ring->data = rings[i].data;
+		ring->size = rings[i].size;
+		ring->cpu = rings[i].cpu;
+		ring->fd = ring->bell_fd = -1;
+		ring->borrowed = true;
+		ring->tail = ring->told = ring->meta->data_tail;
+	}
+	r->nrings = r->cap = n;
+	return r;
+}
+
 void reader_free(struct reader *r)
 {
 	if (!r)
@@ -248,7 +282,7 @@ void reader_free(struct reader *r)
 		reader_disarm(r);
 	for (int i = 0; i < r->nrings; i++)
 		ring_close(r, &r->rings[i]);
-	if (r->epfd > 0)
+	if (r->epfd >= 0)
 		close(r->epfd);
 	free(r->rings);
 	free(r->active);
