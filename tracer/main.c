@@ -63,7 +63,7 @@ static void p_err(const char *fmt, ...)
 }
 
 static volatile sig_atomic_t exiting;
-static volatile bool stop_drain;
+static volatile sig_atomic_t stop_drain;
 static volatile pid_t command_pid;	/* the command being followed */
 static volatile sig_atomic_t signals;
 static volatile sig_atomic_t reopen;	/* SIGHUP with --output */
@@ -113,7 +113,7 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 		return;
 	}
 	exiting = 1;
-	stop_drain = true;
+	stop_drain = 1;
 	wake_loop();
 }
 
@@ -780,7 +780,7 @@ static int finish(struct tracer *t, int status)
 {
 	struct stats st = {};
 
-	stop_drain = false;
+	stop_drain = 0;
 	bpf_side_detach(&t->bpf);
 	drain(t, true);
 	check_losses(t, &st, true);

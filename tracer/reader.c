@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -484,7 +485,7 @@ static void ring_deliver(struct reader *r, struct ring *ring)
 	ring_advance(ring, hdr.size);
 }
 
-static __u64 drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop)
+static __u64 drain(struct reader *r, __u64 now_ns, bool all, volatile sig_atomic_t *stop)
 {
 	__u64 due;
 	int nactive = 0;
@@ -518,7 +519,7 @@ static __u64 drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop
 	return nactive ? 0 : READER_EMPTY;	/* stopped: due at once */
 }
 
-__u64 reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop)
+__u64 reader_drain(struct reader *r, __u64 now_ns, bool all, volatile sig_atomic_t *stop)
 {
 	__u64 next = drain(r, now_ns, all, stop);
 

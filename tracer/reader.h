@@ -9,6 +9,7 @@
 #ifndef EXECMON_READER_H
 #define EXECMON_READER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
@@ -79,7 +80,7 @@ int reader_epoll_fd(const struct reader *r);
 /* Delivers, in order, every record older than now_ns - holdback (all of
  * them when `all`), or until *stop becomes true. Returns the time of the
  * oldest record left, or READER_EMPTY. */
-__u64 reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop);
+__u64 reader_drain(struct reader *r, __u64 now_ns, bool all, volatile sig_atomic_t *stop);
 
 /* Asks for the bell on the next record. Returns false when one came in
  * already: then there is no need to wait for it. */

@@ -10,7 +10,7 @@
 
 #define RING_SIZE 4096
 
-static volatile bool no_stop;
+static volatile sig_atomic_t no_stop;
 
 struct memring {
 	struct perf_event_mmap_page meta;

@@ -1,0 +1,13 @@
+# The error path and the places that were fragile: checks on the tracer's
+# own source where the defect is in how it is written, and on execmon's
+# behaviour where it shows.
+SUITE=errors
+. "$(dirname "$0")/lib.sh"
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+
+# A flag that a signal handler writes is read by the loop between two of
+# its loads: C makes that defined only for volatile sig_atomic_t (or an
+# atomic), not for a volatile bool.
+out=$(grep -n 'volatile bool' "$TOP"/tracer/*.[ch])
+check "signal flags: no volatile bool in the tracer${out:+ ($out)}" test -z "$out"
