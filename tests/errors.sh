@@ -11,3 +11,10 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 # atomic), not for a volatile bool.
 out=$(grep -n 'volatile bool' "$TOP"/tracer/*.[ch])
 check "signal flags: no volatile bool in the tracer${out:+ ($out)}" test -z "$out"
+
+# One error printer (tracer/log.c): no message writes the "execmon: "
+# prefix by hand, so that each says it the same way, once.
+out=$(grep -n '"execmon: ' "$TOP"/tracer/*.[ch] | grep -v '^[^:]*/log\.h:' |
+	grep -v '^[^:]*:[0-9]*:[[:space:]]*/\?\*')
+check "errors: one printer writes the prefix${out:+ ($out)}" test -z "$out"
+

@@ -14,6 +14,7 @@
 #include <bpf/btf.h>
 #include "cli.h"
 #include "diagnose.h"
+#include "log.h"
 #include "privs.h"
 
 #define CAP_IPC_LOCK_BIT	14
@@ -529,7 +530,7 @@ int diag_preflight(void)
 	gather(&f, DIAG_START, 0);
 	if (!diag_explain(&f, msg, sizeof(msg)))
 		return 0;
-	fprintf(stderr, "execmon: %s\n", msg);
+	p_err("%s", msg);
 	return 1;
 }
 
@@ -540,7 +541,7 @@ void diag_failed(enum diag_step step, int err)
 
 	gather(&f, step, err);
 	diag_explain(&f, msg, sizeof(msg));
-	fprintf(stderr, "execmon: %s\n", msg);
+	p_err("%s", msg);
 }
 
 __attribute__((format(printf, 2, 0)))

@@ -14,6 +14,7 @@
 #include "arch.h"
 #include "diagnose.h"
 #include "loader.h"
+#include "log.h"
 
 #define TRACKED_MAX	65536	/* processes a follow mode can hold */
 #define CALLS_MAX	1024	/* execs in flight at once, for --fails */
@@ -93,8 +94,8 @@ static int configure(struct execmon_bpf *skel, const struct options *o, bool wan
 
 	/* (a negative count would make the event slots' map 4 G entries) */
 	if (ncpus < 0) {
-		fprintf(stderr, "execmon: can't read the possible CPUs from "
-			"/sys/devices/system/cpu/possible: %s; execmon needs sysfs mounted on /sys\n",
+		p_err("can't read the possible CPUs from "
+			"/sys/devices/system/cpu/possible: %s; execmon needs sysfs mounted on /sys",
 			strerror(-ncpus));
 		return ncpus;
 	}
@@ -184,7 +185,7 @@ static void load_child(int sock, const struct options *o, bool want_cwd, bool wa
 	char c;
 
 	if (!skel) {
-		fprintf(stderr, "execmon: can't open the BPF object: %s\n", strerror(errno));
+		p_err("can't open the BPF object: %s", strerror(errno));
 		_exit(1);
 	}
 	msg.bell_exact = kernel_has_xchg();
@@ -253,7 +254,7 @@ int bpf_side_load(struct bpf_side *b, const struct options *o, bool want_cwd, bo
 	b->opened = true;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) ||
 	    (b->loader = fork()) < 0) {
-		fprintf(stderr, "execmon: can't start the loader: %s\n", strerror(errno));
+		p_err("can't start the loader: %s", strerror(errno));
 		b->loader = 0;
 		return -1;
 	}
@@ -265,7 +266,7 @@ int bpf_side_load(struct bpf_side *b, const struct options *o, bool want_cwd, bo
 	b->sock = sv[0];
 	if (recv_msg(b->sock, &msg, b->map_fds, MAP_COUNT) || msg.err || msg.nfds != MAP_COUNT) {
 		if (!msg.err)
-			fprintf(stderr, "execmon: the loader sent nothing usable\n");
+			p_err("the loader sent nothing usable");
 		reap(b);
 		return -1;
 	}
@@ -275,7 +276,7 @@ int bpf_side_load(struct bpf_side *b, const struct options *o, bool want_cwd, bo
 		      b->map_fds[MAP_BSS], 0);
 	if (b->bss == MAP_FAILED) {
 		b->bss = NULL;
-		fprintf(stderr, "execmon: can't map the BPF program's counters: %s\n", strerror(errno));
+		p_err("can't map the BPF program's counters: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -292,7 +293,7 @@ int bpf_side_attach(struct bpf_side *b)
 		b->nlinks = msg.nfds;
 		err = 0;
 	} else if (!msg.err) {
-		fprintf(stderr, "execmon: the loader did not attach the programs\n");
+		p_err("the loader did not attach the programs");
 	}
 	reap(b);
 	return err;

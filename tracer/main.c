@@ -3,7 +3,6 @@
  * and its exact arguments. */
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "log.h"
 #include "cli.h"
 #include "clock.h"
 #include "diagnose.h"
@@ -50,18 +50,6 @@
 
 
 
-static void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void p_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("execmon: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static volatile sig_atomic_t exiting;
 static volatile sig_atomic_t stop_drain;
 static volatile pid_t command_pid;	/* the command being followed */
@@ -92,7 +80,7 @@ static void wake_loop(void)
  */
 static void on_signal(int sig, siginfo_t *si, void *uc)
 {
-	static const char msg[] = "execmon: stopped at once by a second signal\n";
+	static const char msg[] = P_PREFIX "stopped at once by a second signal\n";
 
 	/* logrotate's way to say the file was moved: the loop opens it again
 	 * between two records */
