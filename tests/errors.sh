@@ -18,3 +18,8 @@ out=$(grep -n '"execmon: ' "$TOP"/tracer/*.[ch] | grep -v '^[^:]*/log\.h:' |
 	grep -v '^[^:]*:[0-9]*:[[:space:]]*/\?\*')
 check "errors: one printer writes the prefix${out:+ ($out)}" test -z "$out"
 
+# One notion of the CPUs (tracer/cpus.c): the loader sizes the per-CPU maps
+# and the reader opens rings from the same lists, read by the same parser.
+out=$(grep -n 'devices/system/cpu/\|libbpf_num_possible_cpus\|_SC_NPROCESSORS' "$TOP"/tracer/*.[ch] |
+	grep -v '^[^:]*/cpus\.[ch]:')
+check "cpus: only tracer/cpus.c reads the CPU lists${out:+ ($out)}" test -z "$out"

@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "cli.h"
+#include "cpus.h"
 #include "diagnose.h"
 #include "log.h"
 #include "privs.h"
@@ -223,6 +224,7 @@ static void probe_tp_btf(struct diag_facts *f)
 static void gather(struct diag_facts *f, enum diag_step step, int err)
 {
 	struct utsname u;
+	int *cpus;
 
 	memset(f, 0, sizeof(*f));
 	f->step = step;
@@ -242,7 +244,11 @@ static void gather(struct diag_facts *f, enum diag_step step, int err)
 	f->nofile_cur = limit_of(RLIMIT_NOFILE);
 	f->perf_mlock_kb = read_long("/proc/sys/kernel/perf_event_mlock_kb");
 	f->perf_paranoid = read_long("/proc/sys/kernel/perf_event_paranoid");
-	f->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	f->ncpus = cpus_online(&cpus);	/* the rings the reader opens */
+	if (f->ncpus > 0)
+		free(cpus);
+	else
+		f->ncpus = 0;	/* unknown: the advice that needs it is left out */
 	f->pages = options.ring_pages;
 	f->page_size = sysconf(_SC_PAGESIZE);
 	f->tp_btf_err = -1;

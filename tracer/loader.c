@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 #include "cli.h"
 #include "arch.h"
+#include "cpus.h"
 #include "diagnose.h"
 #include "loader.h"
 #include "log.h"
@@ -90,12 +91,12 @@ static int configure(struct execmon_bpf *skel, const struct options *o, bool wan
 	skel->rodata->filter_cgroup_on = o->cgroup != NULL;
 	skel->rodata->pidns_ino = own_pid_namespace();
 	skel->rodata->want_cwd = want_cwd;
-	int ncpus = libbpf_num_possible_cpus();
+	int ncpus = cpus_possible();
 
 	/* (a negative count would make the event slots' map 4 G entries) */
 	if (ncpus < 0) {
 		p_err("can't read the possible CPUs from "
-			"/sys/devices/system/cpu/possible: %s; execmon needs sysfs mounted on /sys",
+			CPUS_POSSIBLE ": %s; execmon needs sysfs mounted on /sys",
 			strerror(-ncpus));
 		return ncpus;
 	}

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <linux/perf_event.h>
 #include <bpf/bpf.h>
+#include "cpus.h"
 #include "event.h"
 #include "reader.h"
 
@@ -44,43 +45,6 @@ struct reader {
 	unsigned char *wrap;	/* a record that wraps is made whole here */
 	size_t wrap_cap;
 };
-
-/* The online CPUs, from the kernel's range list ("0-3,5"). */
-static int online_cpus(int **cpus)
-{
-	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
-	int n = 0, cap = 0, a, b;
-	char sep;
-
-	*cpus = NULL;
-	if (!f)
-		return -errno;
-	while (fscanf(f, "%d", &a) == 1) {
-		b = a;
-		if (fscanf(f, "%c", &sep) == 1 && sep == '-') {
-			if (fscanf(f, "%d", &b) != 1)
-				break;
-			if (fscanf(f, "%c", &sep) != 1)
-				sep = '\n';
-		}
-		for (int c = a; c <= b; c++) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				int *p = realloc(*cpus, cap * sizeof(int));
-				if (!p) {
-					fclose(f);
-					return -ENOMEM;
-				}
-				*cpus = p;
-			}
-			(*cpus)[n++] = c;
-		}
-		if (sep != ',')
-			break;
-	}
-	fclose(f);
-	return n ? n : -ENOENT;
-}
 
 static int perf_open(struct perf_event_attr *attr, int cpu)
 {
@@ -208,7 +172,7 @@ struct reader *reader_new(struct counters *slots, int nslots, size_t pages, __u6
 	struct reader *r;
 	int *cpus = NULL, n, err;
 
-	n = online_cpus(&cpus);
+	n = cpus_online(&cpus);
 	if (n < 0) {
 		errno = -n;
 		return NULL;
@@ -342,7 +306,7 @@ int reader_watch(struct reader *r, __u64 now_ns, int *bad_cpu)
 			r->rings[i--] = r->rings[--r->nrings];
 		}
 	}
-	n = online_cpus(&cpus);
+	n = cpus_online(&cpus);
 	if (n < 0)
 		return n;
 	for (int i = 0; i < r->nrings; i++) {
