@@ -16,10 +16,16 @@ check "signal flags: no volatile bool in the tracer${out:+ ($out)}" test -z "$ou
 # prefix by hand, so that each says it the same way, once.
 out=$(grep -n '"execmon: ' "$TOP"/tracer/*.[ch] | grep -v '^[^:]*/log\.h:' |
 	grep -v '^[^:]*:[0-9]*:[[:space:]]*/\?\*')
-check "errors: one printer writes the prefix${out:+ ($out)}" test -z "$out"
+check "one printer writes the prefix${out:+ ($out)}" test -z "$out"
 
 # One notion of the CPUs (tracer/cpus.c): the loader sizes the per-CPU maps
 # and the reader opens rings from the same lists, read by the same parser.
 out=$(grep -n 'devices/system/cpu/\|libbpf_num_possible_cpus\|_SC_NPROCESSORS' "$TOP"/tracer/*.[ch] |
 	grep -v '^[^:]*/cpus\.[ch]:')
 check "cpus: only tracer/cpus.c reads the CPU lists${out:+ ($out)}" test -z "$out"
+
+# One parser of the capability bits (tracer/privs.c), which the start-up
+# check and the diagnosis both use: they cannot disagree on what traces.
+out=$(grep -n 'CapEff: \|define CAP_[A-Z_]*_BIT' "$TOP"/tracer/*.[ch] | grep -v '^[^:]*/privs\.[ch]:')
+check "caps: only tracer/privs.c parses the capability bits${out:+ ($out)}" test -z "$out"
+

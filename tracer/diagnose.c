@@ -18,11 +18,6 @@
 #include "log.h"
 #include "privs.h"
 
-#define CAP_IPC_LOCK_BIT	14
-#define CAP_SYS_ADMIN_BIT	21
-#define CAP_PERFMON_BIT		38
-#define CAP_BPF_BIT		39
-
 /* The initial user namespace's inode number, fixed (PROC_USER_INIT_INO). */
 #define USERNS_INIT_INO	0xEFFFFFFDUL
 
@@ -84,7 +79,7 @@ static void read_status(struct diag_facts *f)
 	if (!fp)
 		return;
 	while (fgets(line, sizeof(line), fp)) {
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+		if (caps_parse(line, &eff))
 			have_eff = true;
 		else
 			sscanf(line, "Seccomp: %d", &f->seccomp);
@@ -94,8 +89,7 @@ static void read_status(struct diag_facts *f)
 		f->caps_tracing = have_tracing_caps();
 		return;
 	}
-	f->caps_tracing = (eff & (1ULL << CAP_SYS_ADMIN_BIT)) ||
-			  ((eff & (1ULL << CAP_BPF_BIT)) && (eff & (1ULL << CAP_PERFMON_BIT)));
+	f->caps_tracing = caps_allow_tracing(eff);
 	f->cap_ipc_lock = eff & (1ULL << CAP_IPC_LOCK_BIT);
 	f->cap_sys_admin = eff & (1ULL << CAP_SYS_ADMIN_BIT);
 }
