@@ -29,3 +29,7 @@ check "cpus: only tracer/cpus.c reads the CPU lists${out:+ ($out)}" test -z "$ou
 out=$(grep -n 'CapEff: \|define CAP_[A-Z_]*_BIT' "$TOP"/tracer/*.[ch] | grep -v '^[^:]*/privs\.[ch]:')
 check "caps: only tracer/privs.c parses the capability bits${out:+ ($out)}" test -z "$out"
 
+# The exe_kind flags are named in one table (tracer/event.h: EXE_KINDS),
+# which the exe_kind field and the table's mark after the path both use.
+out=$(grep -n '"(\?\(memfd\|anon\)' "$TOP"/tracer/*.[ch] | grep -v '^[^:]*/event\.h:')
+check "exe kinds: named in one place${out:+ ($out)}" test -z "$out"
