@@ -255,9 +255,11 @@ int bpf_side_load(struct bpf_side *b, const struct options *o, bool want_cwd, bo
 	b->opened = true;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) ||
 	    (b->loader = fork()) < 0) {
-		p_err("can't start the loader: %s", strerror(errno));
+		int err = -errno;
+
+		p_err("can't start the loader: %s", strerror(-err));
 		b->loader = 0;
-		return -1;
+		return err;
 	}
 	if (b->loader == 0) {
 		close(sv[0]);
@@ -266,19 +268,26 @@ int bpf_side_load(struct bpf_side *b, const struct options *o, bool want_cwd, bo
 	close(sv[1]);
 	b->sock = sv[0];
 	if (recv_msg(b->sock, &msg, b->map_fds, MAP_COUNT) || msg.err || msg.nfds != MAP_COUNT) {
-		if (!msg.err)
+		int err = msg.err;
+
+		/* an error the loader sent, it has said */
+		if (!err) {
 			p_err("the loader sent nothing usable");
+			err = -EPROTO;
+		}
 		reap(b);
-		return -1;
+		return err;
 	}
 	b->bell_exact = msg.bell_exact;
 	b->bss_len = (msg.bss_len + getpagesize() - 1) & ~(size_t)(getpagesize() - 1);
 	b->bss = mmap(NULL, b->bss_len, PROT_READ | PROT_WRITE, MAP_SHARED,
 		      b->map_fds[MAP_BSS], 0);
 	if (b->bss == MAP_FAILED) {
+		int err = -errno;
+
 		b->bss = NULL;
-		p_err("can't map the BPF program's counters: %s", strerror(errno));
-		return -1;
+		p_err("can't map the BPF program's counters: %s", strerror(-err));
+		return err;
 	}
 	return 0;
 }
@@ -287,14 +296,17 @@ int bpf_side_attach(struct bpf_side *b)
 {
 	struct load_msg msg = {};
 	char c = ATTACH_NOW;
-	int err = -1;
+	int err;
 
 	if (b->sock >= 0 && write(b->sock, &c, 1) == 1 &&
 	    !recv_msg(b->sock, &msg, b->link_fds, LOADER_LINKS_MAX) && !msg.err && msg.nfds > 0) {
 		b->nlinks = msg.nfds;
 		err = 0;
-	} else if (!msg.err) {
+	} else if (msg.err) {
+		err = msg.err;	/* the loader has said why */
+	} else {
 		p_err("the loader did not attach the programs");
+		err = -EPROTO;
 	}
 	reap(b);
 	return err;
