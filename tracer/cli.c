@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include "cgroup.h"
 #include "cli.h"
+#include "log.h"
 
 #define PID_MAX_LIMIT	4194304	/* the kernel's ceiling for pid_max */
 #define RING_PAGES	128	/* per CPU, by default: 512 KiB with 4 KiB pages */
@@ -336,7 +337,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (err) {
 			/* the statuses of a shell, env(1) and nice(1): the command
 			 * is not there, or is there and cannot be run */
-			fprintf(stderr, "execmon: can't run '%s': %s\n", arg,
+			p_err("can't run '%s': %s", arg,
 				err == ENOENT ? "no such command" : strerror(err));
 			exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
 		}

@@ -13,13 +13,10 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "cli.h"
+#include "cpus.h"
 #include "diagnose.h"
+#include "log.h"
 #include "privs.h"
-
-#define CAP_IPC_LOCK_BIT	14
-#define CAP_SYS_ADMIN_BIT	21
-#define CAP_PERFMON_BIT		38
-#define CAP_BPF_BIT		39
 
 /* The initial user namespace's inode number, fixed (PROC_USER_INIT_INO). */
 #define USERNS_INIT_INO	0xEFFFFFFDUL
@@ -82,7 +79,7 @@ static void read_status(struct diag_facts *f)
 	if (!fp)
 		return;
 	while (fgets(line, sizeof(line), fp)) {
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+		if (caps_parse(line, &eff))
 			have_eff = true;
 		else
 			sscanf(line, "Seccomp: %d", &f->seccomp);
@@ -92,8 +89,7 @@ static void read_status(struct diag_facts *f)
 		f->caps_tracing = have_tracing_caps();
 		return;
 	}
-	f->caps_tracing = (eff & (1ULL << CAP_SYS_ADMIN_BIT)) ||
-			  ((eff & (1ULL << CAP_BPF_BIT)) && (eff & (1ULL << CAP_PERFMON_BIT)));
+	f->caps_tracing = caps_allow_tracing(eff);
 	f->cap_ipc_lock = eff & (1ULL << CAP_IPC_LOCK_BIT);
 	f->cap_sys_admin = eff & (1ULL << CAP_SYS_ADMIN_BIT);
 }
@@ -222,6 +218,7 @@ static void probe_tp_btf(struct diag_facts *f)
 static void gather(struct diag_facts *f, enum diag_step step, int err)
 {
 	struct utsname u;
+	int *cpus;
 
 	memset(f, 0, sizeof(*f));
 	f->step = step;
@@ -241,7 +238,11 @@ static void gather(struct diag_facts *f, enum diag_step step, int err)
 	f->nofile_cur = limit_of(RLIMIT_NOFILE);
 	f->perf_mlock_kb = read_long("/proc/sys/kernel/perf_event_mlock_kb");
 	f->perf_paranoid = read_long("/proc/sys/kernel/perf_event_paranoid");
-	f->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	f->ncpus = cpus_online(&cpus);	/* the rings the reader opens */
+	if (f->ncpus > 0)
+		free(cpus);
+	else
+		f->ncpus = 0;	/* unknown: the advice that needs it is left out */
 	f->pages = options.ring_pages;
 	f->page_size = sysconf(_SC_PAGESIZE);
 	f->tp_btf_err = -1;
@@ -529,7 +530,7 @@ int diag_preflight(void)
 	gather(&f, DIAG_START, 0);
 	if (!diag_explain(&f, msg, sizeof(msg)))
 		return 0;
-	fprintf(stderr, "execmon: %s\n", msg);
+	p_err("%s", msg);
 	return 1;
 }
 
@@ -540,7 +541,7 @@ void diag_failed(enum diag_step step, int err)
 
 	gather(&f, step, err);
 	diag_explain(&f, msg, sizeof(msg));
-	fprintf(stderr, "execmon: %s\n", msg);
+	p_err("%s", msg);
 }
 
 __attribute__((format(printf, 2, 0)))

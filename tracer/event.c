@@ -216,17 +216,21 @@ bool argv_next(struct argv_iter *it, const char **arg, size_t *len)
 	return true;
 }
 
+#define EXE_KIND_NAME(id, name) [EXE_KIND_##id] = name,
+const char *const exe_kind_names[] = { EXE_KINDS(EXE_KIND_NAME) };
+#undef EXE_KIND_NAME
+/* a plain file has no mark */
+#define EXE_KIND_MARK(id, name) [EXE_KIND_##id] = EXE_KIND_##id == EXE_KIND_FILE ? "" : "(" name ")",
+const char *const exe_kind_marks[] = { EXE_KINDS(EXE_KIND_MARK) };
+#undef EXE_KIND_MARK
+
 const char *exe_kind(const struct exec_record *rec)
 {
 	__u32 flags = rec->hdr.flags;
 
 	if (record_exe_asked(rec) || (flags & EV_EXE_FAULT) || !rec->exe_len)
 		return NULL;
-	if (flags & EV_EXE_MEMFD)
-		return "memfd";
-	if (flags & EV_EXE_ANON)
-		return "anon";
-	return flags & EV_EXE_DELETED ? "deleted" : "file";
+	return exe_kind_names[exe_kind_of(flags)];
 }
 
 static const char *env_names;

@@ -109,8 +109,36 @@ static inline bool record_has_secure(const struct exec_record *rec)
 	return record_kind(rec)->secure;
 }
 
-/* What the executed file is: "file", "memfd", "deleted" or "anon"; NULL
- * when no file was resolved (a failed exec's or a check's path). */
+/* What the executed file is, from its flags, in one place: the exe_kind
+ * field's name, and the mark the table puts after the path. A file that
+ * never had a name (memfd, anon) is not shown as one that lost it. */
+#define EXE_KINDS(X)						\
+	X(FILE, "file")						\
+	X(DELETED, "deleted")					\
+	X(MEMFD, "memfd")					\
+	X(ANON, "anon")
+
+enum exe_kind {
+#define EXE_KIND_ENUM(id, name) EXE_KIND_##id,
+	EXE_KINDS(EXE_KIND_ENUM)
+#undef EXE_KIND_ENUM
+};
+
+/* "file", "memfd", ...; and "", "(deleted)", "(memfd)", ... for the table */
+extern const char *const exe_kind_names[];
+extern const char *const exe_kind_marks[];
+
+static inline enum exe_kind exe_kind_of(__u32 flags)
+{
+	if (flags & EV_EXE_MEMFD)
+		return EXE_KIND_MEMFD;
+	if (flags & EV_EXE_ANON)
+		return EXE_KIND_ANON;
+	return flags & EV_EXE_DELETED ? EXE_KIND_DELETED : EXE_KIND_FILE;
+}
+
+/* The exe_kind name of a record; NULL when no file was resolved (a failed
+ * exec's or a check's path). */
 const char *exe_kind(const struct exec_record *rec);
 
 enum decode_status decode_event(const void *data, size_t size, struct exec_record *rec);

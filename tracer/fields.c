@@ -186,13 +186,8 @@ static inline __attribute__((always_inline)) void c_exe(struct sbuf *b, const st
 		shell_quote(b, rec->exe, rec->exe_len);
 	if (truncated && at_end)
 		put_cut(b, exe_cut_bytes(rec), '-');
-	/* a file that never had a name is not shown as one that lost it */
-	if (flags & EV_EXE_MEMFD)
-		sbuf_puts(b, "(memfd)");
-	else if (flags & EV_EXE_ANON)
-		sbuf_puts(b, "(anon)");
-	else
-		put_deleted(b, flags & EV_EXE_DELETED);
+	if (flags & (EV_EXE_MEMFD | EV_EXE_ANON | EV_EXE_DELETED))
+		sbuf_puts(b, exe_kind_marks[exe_kind_of(flags)]);
 }
 
 static const struct journal_list args_list = { "EXECMON_ARG", "EXECMON_CMDLINE", "EXECMON_ARGC" };

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include "follow.h"
+#include "log.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -46,7 +47,7 @@ int follow_spawn(struct follow *f, char **argv)
 			_exit(127);	/* execmon could not start tracing */
 		signal(SIGPIPE, SIG_DFL);
 		execvp(argv[0], argv);
-		fprintf(stderr, "execmon: can't run '%s': %s\n", argv[0], strerror(errno));
+		p_err("can't run '%s': %s", argv[0], strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	close(go[0]);

@@ -14,6 +14,7 @@
 #include "fields.h"
 #include "journal.h"
 #include "json.h"
+#include "log.h"
 #include "lookup.h"
 
 /* Fixed for good, as the record kinds' (event.c): a loss is no record. */
@@ -202,7 +203,7 @@ static int send_again(struct fields *f)
 		if (err != -EAGAIN && err != -ENOBUFS && err != -EINTR)
 			return err;
 		if (!said && waited_ms >= 5000) {
-			fprintf(stderr, "execmon: the journal at %s takes no entry (%s): still trying\n",
+			p_err("the journal at %s takes no entry (%s): still trying",
 				JOURNAL_SOCKET, strerror(-err));
 			said = true;
 		}

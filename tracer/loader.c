@@ -12,8 +12,10 @@
 #include <bpf/bpf.h>
 #include "cli.h"
 #include "arch.h"
+#include "cpus.h"
 #include "diagnose.h"
 #include "loader.h"
+#include "log.h"
 
 #define TRACKED_MAX	65536	/* processes a follow mode can hold */
 #define CALLS_MAX	1024	/* execs in flight at once, for --fails */
@@ -89,12 +91,12 @@ static int configure(struct execmon_bpf *skel, const struct options *o, bool wan
 	skel->rodata->filter_cgroup_on = o->cgroup != NULL;
 	skel->rodata->pidns_ino = own_pid_namespace();
 	skel->rodata->want_cwd = want_cwd;
-	int ncpus = libbpf_num_possible_cpus();
+	int ncpus = cpus_possible();
 
 	/* (a negative count would make the event slots' map 4 G entries) */
 	if (ncpus < 0) {
-		fprintf(stderr, "execmon: can't read the possible CPUs from "
-			"/sys/devices/system/cpu/possible: %s; execmon needs sysfs mounted on /sys\n",
+		p_err("can't read the possible CPUs from "
+			CPUS_POSSIBLE ": %s; execmon needs sysfs mounted on /sys",
 			strerror(-ncpus));
 		return ncpus;
 	}
@@ -184,7 +186,7 @@ static void load_child(int sock, const struct options *o, bool want_cwd, bool wa
 	char c;
 
 	if (!skel) {
-		fprintf(stderr, "execmon: can't open the BPF object: %s\n", strerror(errno));
+		p_err("can't open the BPF object: %s", strerror(errno));
 		_exit(1);
 	}
 	msg.bell_exact = kernel_has_xchg();
@@ -253,9 +255,11 @@ int bpf_side_load(struct bpf_side *b, const struct options *o, bool want_cwd, bo
 	b->opened = true;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) ||
 	    (b->loader = fork()) < 0) {
-		fprintf(stderr, "execmon: can't start the loader: %s\n", strerror(errno));
+		int err = -errno;
+
+		p_err("can't start the loader: %s", strerror(-err));
 		b->loader = 0;
-		return -1;
+		return err;
 	}
 	if (b->loader == 0) {
 		close(sv[0]);
@@ -264,19 +268,26 @@ int bpf_side_load(struct bpf_side *b, const struct options *o, bool want_cwd, bo
 	close(sv[1]);
 	b->sock = sv[0];
 	if (recv_msg(b->sock, &msg, b->map_fds, MAP_COUNT) || msg.err || msg.nfds != MAP_COUNT) {
-		if (!msg.err)
-			fprintf(stderr, "execmon: the loader sent nothing usable\n");
+		int err = msg.err;
+
+		/* an error the loader sent, it has said */
+		if (!err) {
+			p_err("the loader sent nothing usable");
+			err = -EPROTO;
+		}
 		reap(b);
-		return -1;
+		return err;
 	}
 	b->bell_exact = msg.bell_exact;
 	b->bss_len = (msg.bss_len + getpagesize() - 1) & ~(size_t)(getpagesize() - 1);
 	b->bss = mmap(NULL, b->bss_len, PROT_READ | PROT_WRITE, MAP_SHARED,
 		      b->map_fds[MAP_BSS], 0);
 	if (b->bss == MAP_FAILED) {
+		int err = -errno;
+
 		b->bss = NULL;
-		fprintf(stderr, "execmon: can't map the BPF program's counters: %s\n", strerror(errno));
-		return -1;
+		p_err("can't map the BPF program's counters: %s", strerror(-err));
+		return err;
 	}
 	return 0;
 }
@@ -285,14 +296,17 @@ int bpf_side_attach(struct bpf_side *b)
 {
 	struct load_msg msg = {};
 	char c = ATTACH_NOW;
-	int err = -1;
+	int err;
 
 	if (b->sock >= 0 && write(b->sock, &c, 1) == 1 &&
 	    !recv_msg(b->sock, &msg, b->link_fds, LOADER_LINKS_MAX) && !msg.err && msg.nfds > 0) {
 		b->nlinks = msg.nfds;
 		err = 0;
-	} else if (!msg.err) {
-		fprintf(stderr, "execmon: the loader did not attach the programs\n");
+	} else if (msg.err) {
+		err = msg.err;	/* the loader has said why */
+	} else {
+		p_err("the loader did not attach the programs");
+		err = -EPROTO;
 	}
 	reap(b);
 	return err;

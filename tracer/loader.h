@@ -56,8 +56,8 @@ struct bpf_side {
 unsigned long own_pid_namespace(void);
 
 /* Opens the skeleton in a child, sets its read-only data and what to load
- * from the options, loads it and receives the map fds. Returns 0, or -1
- * once the reason has been printed. */
+ * from the options, loads it and receives the map fds. Returns 0, or a
+ * negative errno once the reason has been printed. */
 int bpf_side_load(struct bpf_side *b, const struct options *opts, bool want_cwd, bool want_ctx);
 
 static inline int bpf_side_map_fd(const struct bpf_side *b, enum bpf_side_map m)
@@ -65,8 +65,8 @@ static inline int bpf_side_map_fd(const struct bpf_side *b, enum bpf_side_map m)
 	return b->map_fds[m];
 }
 
-/* Has the child attach every program it loaded; returns 0 or a negative
- * errno. Once done, the child is gone. */
+/* Has the child attach every program it loaded; returns 0, or a negative
+ * errno once the reason has been printed. Once done, the child is gone. */
 int bpf_side_attach(struct bpf_side *b);
 /* Detaching is closing the links: nothing runs from then on. */
 void bpf_side_detach(struct bpf_side *b);

@@ -3,7 +3,6 @@
  * and its exact arguments. */
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +23,14 @@
 #include "follow.h"
 #include "journal.h"
 #include "loader.h"
+#include "log.h"
 #include "opener.h"
 #include "output.h"
 #include "privs.h"
 #include "reader.h"
 #include "sink.h"
 #include "stats.h"
+#include "stream.h"
 
 #define HOLDBACK_NS	(10 * 1000000ULL)	/* see reader.h */
 /* A wakeup costs more than the rest of an event's handling, so the reader
@@ -50,20 +51,8 @@
 
 
 
-static void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void p_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("execmon: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static volatile sig_atomic_t exiting;
-static volatile bool stop_drain;
+static volatile sig_atomic_t stop_drain;
 static volatile pid_t command_pid;	/* the command being followed */
 static volatile sig_atomic_t signals;
 static volatile sig_atomic_t reopen;	/* SIGHUP with --output */
@@ -92,7 +81,7 @@ static void wake_loop(void)
  */
 static void on_signal(int sig, siginfo_t *si, void *uc)
 {
-	static const char msg[] = "execmon: stopped at once by a second signal\n";
+	static const char msg[] = P_PREFIX "stopped at once by a second signal\n";
 
 	/* logrotate's way to say the file was moved: the loop opens it again
 	 * between two records */
@@ -113,7 +102,7 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 		return;
 	}
 	exiting = 1;
-	stop_drain = true;
+	stop_drain = 1;
 	wake_loop();
 }
 
@@ -126,124 +115,14 @@ static __u64 clock_ns(clockid_t clk)
 }
 
 struct tracer {
-	struct output out;
+	struct stream s;	/* first: the reader's ops get &t->s */
 	struct bpf_side bpf;
 	struct reader *reader;
 	struct opener opener;	/* opens rings once privileges are dropped */
 	bool watch_said;	/* a ring that could not be opened was said */
 	struct follow follow;	/* pid 0 when not following */
 	bool followed_gone;	/* the command or tree root has exited */
-	struct stats reported;	/* the losses already reported */
-	__u64 lost;		/* records the perf buffers dropped */
-	__u64 malformed;
-	__u64 printed;
-	__u64 unsent;		/* journal entries refused one by one */
-	bool header_done;
-	bool wrote;
-	int write_errno;
-	bool write_said;	/* the write error was reported */
 };
-
-/* A journal gone ends tracing, as a file that cannot be written does.
- * Another refusal is of that one entry (what libsystemd makes of it, say):
- * the entry is left out, said, and tracing goes on, so that no exec a user
- * can shape stops it. */
-static void journal_sent(struct tracer *t, int err, __u32 pid)
-{
-	if (err >= 0 || t->write_errno)
-		return;
-	if (journal_gone(-err)) {
-		t->write_errno = -err;
-		return;
-	}
-	if (t->unsent++ >= 10)
-		return;
-	if (pid)
-		p_err("can't send the entry of process %u to the journal (%s): %s; it is left out, "
-		      "tracing goes on", pid, JOURNAL_SOCKET, strerror(-err));
-	else
-		p_err("can't send a loss's entry to the journal (%s): %s; it is left out, "
-		      "tracing goes on", JOURNAL_SOCKET, strerror(-err));
-}
-
-static void on_event(void *ctx, int cpu, const void *data, size_t size)
-{
-	struct tracer *t = ctx;
-	struct exec_record rec;
-	enum decode_status st = decode_event(data, size, &rec);
-
-	if (st != DECODE_OK) {
-		if (t->malformed++ < 10)
-			p_err("skipped a malformed record on CPU %d: %s", cpu, decode_strerror(st));
-		return;
-	}
-	if (!record_shown(&rec))
-		return;
-	if (!t->header_done) {
-		output_header(&t->out);
-		t->header_done = true;
-	}
-	if (options.journal) {
-		journal_sent(t, journal_exec(&t->out, &rec), rec.hdr.pid);
-	} else {
-		output_event(&t->out, &rec);
-	}
-	t->printed++;
-	t->wrote = true;
-}
-
-/* With --json, --output or --journal the records may travel far from this
- * stderr: a loss is also a record of the stream, where it was seen. */
-static void stream_loss(struct tracer *t, __u64 lost, int cpu)
-{
-	if (options.journal) {
-		journal_sent(t, journal_lost(lost, cpu, (__s64)clock_ns(CLOCK_REALTIME)), 0);
-		return;
-	}
-	if (!options.json && !options.output)
-		return;
-	output_lost(&t->out, lost, cpu, (__s64)clock_ns(CLOCK_REALTIME));
-	t->wrote = true;
-}
-
-static void on_lost(void *ctx, int cpu, __u64 lost)
-{
-	struct tracer *t = ctx;
-
-	t->lost += lost;
-	p_err("lost %llu events on CPU %d", (unsigned long long)lost, cpu);
-	stream_loss(t, lost, cpu);
-}
-
-/* The kernel's counters with this side's; every loss is reported once, as
- * soon as it is seen. A full ring reports its own drops, as a lost record
- * (on_lost) once it has room again, and the BPF side's count of them comes
- * first: those are left to the ring. Only the sends that no ring will report
- * (no ring on that CPU, see reader_watch) are said here, and, at the end
- * (final), the drops of a ring that never had room again to report them. */
-static void check_losses(struct tracer *t, struct stats *st, bool final)
-{
-	__u64 unsent, full, untold;
-
-	stats_read(st, t->bpf.bss->counters, COUNTER_SLOTS);
-	st->lost = t->lost;
-	st->malformed = t->malformed;
-	st->printed = t->printed;
-	unsent = st->unsent - t->reported.unsent;
-	if (unsent) {
-		p_err("the kernel could not send %llu events: no buffer on that CPU",
-		      (unsigned long long)unsent);
-		stream_loss(t, unsent, -1);
-	}
-	full = st->emit_failed - st->unsent;
-	untold = final && full > st->lost ? full - st->lost : 0;
-	if (untold) {
-		p_err("lost %llu events that the full buffers did not report",
-		      (unsigned long long)untold);
-		stream_loss(t, untold, -1);
-	}
-	t->reported = *st;
-}
 
 /* Rings follow the CPUs (see reader_watch); one that cannot be opened is
  * said once, and its CPU's execs are counted as sends that found no ring. */
@@ -260,66 +139,12 @@ static void watch_cpus(struct tracer *t, __u64 now)
 	}
 }
 
-/* With --output, the message names the file. */
-static void say_write_error(int err, const char *then)
-{
-	if (options.output)
-		p_err("can't write to '%s': %s%s", options.output, strerror(err), then);
-	else if (options.journal)
-		p_err("the journal went away (%s: %s)%s", JOURNAL_SOCKET, strerror(err), then);
-	else
-		p_err("can't write the output: %s%s", strerror(err), then);
-}
-
-/* True when the output can still be written. A reader that went away is a
- * normal end; other write errors are kept for the exit status. */
-static bool flush_output(struct tracer *t)
-{
-	if (t->write_errno)
-		return false;
-	if (t->wrote) {
-		t->wrote = false;
-		if (fflush(t->out.out) == 0)
-			return true;
-		t->write_errno = errno ? errno : EIO;
-		/* no half record left in the file, and nothing more written */
-		if (options.output)
-			t->out.out = sink_cut(t->out.out);
-		return false;
-	}
-	return true;
-}
-
-/* SIGHUP with --output, once what was written is flushed: a rotation has
- * moved the file, and the records from now on go to a new one (its header
- * first, so that each file reads on its own). When it cannot be opened the
- * records stay in the old file, which is said, and the next SIGHUP tries
- * again. */
-static void reopen_output(struct tracer *t)
-{
-	const char *why;
-	FILE *f;
-
-	reopen = 0;
-	f = sink_open(options.output, NULL, &why);
-	if (!f) {
-		p_err("can't reopen '%s': %s; still writing to the file that was open",
-		      options.output, why);
-		return;
-	}
-	if (fclose(t->out.out) && !t->write_errno)
-		t->write_errno = errno ? errno : EIO;
-	t->out.out = f;
-	output_header(&t->out);
-	t->wrote = true;
-}
-
 /* Hands every record that is due to on_event, then flushes. */
 static void drain(struct tracer *t, bool all)
 {
-	t->out.mono_to_real_ns = clock_wall_offset(t->out.mono_to_real_ns);
+	t->s.out.mono_to_real_ns = clock_wall_offset(t->s.out.mono_to_real_ns);
 	reader_drain(t->reader, all ? 0 : kernel_now_ns(), all, &stop_drain);
-	flush_output(t);
+	stream_flush(&t->s);
 }
 
 /*
@@ -374,16 +199,6 @@ static int self_check(struct tracer *t)
 	}
 	t->bpf.bss->self_check_pid = 0;
 	return ran(t) || exiting ? 0 : -ETIMEDOUT;
-}
-
-static void print_stats(struct tracer *t, const struct stats *st)
-{
-	struct sbuf b = {};
-
-	stats_format(&b, st, options.json);
-	fwrite(b.p, 1, b.len, options.json ? t->out.out : stderr);
-	t->wrote = options.json;
-	sbuf_free(&b);
 }
 
 /* How long to sleep, in ms for epoll_wait: -1 until the bell rings when
@@ -451,22 +266,24 @@ static int trace(struct tracer *t)
 		return 1;
 	while (!exiting && !t->followed_gone) {
 		struct epoll_event evs[8];
-		__u64 now = kernel_now_ns(), handled = t->printed + t->malformed;
+		__u64 now = kernel_now_ns(), handled = t->s.printed + t->s.malformed;
 		__u64 oldest;
 
 		/* once a batch, as cheap as that: a step of the wall clock
 		 * shows from the next batch on */
-		t->out.mono_to_real_ns = clock_wall_offset(t->out.mono_to_real_ns);
+		t->s.out.mono_to_real_ns = clock_wall_offset(t->s.out.mono_to_real_ns);
 		oldest = reader_drain(t->reader, now, false, &stop_drain);
 		int n;
 
-		if (!flush_output(t))
+		if (!stream_flush(&t->s))
 			break;
-		if (reopen)
-			reopen_output(t);
+		if (reopen) {
+			reopen = 0;
+			stream_reopen(&t->s);
+		}
 		watch_cpus(t, now);
-		check_losses(t, &st, false);
-		if (t->printed + t->malformed != handled)
+		stream_check_losses(&t->s, t->bpf.bss->counters, &st, false);
+		if (t->s.printed + t->s.malformed != handled)
 			last_print = now;
 		n = epoll_wait(epfd, evs, 8, sleep_ms(t, now, oldest, last_print));
 		if (n < 0 && errno != EINTR) {
@@ -568,18 +385,18 @@ static int prepare(struct tracer *t, int argc, char **argv)
 		p_err("can't read this time namespace's offset: times may be off by it");
 	libbpf_set_print(diag_libbpf_print);
 	signal(SIGPIPE, SIG_IGN);
-	cli_setup_output(&t->out);
+	cli_setup_output(&t->s.out);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (file)
-		t->out.out = file;
+		t->s.out.out = file;
 	return 0;
 }
 
 /* The steps of the start-up, in order; each says why it failed. */
 static int load(struct tracer *t)
 {
-	bool want_cwd = t->out.json || options.journal || output_has_field(&t->out, FIELD_CWD);
-	bool want_ctx = t->out.json || options.journal || output_wants_ctx(&t->out);
+	bool want_cwd = t->s.out.json || options.journal || output_has_field(&t->s.out, FIELD_CWD);
+	bool want_ctx = t->s.out.json || options.journal || output_wants_ctx(&t->s.out);
 	sigset_t stop_sigs, old_sigs;
 	int err;
 
@@ -600,7 +417,7 @@ static int load(struct tracer *t)
  * then by the opener, which keeps them. */
 static int open_cpu(void *ctx, int cpu, int fds[2])
 {
-	struct tracer *t = ctx;
+	struct tracer *t = (struct tracer *)((char *)ctx - offsetof(struct tracer, s));
 
 	if (t->opener.pid)
 		return opener_open(&t->opener, cpu, fds);
@@ -610,7 +427,8 @@ static int open_cpu(void *ctx, int cpu, int fds[2])
 
 static int open_rings(struct tracer *t)
 {
-	struct reader_ops ops = { .event = on_event, .lost = on_lost, .open = open_cpu, .ctx = t };
+	struct reader_ops ops = { .event = stream_event, .lost = stream_lost, .open = open_cpu,
+				   .ctx = &t->s };
 
 	t->reader = reader_new(t->bpf.bss->counters, COUNTER_SLOTS, options.ring_pages,
 			       HOLDBACK_NS, &ops);
@@ -655,8 +473,8 @@ static int start_follow(struct tracer *t)
 
 static int attach(struct tracer *t)
 {
-	t->out.start_ns = kernel_now_ns();
-	t->out.mono_to_real_ns = clock_wall_offset(0);
+	t->s.out.start_ns = kernel_now_ns();
+	t->s.out.mono_to_real_ns = clock_wall_offset(0);
 	if (bpf_side_attach(&t->bpf))
 		return 1;
 	if (options.verbose)
@@ -720,9 +538,9 @@ static int begin(struct tracer *t)
 {
 	int err;
 
-	if (!t->header_done) {
-		output_header(&t->out);
-		t->header_done = t->wrote = true;
+	if (!t->s.header_done) {
+		output_header(&t->s.out);
+		t->s.header_done = t->s.wrote = true;
 	}
 	if (!options.command)
 		return 0;
@@ -758,7 +576,7 @@ static int run(struct tracer *t)
 
 	if (!status && t->followed_gone)
 		return follow_exit_code(&t->follow);
-	if (status || !options.command || exiting || !t->write_errno)
+	if (status || !options.command || exiting || !t->s.write_errno)
 		return status;
 	/* The output failed, but the command is the user's work: it runs to
 	 * its end, untraced. A reader that went away is a normal end, and the
@@ -766,12 +584,12 @@ static int run(struct tracer *t)
 	 * not after the command, and the status is 1, as for any output that
 	 * could not be written. */
 	bpf_side_detach(&t->bpf);
-	if (t->write_errno != EPIPE) {
-		say_write_error(t->write_errno, "; tracing stopped, waiting for the command to end");
-		t->write_said = true;
+	if (t->s.write_errno != EPIPE) {
+		stream_say_write_error(t->s.write_errno, "; tracing stopped, waiting for the command to end");
+		t->s.write_said = true;
 	}
 	err = follow_wait(&t->follow, &exiting);
-	return err >= 0 && t->write_errno == EPIPE ? err : 0;
+	return err >= 0 && t->s.write_errno == EPIPE ? err : 0;
 }
 
 /* What is already in the buffers is shown before leaving, then the
@@ -780,21 +598,21 @@ static int finish(struct tracer *t, int status)
 {
 	struct stats st = {};
 
-	stop_drain = false;
+	stop_drain = 0;
 	bpf_side_detach(&t->bpf);
 	drain(t, true);
-	check_losses(t, &st, true);
+	stream_check_losses(&t->s, t->bpf.bss->counters, &st, true);
 	if (options.stats)
-		print_stats(t, &st);
-	flush_output(t);
-	if (t->write_errno && t->write_errno != EPIPE) {
-		if (!t->write_said)
-			say_write_error(t->write_errno, "");
+		stream_stats(&t->s, &st);
+	stream_flush(&t->s);
+	if (t->s.write_errno && t->s.write_errno != EPIPE) {
+		if (!t->s.write_said)
+			stream_say_write_error(t->s.write_errno, "");
 		status = 1;
 	}
-	if (t->unsent > 10)
+	if (t->s.unsent > 10)
 		p_err("%llu entries could not be sent to the journal in all",
-		      (unsigned long long)t->unsent);
+		      (unsigned long long)t->s.unsent);
 	/* the kernel's count too: the last losses may not have reached the
 	 * buffers as a lost record before the end */
 	if (stats_lost_total(&st))
@@ -819,10 +637,10 @@ int main(int argc, char **argv)
 	reader_free(t.reader);
 	opener_stop(&t.opener);
 	bpf_side_close(&t.bpf);
-	if (options.output && t.out.out && fclose(t.out.out) && !status) {
+	if (options.output && t.s.out.out && fclose(t.s.out.out) && !status) {
 		p_err("can't write to '%s': %s", options.output, strerror(errno));
 		status = 1;
 	}
-	output_free(&t.out);
+	output_free(&t.s.out);
 	return status;
 }

@@ -10,9 +10,16 @@
 #include <linux/capability.h>
 #include "privs.h"
 
-#define CAP_SYS_ADMIN_BIT	21
-#define CAP_PERFMON_BIT		38
-#define CAP_BPF_BIT		39
+bool caps_parse(const char *line, unsigned long long *eff)
+{
+	return sscanf(line, "CapEff: %llx", eff) == 1;
+}
+
+bool caps_allow_tracing(unsigned long long eff)
+{
+	return (eff & (1ULL << CAP_SYS_ADMIN_BIT)) ||
+	       ((eff & (1ULL << CAP_BPF_BIT)) && (eff & (1ULL << CAP_PERFMON_BIT)));
+}
 
 /* The effective set, read from /proc so as not to need libcap. */
 static bool cap_effective(unsigned long long *eff)
@@ -24,7 +31,7 @@ static bool cap_effective(unsigned long long *eff)
 	if (!f)
 		return false;
 	while (!found && fgets(line, sizeof(line), f))
-		found = sscanf(line, "CapEff: %llx", eff) == 1;
+		found = caps_parse(line, eff);
 	fclose(f);
 	return found;
 }
@@ -35,8 +42,7 @@ bool have_tracing_caps(void)
 
 	if (!cap_effective(&eff))
 		return true;	/* cannot tell: let the kernel decide */
-	return (eff & (1ULL << CAP_SYS_ADMIN_BIT)) ||
-	       ((eff & (1ULL << CAP_BPF_BIT)) && (eff & (1ULL << CAP_PERFMON_BIT)));
+	return caps_allow_tracing(eff);
 }
 
 bool is_setid(void)

@@ -5,6 +5,19 @@
 
 #include <stdbool.h>
 
+/* The capabilities' bits, as in linux/capability.h, which older headers
+ * lack some of (CAP_BPF, CAP_PERFMON: 5.8). */
+#define CAP_IPC_LOCK_BIT	14
+#define CAP_SYS_ADMIN_BIT	21
+#define CAP_PERFMON_BIT		38
+#define CAP_BPF_BIT		39
+
+/* Reads the effective set from a line of /proc/PID/status; false when the
+ * line is another. */
+bool caps_parse(const char *line, unsigned long long *eff);
+/* Whether an effective set may load and attach tracing programs. */
+bool caps_allow_tracing(unsigned long long eff);
+
 /* True when the process may load and attach tracing programs: CAP_BPF and
  * CAP_PERFMON, or CAP_SYS_ADMIN (which covers both before Linux 5.8). */
 bool have_tracing_caps(void);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <sys/syscall.h>
 #include <linux/perf_event.h>
 #include <bpf/bpf.h>
+#include "cpus.h"
 #include "event.h"
 #include "reader.h"
 
@@ -24,6 +26,7 @@ struct ring {
 	int fd, bell_fd;
 	struct perf_event_mmap_page *bell;
 	bool retired;		/* its CPU went: read to its end, then closed */
+	bool borrowed;		/* the caller's memory (reader_new_mem): not ours to unmap */
 };
 
 struct reader {
@@ -42,43 +45,6 @@ struct reader {
 	unsigned char *wrap;	/* a record that wraps is made whole here */
 	size_t wrap_cap;
 };
-
-/* The online CPUs, from the kernel's range list ("0-3,5"). */
-static int online_cpus(int **cpus)
-{
-	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
-	int n = 0, cap = 0, a, b;
-	char sep;
-
-	*cpus = NULL;
-	if (!f)
-		return -errno;
-	while (fscanf(f, "%d", &a) == 1) {
-		b = a;
-		if (fscanf(f, "%c", &sep) == 1 && sep == '-') {
-			if (fscanf(f, "%d", &b) != 1)
-				break;
-			if (fscanf(f, "%c", &sep) != 1)
-				sep = '\n';
-		}
-		for (int c = a; c <= b; c++) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				int *p = realloc(*cpus, cap * sizeof(int));
-				if (!p) {
-					fclose(f);
-					return -ENOMEM;
-				}
-				*cpus = p;
-			}
-			(*cpus)[n++] = c;
-		}
-		if (sep != ',')
-			break;
-	}
-	fclose(f);
-	return n ? n : -ENOENT;
-}
 
 static int perf_open(struct perf_event_attr *attr, int cpu)
 {
@@ -136,7 +102,7 @@ static void ring_close(struct reader *r, struct ring *ring)
 {
 	size_t page = sysconf(_SC_PAGESIZE);
 
-	if (ring->meta)
+	if (ring->meta && !ring->borrowed)
 		munmap(ring->meta, ring->size + page);
 	if (ring->bell)
 		munmap(ring->bell, 2 * page);
@@ -206,12 +172,14 @@ struct reader *reader_new(struct counters *slots, int nslots, size_t pages, __u6
 	struct reader *r;
 	int *cpus = NULL, n, err;
 
-	n = online_cpus(&cpus);
+	n = cpus_online(&cpus);
 	if (n < 0) {
 		errno = -n;
 		return NULL;
 	}
 	r = calloc(1, sizeof(*r));
+	if (r)
+		r->epfd = -1;
 	if (!r || !(r->unsent = calloc(nslots, sizeof(*r->unsent)))) {
 		err = ENOMEM;
 		goto fail;
@@ -240,6 +208,37 @@ fail:
 	return NULL;
 }
 
+struct reader *reader_new_mem(const struct reader_mem_ring *rings, int n, __u64 holdback_ns,
+			      const struct reader_ops *ops)
+{
+	struct reader *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->epfd = -1;
+	r->holdback_ns = holdback_ns;
+	r->ops = *ops;
+	r->rings = calloc(n, sizeof(*r->rings));
+	r->active = calloc(n, sizeof(*r->active));
+	if (!r->rings || !r->active) {
+		reader_free(r);
+		return NULL;
+	}
+	for (int i = 0; i < n; i++) {
+		struct ring *ring = &r->rings[i];
+
+		ring->meta = rings[i].meta;
+		ring->data = rings[i].data;
+		ring->size = rings[i].size;
+		ring->cpu = rings[i].cpu;
+		ring->fd = ring->bell_fd = -1;
+		ring->borrowed = true;
+		ring->tail = ring->told = ring->meta->data_tail;
+	}
+	r->nrings = r->cap = n;
+	return r;
+}
+
 void reader_free(struct reader *r)
 {
 	if (!r)
@@ -248,7 +247,7 @@ void reader_free(struct reader *r)
 		reader_disarm(r);
 	for (int i = 0; i < r->nrings; i++)
 		ring_close(r, &r->rings[i]);
-	if (r->epfd > 0)
+	if (r->epfd >= 0)
 		close(r->epfd);
 	free(r->rings);
 	free(r->active);
@@ -307,7 +306,7 @@ int reader_watch(struct reader *r, __u64 now_ns, int *bad_cpu)
 			r->rings[i--] = r->rings[--r->nrings];
 		}
 	}
-	n = online_cpus(&cpus);
+	n = cpus_online(&cpus);
 	if (n < 0)
 		return n;
 	for (int i = 0; i < r->nrings; i++) {
@@ -450,7 +449,7 @@ static void ring_deliver(struct reader *r, struct ring *ring)
 	ring_advance(ring, hdr.size);
 }
 
-static __u64 drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop)
+static __u64 drain(struct reader *r, __u64 now_ns, bool all, volatile sig_atomic_t *stop)
 {
 	__u64 due;
 	int nactive = 0;
@@ -484,7 +483,7 @@ static __u64 drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop
 	return nactive ? 0 : READER_EMPTY;	/* stopped: due at once */
 }
 
-__u64 reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop)
+__u64 reader_drain(struct reader *r, __u64 now_ns, bool all, volatile sig_atomic_t *stop)
 {
 	__u64 next = drain(r, now_ns, all, stop);
 

@@ -9,10 +9,13 @@
 #ifndef EXECMON_READER_H
 #define EXECMON_READER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 #include "execmon.h"
+
+struct perf_event_mmap_page;
 
 struct reader;
 
@@ -53,6 +56,23 @@ int reader_open_cpu(int map_fd, int bell_map_fd, size_t pages, int cpu, int fds[
 int reader_watch(struct reader *r, __u64 now_ns, int *bad_cpu);
 void reader_free(struct reader *r);
 
+/* A ring in memory, laid out as the kernel lays one out: `meta` (a struct
+ * perf_event_mmap_page, whose data_head and data_tail count), then `size`
+ * bytes of data (a power of two). */
+struct reader_mem_ring {
+	struct perf_event_mmap_page *meta;
+	const void *data;
+	__u64 size;
+	int cpu;
+};
+
+/* A reader of rings that the caller owns and fills, with no perf events,
+ * epoll or bell: reader_drain() merges them as it merges the kernel's, so
+ * that the merge and the wrap-around are tested without a kernel. Only
+ * reader_drain() and reader_free() apply. */
+struct reader *reader_new_mem(const struct reader_mem_ring *rings, int n, __u64 holdback_ns,
+			      const struct reader_ops *ops);
+
 /* The fd to wait on: readable when a ring has passed its watermark, or
  * the bell rang. */
 int reader_epoll_fd(const struct reader *r);
@@ -60,7 +80,7 @@ int reader_epoll_fd(const struct reader *r);
 /* Delivers, in order, every record older than now_ns - holdback (all of
  * them when `all`), or until *stop becomes true. Returns the time of the
  * oldest record left, or READER_EMPTY. */
-__u64 reader_drain(struct reader *r, __u64 now_ns, bool all, volatile bool *stop);
+__u64 reader_drain(struct reader *r, __u64 now_ns, bool all, volatile sig_atomic_t *stop);
 
 /* Asks for the bell on the next record. Returns false when one came in
  * already: then there is no need to wait for it. */

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "log.h"
 #include "sbuf.h"
 
 void sbuf_grow(struct sbuf *b, size_t more)
@@ -12,7 +13,7 @@ void sbuf_grow(struct sbuf *b, size_t more)
 		cap *= 2;
 	b->p = realloc(b->p, cap);
 	if (!b->p) {
-		fputs("execmon: out of memory\n", stderr);
+		p_err("out of memory");
 		exit(1);
 	}
 	b->cap = cap;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <stdbool.h>
 #include <stddef.h>
+#include "log.h"
 #include "stats.h"
 #include "execmon.skel.h"
 
@@ -47,7 +48,7 @@ void stats_format(struct sbuf *b, const struct stats *st, bool json)
 	};
 	size_t n = sizeof(items) / sizeof(items[0]);
 
-	sbuf_puts(b, json ? "{\"stats\":{" : "execmon: ");
+	sbuf_puts(b, json ? "{\"stats\":{" : P_PREFIX);
 	for (size_t i = 0; i < n; i++) {
 		if (json)
 			sbuf_printf(b, "%s\"%s\":%llu", i ? "," : "", items[i].key,

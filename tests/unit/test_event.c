@@ -41,7 +41,7 @@ int main(void)
 
 	CHECK("decode: well-formed", decode_event(rec, n, &r) == DECODE_OK);
 	CHECK_STR("decode: exe", r.exe, r.exe_len, "/bin/ls");
-	CHECK("decode: pid", r.hdr.pid == 42);
+	CHECK_EQ("decode: pid", r.hdr.pid, 42);
 	CHECK("decode: an exec", !record_is_failed(&r) && !record_is_self_check(&r));
 	/* records sit at 4-byte offsets in the ring */
 	unsigned char *odd = malloc(n + 4);
@@ -115,7 +115,7 @@ int main(void)
 	CHECK("decode: env length that overflows a sum", decode_event(rec, n, &r) == DECODE_LENGTHS);
 	envr.hdr.flags = 0;
 	n = encode_event(rec, sizeof(rec), &envr);
-	CHECK("encode: no env part without EV_ENV", n == sizeof(struct event) + 6);
+	CHECK_EQ("encode: no env part without EV_ENV", n, sizeof(struct event) + 6);
 	CHECK("decode: no env without EV_ENV", decode_event(rec, n, &r) == DECODE_OK && !r.env_len);
 
 	argv_iter_init(&it, "ls\0\0-l\0", 7);

@@ -23,7 +23,7 @@ int main(void)
 	/* a send where no ring was is a failed send no lost record counts */
 	slots[1].unsent = 2;
 	stats_read(&st, slots, 2);
-	CHECK("read: sums the sends no ring took", st.unsent == 2);
+	CHECK_EQ("read: sums the sends no ring took", st.unsent, 2);
 	st.lost = 1;
 	CHECK("lost: the sends no ring took, with the full rings'", stats_lost_total(&st) == 4);
 	st.lost = 3;

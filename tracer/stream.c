@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The record stream: each record the reader hands out, decoded and written
+ * to the output (table, JSON, file or journal), the losses said where they
+ * are seen, and the output's flushes, errors and reopening. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "cli.h"
+#include "event.h"
+#include "journal.h"
+#include "log.h"
+#include "sbuf.h"
+#include "sink.h"
+#include "stream.h"
+
+static __u64 clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* A journal gone ends tracing, as a file that cannot be written does.
+ * Another refusal is of that one entry (what libsystemd makes of it, say):
+ * the entry is left out, said, and tracing goes on, so that no exec a user
+ * can shape stops it. */
+static void journal_sent(struct stream *s, int err, __u32 pid)
+{
+	if (err >= 0 || s->write_errno)
+		return;
+	if (journal_gone(-err)) {
+		s->write_errno = -err;
+		return;
+	}
+	if (s->unsent++ >= 10)
+		return;
+	if (pid)
+		p_err("can't send the entry of process %u to the journal (%s): %s; it is left out, "
+		      "tracing goes on", pid, JOURNAL_SOCKET, strerror(-err));
+	else
+		p_err("can't send a loss's entry to the journal (%s): %s; it is left out, "
+		      "tracing goes on", JOURNAL_SOCKET, strerror(-err));
+}
+
+void stream_event(void *ctx, int cpu, const void *data, size_t size)
+{
+	struct stream *s = ctx;
+	struct exec_record rec;
+	enum decode_status st = decode_event(data, size, &rec);
+
+	if (st != DECODE_OK) {
+		if (s->malformed++ < 10)
+			p_err("skipped a malformed record on CPU %d: %s", cpu, decode_strerror(st));
+		return;
+	}
+	if (!record_shown(&rec))
+		return;
+	if (!s->header_done) {
+		output_header(&s->out);
+		s->header_done = true;
+	}
+	if (options.journal) {
+		journal_sent(s, journal_exec(&s->out, &rec), rec.hdr.pid);
+	} else {
+		output_event(&s->out, &rec);
+	}
+	s->printed++;
+	s->wrote = true;
+}
+
+/* With --json, --output or --journal the records may travel far from this
+ * stderr: a loss is also a record of the stream, where it was seen. */
+static void stream_loss(struct stream *s, __u64 lost, int cpu)
+{
+	if (options.journal) {
+		journal_sent(s, journal_lost(lost, cpu, (__s64)clock_ns(CLOCK_REALTIME)), 0);
+		return;
+	}
+	if (!options.json && !options.output)
+		return;
+	output_lost(&s->out, lost, cpu, (__s64)clock_ns(CLOCK_REALTIME));
+	s->wrote = true;
+}
+
+void stream_lost(void *ctx, int cpu, __u64 lost)
+{
+	struct stream *s = ctx;
+
+	s->lost += lost;
+	p_err("lost %llu events on CPU %d", (unsigned long long)lost, cpu);
+	stream_loss(s, lost, cpu);
+}
+
+/* The kernel's counters with this side's; every loss is reported once, as
+ * soon as it is seen. A full ring reports its own drops, as a lost record
+ * (on_lost) once it has room again, and the BPF side's count of them comes
+ * first: those are left to the ring. Only the sends that no ring will report
+ * (no ring on that CPU, see reader_watch) are said here, and, at the end
+ * (final), the drops of a ring that never had room again to report them. */
+void stream_check_losses(struct stream *s, struct counters *counters, struct stats *st,
+			  bool final)
+{
+	__u64 unsent, full, untold;
+
+	stats_read(st, counters, COUNTER_SLOTS);
+	st->lost = s->lost;
+	st->malformed = s->malformed;
+	st->printed = s->printed;
+	unsent = st->unsent - s->reported.unsent;
+	if (unsent) {
+		p_err("the kernel could not send %llu events: no buffer on that CPU",
+		      (unsigned long long)unsent);
+		stream_loss(s, unsent, -1);
+	}
+	full = st->emit_failed - st->unsent;
+	untold = final && full > st->lost ? full - st->lost : 0;
+	if (untold) {
+		p_err("lost %llu events that the full buffers did not report",
+		      (unsigned long long)untold);
+		stream_loss(s, untold, -1);
+	}
+	s->reported = *st;
+}
+
+/* With --output, the message names the file. */
+void stream_say_write_error(int err, const char *then)
+{
+	if (options.output)
+		p_err("can't write to '%s': %s%s", options.output, strerror(err), then);
+	else if (options.journal)
+		p_err("the journal went away (%s: %s)%s", JOURNAL_SOCKET, strerror(err), then);
+	else
+		p_err("can't write the output: %s%s", strerror(err), then);
+}
+
+/* True when the output can still be written. A reader that went away is a
+ * normal end; other write errors are kept for the exit status. */
+bool stream_flush(struct stream *s)
+{
+	if (s->write_errno)
+		return false;
+	if (s->wrote) {
+		s->wrote = false;
+		if (fflush(s->out.out) == 0)
+			return true;
+		s->write_errno = errno ? errno : EIO;
+		/* no half record left in the file, and nothing more written */
+		if (options.output)
+			s->out.out = sink_cut(s->out.out);
+		return false;
+	}
+	return true;
+}
+
+/* SIGHUP with --output, once what was written is flushed: a rotation has
+ * moved the file, and the records from now on go to a new one (its header
+ * first, so that each file reads on its own). When it cannot be opened the
+ * records stay in the old file, which is said, and the next SIGHUP tries
+ * again. */
+void stream_reopen(struct stream *s)
+{
+	const char *why;
+	FILE *f;
+
+	f = sink_open(options.output, NULL, &why);
+	if (!f) {
+		p_err("can't reopen '%s': %s; still writing to the file that was open",
+		      options.output, why);
+		return;
+	}
+	if (fclose(s->out.out) && !s->write_errno)
+		s->write_errno = errno ? errno : EIO;
+	s->out.out = f;
+	output_header(&s->out);
+	s->wrote = true;
+}
+
+void stream_stats(struct stream *s, const struct stats *st)
+{
+	struct sbuf b = {};
+
+	stats_format(&b, st, options.json);
+	fwrite(b.p, 1, b.len, options.json ? s->out.out : stderr);
+	s->wrote = options.json;
+	sbuf_free(&b);
+}
