@@ -35,7 +35,7 @@ fi
 # What follows starts execmon: it needs root.
 needs_root
 
-# The ctx fields, from their one description in tracer/fields.c (those
+# The ctx fields, from their one description in tracer/fields.h (those
 # flagged F_CTX). A process of nobody's with a login uid, a terminal and a
 # pid namespace of its own fails an exec (put_exec_ctx, CO-RE reads), then
 # execs (put_exec_ctx_typed, plain loads): it is the same process, so
@@ -62,11 +62,11 @@ start_tracer "$OUT" --json -x --tree $$ || fail "execmon --json -x starts"
 wait_for "$OUT" '"layout-probe"\]'
 stop_tracer
 check "the ctx part: the same from the CO-RE and the typed reader, but secure" \
-	python3 - "$OUT" "$TOP/tracer/fields.c" "$TMP" <<'PY'
+	python3 - "$OUT" "$TOP/tracer/fields.h" "$TMP" <<'PY'
 import json, re, sys
 src = open(sys.argv[2]).read().replace("\\\n", " ")
 keys = [m.group(1) for m in re.finditer(r"\b[CK]\((\w+),([^()]*)\)", src) if "F_CTX" in m.group(2)]
-assert len(keys) >= 13 and "secure" in keys, ("ctx fields in fields.c", keys)
+assert len(keys) >= 13 and "secure" in keys, ("ctx fields in fields.h", keys)
 events = [json.loads(l) for l in open(sys.argv[1])]
 failed = [e for e in events if e["exe"] == sys.argv[3] + "/no-such-layout-probe"]
 done = [e for e in events if e["args"] == ["true", "layout-probe"]]

@@ -380,26 +380,29 @@ static void c_cgroup(struct sbuf *b, const struct field_arg *a)
 
 static void v_mntns(struct fval *v, const struct field_arg *a) { u64(v, HDR(a)->mntns); }
 
-/* The ctx part's: each null when unknown or not captured. */
-static void v_auid(struct fval *v, const struct field_arg *a)
-{
-	if (a->ctx && a->ctx->auid != CTX_ID_UNSET)
-		u64(v, a->ctx->auid);
-	else
-		none(v);
+/* The ctx part's: each null when unknown or not captured. A plain number
+ * is ctx->KEY, and null when it is UNSET (CTX_NUMBER_UNLESS). */
+#define CTX_NUMBER_IF(k, known)							\
+static void v_##k(struct fval *v, const struct field_arg *a)			\
+{										\
+	if (a->ctx && (known))							\
+		u64(v, a->ctx->k);						\
+	else									\
+		none(v);							\
 }
+#define CTX_NUMBER(k)			CTX_NUMBER_IF(k, true)
+#define CTX_NUMBER_UNLESS(k, unset)	CTX_NUMBER_IF(k, a->ctx->k != (unset))
+CTX_NUMBER_UNLESS(auid, CTX_ID_UNSET)
+CTX_NUMBER_UNLESS(sid, CTX_ID_UNSET)
+CTX_NUMBER(euid)
+CTX_NUMBER(egid)
+CTX_NUMBER_UNLESS(pidfs_ino, 0)		/* 0 without pidfs */
+CTX_NUMBER(nspid)
+CTX_NUMBER(pidns)
 
 static void v_loginuser(struct fval *v, const struct field_arg *a)
 {
 	cstr(v, a->ctx ? ctx_loginuser(a->ctx) : NULL);
-}
-
-static void v_sid(struct fval *v, const struct field_arg *a)
-{
-	if (a->ctx && a->ctx->sid != CTX_ID_UNSET)
-		u64(v, a->ctx->sid);
-	else
-		none(v);
 }
 
 /* the kernel's names are plain ASCII, as is ctx_put_tty's form */
@@ -411,22 +414,6 @@ static void p_tty(struct sbuf *t, const struct field_arg *a)
 static void v_tty(struct fval *v, const struct field_arg *a)
 {
 	put(v, p_tty, FV_PUT);
-}
-
-static void v_euid(struct fval *v, const struct field_arg *a)
-{
-	if (a->ctx)
-		u64(v, a->ctx->euid);
-	else
-		none(v);
-}
-
-static void v_egid(struct fval *v, const struct field_arg *a)
-{
-	if (a->ctx)
-		u64(v, a->ctx->egid);
-	else
-		none(v);
 }
 
 /* a failed exec never got so far as to decide; a check decides nothing */
@@ -475,30 +462,6 @@ static void p_parent_exec_id(struct sbuf *t, const struct field_arg *a)
 static void v_parent_exec_id(struct fval *v, const struct field_arg *a)
 {
 	put(v, p_parent_exec_id, FV_PUT);
-}
-
-static void v_pidfs_ino(struct fval *v, const struct field_arg *a)
-{
-	if (a->ctx && a->ctx->pidfs_ino)
-		u64(v, a->ctx->pidfs_ino);
-	else
-		none(v);
-}
-
-static void v_nspid(struct fval *v, const struct field_arg *a)
-{
-	if (a->ctx)
-		u64(v, a->ctx->nspid);
-	else
-		none(v);
-}
-
-static void v_pidns(struct fval *v, const struct field_arg *a)
-{
-	if (a->ctx)
-		u64(v, a->ctx->pidns);
-	else
-		none(v);
 }
 
 /* A #! script: the interpreter ran, by the name in exe. */
@@ -579,8 +542,9 @@ static void v_env_unreadable(struct fval *v, const struct field_arg *a)
  */
 #define FIELDS(C, K, T)	FIELDS_HEAD(C, K, T) FIELDS_CTX(C, K, T) FIELDS_TAIL(C, K, T)
 
-/* The ctx part's fields, F_CTX, together: JSON writes them all as null at
- * once without it. */
+/* The ctx part's fields, F_CTX, together (FIELDS_CTX, in fields.h, where
+ * they make their columns too): JSON writes them all as null at once
+ * without it. */
 #define FIELDS_HEAD(C, K, T)								\
 	C(time, FIELD_TIME, "TIME", 8, LEFT, "EXECMON_TIME", 0, c_time)			\
 	T(FIELD_TIMESTAMP, "timestamp", "TIME(s)", 9, RIGHT, c_timestamp)		\
@@ -609,23 +573,6 @@ static void v_env_unreadable(struct fval *v, const struct field_arg *a)
 	K(cgroup_id, "EXECMON_CGROUP_ID", 0)						\
 	C(cgroup, FIELD_CGROUP, "CGROUP", 24, LEFT, "EXECMON_CGROUP", 0, c_cgroup)	\
 	C(mntns, FIELD_MNTNS, "MNTNS", 10, RIGHT, "EXECMON_MNTNS", 0, NULL)
-
-#define FIELDS_CTX(C, K, T)								\
-	C(auid, FIELD_AUID, "AUID", 6, RIGHT, "EXECMON_AUID", F_CTX, NULL)		\
-	C(loginuser, FIELD_LOGINUSER, "LOGINUSER", 9, LEFT, "EXECMON_LOGINUSER", F_CTX, NULL) \
-	C(sid, FIELD_SID, "SID", 6, RIGHT, "EXECMON_SID", F_CTX, NULL)			\
-	C(tty, FIELD_TTY, "TTY", 7, LEFT, "EXECMON_TTY", F_CTX, NULL)			\
-	C(euid, FIELD_EUID, "EUID", 6, RIGHT, "EXECMON_EUID", F_CTX, NULL)		\
-	C(egid, FIELD_EGID, "EGID", 6, RIGHT, "EXECMON_EGID", F_CTX, NULL)		\
-	C(secure, FIELD_SECURE, "SECURE", 6, LEFT, "EXECMON_SECURE", F_CTX, NULL)	\
-	C(pcomm, FIELD_PCOMM, "PCOMM", 16, LEFT, "EXECMON_PCOMM", F_CTX | F_B64, NULL)	\
-	K(ancestors, "EXECMON_ANCESTORS", F_CTX)					\
-	C(exec_id, FIELD_EXEC_ID, "EXEC_ID", 22, LEFT, "EXECMON_EXEC_ID", F_CTX, NULL)	\
-	C(parent_exec_id, FIELD_PARENT_EXEC_ID, "PARENT_EXEC_ID", 22, LEFT,		\
-	  "EXECMON_PARENT_EXEC_ID", F_CTX, NULL)					\
-	C(pidfs_ino, FIELD_PIDFS_INO, "PIDFS_INO", 9, RIGHT, "EXECMON_PIDFS_INO", F_CTX, NULL) \
-	C(nspid, FIELD_NSPID, "NSPID", 7, RIGHT, "EXECMON_NSPID", F_CTX, NULL)		\
-	C(pidns, FIELD_PIDNS, "PIDNS", 10, RIGHT, "EXECMON_PIDNS", F_CTX, NULL)
 
 #define FIELDS_TAIL(C, K, T)								\
 	K(interpreter, "EXECMON_INTERPRETER", 0)					\

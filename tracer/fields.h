@@ -3,8 +3,9 @@
  * Every field an exec is shown with, described once: its column of the
  * table, its JSON key, its journal field and how its value is read from
  * a record. The table, JSON and journal writers, --help, the unknown-field
- * error and the tests all walk the one list in fields.c; a new field is an
- * entry there (and, if it is a column, its name in enum field).
+ * error and the tests all walk the one list in fields.c (its ctx part
+ * below); a new field is an entry there (and, if it is a column outside
+ * the ctx part, its name in enum field).
  */
 #ifndef EXECMON_FIELDS_H
 #define EXECMON_FIELDS_H
@@ -13,6 +14,34 @@
 #include <linux/types.h>
 #include "event.h"
 #include "sbuf.h"
+
+/*
+ * The ctx part's fields (who the process is, read only when one is asked
+ * for), in the form of fields.c's FIELDS: here, so that each makes its
+ * column of enum field too. A field of the ctx part is its line here, its
+ * member of struct exec_ctx, its read in bpf/lib/identity_body.h and
+ * its value function in fields.c (one line, CTX_NUMBER, for a plain number).
+ */
+#define FIELDS_CTX(C, K, T)								\
+	C(auid, FIELD_AUID, "AUID", 6, RIGHT, "EXECMON_AUID", F_CTX, NULL)		\
+	C(loginuser, FIELD_LOGINUSER, "LOGINUSER", 9, LEFT, "EXECMON_LOGINUSER", F_CTX, NULL) \
+	C(sid, FIELD_SID, "SID", 6, RIGHT, "EXECMON_SID", F_CTX, NULL)			\
+	C(tty, FIELD_TTY, "TTY", 7, LEFT, "EXECMON_TTY", F_CTX, NULL)			\
+	C(euid, FIELD_EUID, "EUID", 6, RIGHT, "EXECMON_EUID", F_CTX, NULL)		\
+	C(egid, FIELD_EGID, "EGID", 6, RIGHT, "EXECMON_EGID", F_CTX, NULL)		\
+	C(secure, FIELD_SECURE, "SECURE", 6, LEFT, "EXECMON_SECURE", F_CTX, NULL)	\
+	C(pcomm, FIELD_PCOMM, "PCOMM", 16, LEFT, "EXECMON_PCOMM", F_CTX | F_B64, NULL)	\
+	K(ancestors, "EXECMON_ANCESTORS", F_CTX)					\
+	C(exec_id, FIELD_EXEC_ID, "EXEC_ID", 22, LEFT, "EXECMON_EXEC_ID", F_CTX, NULL)	\
+	C(parent_exec_id, FIELD_PARENT_EXEC_ID, "PARENT_EXEC_ID", 22, LEFT,		\
+	  "EXECMON_PARENT_EXEC_ID", F_CTX, NULL)					\
+	C(pidfs_ino, FIELD_PIDFS_INO, "PIDFS_INO", 9, RIGHT, "EXECMON_PIDFS_INO", F_CTX, NULL) \
+	C(nspid, FIELD_NSPID, "NSPID", 7, RIGHT, "EXECMON_NSPID", F_CTX, NULL)		\
+	C(pidns, FIELD_PIDNS, "PIDNS", 10, RIGHT, "EXECMON_PIDNS", F_CTX, NULL)
+
+#define FIELD_ENUM_C(k, col, ...)	col,
+#define FIELD_ENUM_K(...)
+#define FIELD_ENUM_T(col, ...)		col,
 
 /* The table's columns, in the order --help lists them. */
 enum field {
@@ -28,19 +57,7 @@ enum field {
 	FIELD_CGROUP,
 	FIELD_MNTNS,
 	/* who the process is: the ctx part, read only when one is asked for */
-	FIELD_AUID,
-	FIELD_LOGINUSER,
-	FIELD_SID,
-	FIELD_TTY,
-	FIELD_EUID,
-	FIELD_EGID,
-	FIELD_SECURE,		/* the exec changed privileges */
-	FIELD_PCOMM,		/* the parent's comm */
-	FIELD_EXEC_ID,		/* PID@START, unique for the boot */
-	FIELD_PARENT_EXEC_ID,
-	FIELD_PIDFS_INO,
-	FIELD_NSPID,		/* the pid in its own pid namespace */
-	FIELD_PIDNS,
+	FIELDS_CTX(FIELD_ENUM_C, FIELD_ENUM_K, FIELD_ENUM_T)
 	FIELD_EXE_KIND,		/* file, memfd, deleted or anon */
 	FIELD_ENV,		/* with --env */
 	FIELD_EXE,
