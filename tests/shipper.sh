@@ -43,8 +43,10 @@ fetch_rsyslog() {
 have logrotate || skip_all "logrotate is not installed (make deps installs it)"
 fetch_rsyslog || skip_all "rsyslog could not be fetched from the apt sources into $CACHE"
 LIBDIR=$(dirname "$(find "$RSYSLOG_ROOT" -name libestr.so.0 | head -n 1)")
+# exec: so that a background one's $! is rsyslogd itself, which the trap
+# below stops
 rsyslogd() {
-	LD_LIBRARY_PATH=$LIBDIR "$RSYSLOG_ROOT/usr/sbin/rsyslogd" -M "$LIBDIR/rsyslog" "$@"
+	LD_LIBRARY_PATH=$LIBDIR exec "$RSYSLOG_ROOT/usr/sbin/rsyslogd" -M "$LIBDIR/rsyslog" "$@"
 }
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
@@ -70,7 +72,7 @@ if ! grep -q imfile "$TMP/send.conf" || ! grep -q 'bad.log' "$TMP/recv.conf"; th
 	exit 0
 fi
 for c in send recv; do
-	if ! out=$(rsyslogd -N1 -f "$TMP/$c.conf" 2>&1); then
+	if ! out=$( (rsyslogd -N1 -f "$TMP/$c.conf") 2>&1); then
 		fail "${CHECKS[0]}" "rsyslog refuses the $c configuration: $out"
 		exit 0
 	fi
@@ -79,7 +81,12 @@ rsyslogd -n -f "$TMP/recv.conf" -i "$TMP/recv.pid" >"$TMP/recv.out" 2>&1 &
 RECV=$!
 for _ in $(seq 200); do ss -Htln "sport = :$PORT" | grep -q . && break; sleep 0.05; done
 SEND=
-trap 'kill $RECV $SEND 2>/dev/null; cleanup' EXIT
+stop_rsyslog() {
+	kill $RECV $SEND 2>/dev/null
+	wait $RECV $SEND 2>/dev/null
+	RECV= SEND=
+}
+trap 'stop_rsyslog; cleanup' EXIT
 
 PROG=$TMP/shiptrue
 cp /usr/bin/true "$PROG"
