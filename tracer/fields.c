@@ -112,15 +112,18 @@ static void v_uid(struct fval *v, const struct field_arg *a) { u64(v, HDR(a)->ui
 static void v_gid(struct fval *v, const struct field_arg *a) { u64(v, HDR(a)->gid); }
 static void v_user(struct fval *v, const struct field_arg *a) { cstr(v, user_name(HDR(a)->uid)); }
 
-/* A name when there is one, else the number. */
-static void c_user(struct sbuf *b, const struct field_arg *a)
+/* A table cell that is a name when there is one, else the number. */
+static void cell_name_or_id(struct sbuf *b, const char *name, __u64 id)
 {
-	const char *name = user_name(HDR(a)->uid);
-
 	if (name)
 		shell_quote(b, name, strlen(name));
 	else
-		sbuf_put_u64(b, HDR(a)->uid);
+		sbuf_put_u64(b, id);
+}
+
+static void c_user(struct sbuf *b, const struct field_arg *a)
+{
+	cell_name_or_id(b, user_name(HDR(a)->uid), HDR(a)->uid);
 }
 
 static void v_comm(struct fval *v, const struct field_arg *a)
@@ -370,12 +373,7 @@ static void v_cgroup(struct fval *v, const struct field_arg *a) { cstr(v, cgroup
 /* The path when known, else the id. */
 static void c_cgroup(struct sbuf *b, const struct field_arg *a)
 {
-	const char *path = cgroup_path(HDR(a)->cgroup_id);
-
-	if (path)
-		shell_quote(b, path, strlen(path));
-	else
-		sbuf_put_u64(b, HDR(a)->cgroup_id);
+	cell_name_or_id(b, cgroup_path(HDR(a)->cgroup_id), HDR(a)->cgroup_id);
 }
 
 static void v_mntns(struct fval *v, const struct field_arg *a) { u64(v, HDR(a)->mntns); }
