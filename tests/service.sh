@@ -49,6 +49,43 @@ stop_tracer
 check "--output: JSON lines" bash -c "jq -e 'select(.args[1] == \"json-line\")' '$TMP/new.log' >/dev/null"
 check "--output: a new file is 0600" test "$(stat -c %a "$TMP/new.log" 2>/dev/null)" = 600
 
+# Under systemd (Type=notify): "READY=1" on NOTIFY_SOCKET once tracing
+# runs, so an exec made the moment it arrives is traced; the command does
+# not inherit the socket. A listener in its place runs the exec when told;
+# its socket is open to every user, as systemd's is, since execmon says it
+# after leaving root.
+notify_listen() {
+	python3 - "$TMP/notify" "$TMP/outprobe" "$TMP/notify.msg" <<'PY' &
+import os, socket, subprocess, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o777)
+s.settimeout(60)
+msg = s.recv(4096).decode()
+subprocess.run([sys.argv[2], "notify-mark"])
+open(sys.argv[3], "w").write(msg + "\n")
+PY
+	LISTENER=$!
+	for _ in $(seq 200); do [ -S "$TMP/notify" ] && return 0; sleep 0.05; done
+}
+if [ -z "$DRY" ]; then
+	rm -f "$TMP/notify" "$TMP/notify.msg"
+	chmod 711 "$TMP"
+	notify_listen
+	NOTIFY_SOCKET=$TMP/notify "$EXECMON" -c outprobe -H -o args >"$TMP/notify.out" 2>"$TMP/notify.err" &
+	TRACER_PID=$!
+	wait "$LISTENER"
+	wait_for "$TMP/notify.out" notify-mark
+	stop_tracer
+	# the command's environment, told apart from execmon's message on stderr
+	NOTIFY_SOCKET=$TMP/notify "$EXECMON" -c nothing -- sh -c 'echo "command-env:${NOTIFY_SOCKET:-unset}"' \
+		>"$TMP/notify.cmd" 2>/dev/null
+	chmod 700 "$TMP"
+fi
+check "systemd: READY=1 said once tracing runs" grep -qx READY=1 "$TMP/notify.msg"
+check "systemd: an exec the moment READY=1 arrives is traced" grep -qx "$TMP/outprobe notify-mark" "$TMP/notify.out"
+check "systemd: the command does not inherit NOTIFY_SOCKET" grep -qx "command-env:unset" "$TMP/notify.cmd"
+
 # A full filesystem while tracing: said with the path, status 1.
 full=$TMP/full
 mkdir -p "$full"

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <systemd/sd-daemon.h>
 #include "cli.h"
 #include "clock.h"
 #include "diagnose.h"
@@ -534,10 +535,41 @@ static int drop_privs(struct tracer *t)
 	return err ? 1 : 0;
 }
 
+/*
+ * Under systemd (Type=notify), the address to say "ready" to. It is taken
+ * out of the environment at start, so that neither the command nor the
+ * self-check inherits it, and given back only to say it.
+ */
+static char *notify_socket;
+
+static void notify_take(void)
+{
+	const char *s = getenv("NOTIFY_SOCKET");
+
+	if (s && (notify_socket = strdup(s)))
+		unsetenv("NOTIFY_SOCKET");
+}
+
+/* Ready once tracing runs: systemctl start returns then, and a start
+ * that fails before is a failed start, not a unit that was up a moment. */
+static void notify_ready(void)
+{
+	if (!notify_socket)
+		return;
+	int err = setenv("NOTIFY_SOCKET", notify_socket, 1) ? -errno : sd_notify(1, "READY=1");
+
+	if (err < 0)
+		p_err("can't tell systemd at '%s' that tracing runs: %s; its start waits until it times out",
+		      notify_socket, strerror(-err));
+	free(notify_socket);
+	notify_socket = NULL;
+}
+
 static int begin(struct tracer *t)
 {
 	int err;
 
+	notify_ready();
 	if (!t->s.header_done) {
 		output_header(&t->s.out);
 		t->s.header_done = t->s.wrote = true;
@@ -629,6 +661,7 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && !strcmp(argv[1], SELF_CHECK_ARG))
 		return 0;
+	notify_take();
 	status = prepare(&t, argc, argv);
 	if (!status)
 		status = start(&t);
