@@ -28,13 +28,16 @@ done
 # loaded, naming the thread and its process; its process is fine.
 tid_of() {
 	python3 - "$TMP/threads" <<'EOF' &
-import os, sys, threading
-done = threading.Event()
+import os, sys, threading, time
 def run():
     with open(sys.argv[1] + ".tmp", "w") as f:
         print(os.getpid(), threading.get_native_id(), file=f)
     os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-    done.wait(60)
+    # told to go: an exec from this thread, which becomes the process
+    for _ in range(1200):
+        if os.path.exists(sys.argv[1] + ".go"):
+            os.execv("/usr/bin/true", ["true", "thread-exec"])
+        time.sleep(0.05)
 t = threading.Thread(target=run)
 t.start()
 t.join()
@@ -56,9 +59,25 @@ if [ -n "$DRY" ] || tid_of; then
 	start_tracer "$TMP/tgid.out" --tree "$tgid"
 	check "${tree_checks[3]}" test $? -eq 0
 	stop_tracer
+	for opt in --pid --ppid; do
+		rc=0
+		[ -n "$DRY" ] || timeout 20 "$EXECMON" "$opt" "$tid" >"$TMP/tid.out" 2>"$TMP/tid.err" || rc=$?
+		check "$opt with a thread id: exit status 64, nothing on stdout" test $rc -eq 64 -a ! -s "$TMP/tid.out"
+		check "$opt with a thread id: names its process" \
+			grep -q "invalid $opt '$tid': a thread of process $tgid.*$opt=$tgid\$" "$TMP/tid.err"
+	done
+	# what the message advises: the thread's exec is its process's
+	start_tracer "$TMP/pid.out" --pid "$tgid" -H -o pid,args
+	[ -n "$DRY" ] || touch "$TMP/threads.go"
+	wait_for "$TMP/pid.out" thread-exec
+	stop_tracer
+	check "--pid with the thread's process: the thread's exec traced" grep -qE "^ *$tgid true thread-exec\$" "$TMP/pid.out"
 	[ -n "$DRY" ] || { kill "$THREADS_PID"; wait "$THREADS_PID"; } 2>/dev/null
 else
-	for t in "${tree_checks[@]}"; do fail "$t" "no thread to test with"; done
+	for t in "${tree_checks[@]}" "--pid with a thread id" "--pid with a thread id: names its process" \
+		"--ppid with a thread id" "--ppid with a thread id: names its process" "--pid with the thread's process"; do
+		fail "$t" "no thread to test with"
+	done
 fi
 
 # start_in OUT WRAPPER... -- OPTIONS...: as start_tracer, with execmon run

@@ -225,6 +225,20 @@ static int command_error(const char *cmd)
 	return err;
 }
 
+/* A --pid or --ppid: a process. An exec makes the thread that calls it
+ * its process's leader, and a parent is a process, so a thread's own id
+ * would never match: refused, with its process named. */
+static __u32 parse_process(struct argp_state *state, const char *opt, const char *arg)
+{
+	__u32 id = parse_num(state, "PID", arg, 1, PID_MAX_LIMIT);
+	pid_t tgid = tgid_of(id);
+
+	if (tgid > 0 && (__u32)tgid != id)
+		argp_error(state, "invalid %s '%s': a thread of process %d, and execs are "
+			   "matched by process; give its process: %s=%d", opt, arg, tgid, opt, tgid);
+	return id;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	pid_t pid;
@@ -232,10 +246,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'p':
-		add_id(state, options.pids, &options.npids, "--pid", parse_num(state, "PID", arg, 1, PID_MAX_LIMIT));
+		add_id(state, options.pids, &options.npids, "--pid", parse_process(state, "--pid", arg));
 		break;
 	case 'P':
-		add_id(state, options.ppids, &options.nppids, "--ppid", parse_num(state, "PID", arg, 1, PID_MAX_LIMIT));
+		add_id(state, options.ppids, &options.nppids, "--ppid", parse_process(state, "--ppid", arg));
 		break;
 	case 'u':
 		add_id(state, options.uids, &options.nuids, "--uid", parse_user(state, arg));
