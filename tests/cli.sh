@@ -36,7 +36,7 @@ bad_value "--fields with --json" --json -o pid "--json always carries every fiel
 bad_value "--time with --json" -j -T "--json always carries every field"
 bad_value "buffer pages not a power of two" --buffer-pages 3 "'3'"
 bad_value "buffer pages zero" -b 0 "'0'"
-bad_value "too many pids" $(for i in $(seq 65); do echo -p $i; done) "too many --pid values"
+bad_value "too many pids" $(for i in $(seq 65); do echo -p $((4194000 + i)); done) "too many --pid values"
 bad_value "command that does not exist" -- no-such-command-here "'no-such-command-here'"
 bad_value "--output a directory" --output "$TMP" "can't write to '$TMP': it is a directory"
 bad_value "--output in no directory" -w "$TMP/none/x.log" "can't write to '$TMP/none/x.log': No such file or directory"
