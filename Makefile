@@ -35,6 +35,14 @@ else
 CROSS     := $(TRIPLET)-
 BUILD     ?= build-$(ARCH)
 endif
+# What runs the build here (the tests, tracing, the benchmark, the matrix,
+# whose arm64 kernels take ARM64_BUILD) needs this machine's architecture.
+NATIVE_GOALS := run test test-kernels test-package soak bench fuzz
+ifneq ($(CROSS),)
+ifneq ($(filter $(NATIVE_GOALS),$(MAKECMDGOALS)),)
+$(error make $(filter $(NATIVE_GOALS),$(MAKECMDGOALS)) ARCH=$(ARCH): an $(ARCH) build cannot run on this $(HOST_ARCH) machine; make ARCH=$(ARCH) builds it, and make test-kernels KERNELS=arm64-6.12 tests it under an emulated arm64 kernel)
+endif
+endif
 # Where Debian keeps the UAPI's asm/ headers, which the BPF target does
 # not search by itself: the target's.
 MULTIARCH ?= $(if $(CROSS),$(TRIPLET),$(shell $(CLANG) -print-multiarch 2>/dev/null))

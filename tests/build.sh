@@ -105,6 +105,14 @@ else
 	rm -rf "${TMP:?}/shared" "${TMP:?}/mixed"
 fi
 
+# What runs the build (the tests, tracing, the benchmark) refused for the
+# other architecture at once, before make deps installs anything.
+out=$(env -u BUILD timeout 20 make -C "$TOP" ARCH=$other test 2>&1)
+rc=$?
+check "make test ARCH=$other: refused at once, saying how it is built and tested" \
+	bash -c '[ "$1" -ne 0 ] && [ "$1" -ne 124 ] && grep -q "an $2 build cannot run on this" <<<"$3" &&
+		! grep -q "DEPS\|  CC\|tests/run" <<<"$3"' _ "$rc" "$other" "$out"
+
 # The rest makes mount namespaces.
 needs_root
 
