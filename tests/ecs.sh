@@ -20,22 +20,50 @@ check "--json=ecs --journal: exit 64" test $? -eq 64
 needs_root
 have python3 && python3 -c 'import jsonschema' 2>/dev/null || dry_run "python3-jsonschema missing: make deps"
 
-# The same execs seen by two tracers at once, --json and --json=ecs,
-# started together: a loaded machine takes seconds to start each.
+# The tracers of the suite start together: a loaded machine takes seconds
+# to start each. spawn OUT OPTIONS... starts one writing to OUT; attached
+# waits, as start_tracer does, until each holds its BPF link; finish PID
+# stops one as stop_tracer does.
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done; cleanup' EXIT
+spawn() {
+	local out=$1
+	shift
+	[ -n "$DRY" ] && return 0
+	"$EXECMON" "$@" >"$out" 2>"$out.err" &
+	PIDS+=($!)
+}
+attached() {
+	local p
+	[ -n "$DRY" ] && return 0
+	for p in "${PIDS[@]}"; do
+		for _ in $(seq 1200); do
+			ls -l /proc/"$p"/fd 2>/dev/null | grep -q 'anon_inode:bpf_link' && continue 2
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.05
+		done
+		return 1
+	done
+}
+finish() {
+	[ -n "$DRY" ] && return 0
+	kill -INT "$1" 2>/dev/null
+	wait "$1"
+}
+
+# The same execs, the suite's own (--tree), seen by --json and --json=ecs
+# (and --json=execmon); a fourth, with a one-page buffer, is stopped to
+# lose execs.
 JSON=$TMP/json
 ECS=$TMP/ecs
-ecs_pid=
-[ -n "$DRY" ] || { "$EXECMON" --json=ecs -x --env -S >"$ECS" 2>"$ECS.err" & ecs_pid=$!; }
-trap '[ -n "$ecs_pid" ] && kill -KILL "$ecs_pid" 2>/dev/null; cleanup' EXIT
-start_tracer "$JSON" --json -x --env || fail "execmon --json starts"
-json_pid=$TRACER_PID
-# as start_tracer waits: the second holds its BPF link
-for _ in $(seq 600); do
-	[ -z "$ecs_pid" ] && break
-	ls -l /proc/"$ecs_pid"/fd 2>/dev/null | grep -q 'anon_inode:bpf_link' && break
-	kill -0 "$ecs_pid" 2>/dev/null || { fail "execmon --json=ecs starts" "$(cat "$ECS.err")"; break; }
-	sleep 0.05
-done
+NAMED=$TMP/named
+LOSS=$TMP/loss
+cp /usr/bin/true "$TMP/ecsloss"
+spawn "$JSON" --json -x --env --tree $$
+spawn "$ECS" --json=ecs -x --env -S --tree $$
+spawn "$NAMED" --json=execmon --tree $$
+spawn "$LOSS" --json=ecs -c ecsloss -b 1 --tree $$
+attached || fail "the four tracers start" "$(cat "$TMP"/*.err)"
 
 /usr/bin/true ecs-plain "a b" café $'\xff\xfe' ''
 env -i ECS_VAR='x y' ECS_RAW=$'\xff' /usr/bin/true ecs-env
@@ -48,13 +76,19 @@ chmod +x "$TMP/ecs-script"
 have script && script -qec "/usr/bin/true ecs-tty" /dev/null >/dev/null </dev/null
 /usr/bin/true ecs-last
 
-for f in "$JSON" "$ECS"; do
+for f in "$JSON" "$ECS" "$NAMED"; do
 	wait_for "$f" '"ecs-last"' || fail "the last exec reaches $(basename "$f")"
 done
-stop_tracer
-TRACER_PID=$ecs_pid
-ecs_pid=
-stop_tracer
+# a loss is an ECS document too
+[ -n "$DRY" ] || kill -STOP "${PIDS[3]}"
+for i in $(seq 60); do "$TMP/ecsloss" "ecs-loss-$(printf '%0200d' "$i")"; done
+[ -n "$DRY" ] || kill -CONT "${PIDS[3]}"
+wait_for "$LOSS.err" '^execmon: lost'
+wait_for "$LOSS" '"events-lost"'
+for p in "${PIDS[@]}"; do
+	finish "$p"
+done
+PIDS=()
 check "--json=ecs --stats: the totals on stderr, not in the stream" \
 	grep -q 'execs' "$ECS.err"
 
@@ -197,11 +231,17 @@ fi
 check "every exec of the test: the values of --json" ecs_check all
 
 # --json=execmon is --json: the same keys.
-start_tracer "$JSON" --json=execmon || fail "execmon --json=execmon starts"
-/usr/bin/true ecs-execmon
-wait_for "$JSON" '"ecs-execmon"'
-stop_tracer
 check "--json=execmon: --json's record" python3 -c '
 import json, sys
-rec = [json.loads(l) for l in open(sys.argv[1]) if "\"ecs-execmon\"" in l][0]
-assert "time" in rec and "args" in rec and "@timestamp" not in rec, rec' "$JSON"
+def keys(path):
+    return [sorted(json.loads(l)) for l in open(path) if "\"ecs-last\"" in l][0]
+assert keys(sys.argv[1]) == keys(sys.argv[2])' "$NAMED" "$JSON"
+
+check "a loss: an ECS document, valid against the schema" python3 -c '
+import json, sys, jsonschema
+v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+docs = [json.loads(l) for l in open(sys.argv[2])]
+lost = [d for d in docs if d["event"]["action"] == "events-lost"]
+assert lost and all(d["event"]["kind"] == "metric" and d["execmon"]["lost"] > 0 for d in lost), lost
+for d in docs:
+    v.validate(d)' "$SCHEMA" "$LOSS"
