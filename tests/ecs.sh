@@ -7,14 +7,15 @@ SUITE=ecs
 SCHEMA=$(cd "$(dirname "$0")" && pwd)/ecs/schema.json
 
 # A bad format is a usage error that names it and the valid ones, and
+# traces nothing (a tracer that started anyway is stopped by timeout).
 # traces nothing.
-"$EXECMON" --json=elastic >"$TMP/bad.out" 2>"$TMP/bad.err"
+timeout 20 "$EXECMON" --json=elastic >"$TMP/bad.out" 2>"$TMP/bad.err" </dev/null
 rc=$?
 check "--json=elastic: exit 64" test "$rc" -eq 64
 check "--json=elastic: names the value and the valid ones" \
 	grep -q "invalid --json format 'elastic'.*ecs.*execmon" "$TMP/bad.err"
 check "--json=elastic: nothing on stdout" test ! -s "$TMP/bad.out"
-"$EXECMON" --json=ecs --journal >"$TMP/bad.out" 2>"$TMP/bad.err"
+timeout 20 "$EXECMON" --json=ecs --journal >"$TMP/bad.out" 2>"$TMP/bad.err" </dev/null
 check "--json=ecs --journal: exit 64" test $? -eq 64
 
 needs_root

@@ -266,6 +266,9 @@ struct ecs_slot {
 	const char *name;		/* "process.parent.pid" */
 	char own[48];			/* execmon.KEY, execmon.KEY_b64 */
 	unsigned char nparts, at[ECS_DEPTH], len[ECS_DEPTH];
+	/* obj[k]: the first slot whose name has the same first k + 1 parts:
+	 * two slots are in the same object when these are equal */
+	unsigned char obj[ECS_DEPTH];
 	const struct field_desc *d;	/* a field's value, or its exact bytes with b64 */
 	enum ecs_conv conv;
 	bool b64;
@@ -396,6 +399,7 @@ void ecs_init(void)
 					break;
 			}
 			first[i][k] = j;
+			slots[i].obj[k] = j;
 		}
 	for (i = 0; i < nslots; i++)
 		order[i] = i;
@@ -474,7 +478,7 @@ void ecs_format(struct sbuf *b, const struct field_arg *a)
 		bool was_comma = comma;
 
 		memcpy(was, open, sizeof(was));
-		while (common < depth && common < s->nparts - 1 && same_part(open[common], s, common))
+		while (common < depth && common < s->nparts - 1 && open[common]->obj[common] == s->obj[common])
 			common++;
 		for (; depth > common; depth--) {
 			sbuf_putc(b, '}');
