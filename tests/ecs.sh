@@ -8,7 +8,6 @@ SCHEMA=$(cd "$(dirname "$0")" && pwd)/ecs/schema.json
 
 # A bad format is a usage error that names it and the valid ones, and
 # traces nothing (a tracer that started anyway is stopped by timeout).
-# traces nothing.
 timeout 20 "$EXECMON" --json=elastic >"$TMP/bad.out" 2>"$TMP/bad.err" </dev/null
 rc=$?
 check "--json=elastic: exit 64" test "$rc" -eq 64
