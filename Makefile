@@ -156,6 +156,8 @@ DEPS += qemu-system-x86 busybox-static cpio xz-utils zstd qemu-system-arm mmdebs
 # make deb and make test-package: the package's build, lintian, and the
 # Debian 12 root it is installed in (mmdebstrap, above).
 DEPS += dpkg-dev debhelper fakeroot lintian
+# tests/ecs.sh: --json=ecs against the ECS schema.
+DEPS += python3-jsonschema
 
 # make deps ARCH=arm64 (on x86-64): the cross toolchain, and the target's
 # libraries and pkg-config through dpkg multiarch.

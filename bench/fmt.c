@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The tracer's own work per event, without the kernel: decodes a record
- * like the storm's and formats it, as a table line and as JSON, to
+ * like the storm's and formats it, as a table line, as JSON and as ECS, to
  * /dev/null, and prints the time per event of each. What is left of the
  * tracer's CPU per event in a storm is the cost of its wakeups.
  */
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "ecs.h"
 #include "json.h"
 #include "output.h"
 
@@ -20,7 +21,7 @@ static double ns_now(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-static double per_event(bool json, const unsigned char *rec_bytes, size_t n, long count)
+static double per_event(bool json, bool ecs, const unsigned char *rec_bytes, size_t n, long count)
 {
 	char fields[] = "pid,exe,args";
 	struct exec_record rec;
@@ -35,6 +36,9 @@ static double per_event(bool json, const unsigned char *rec_bytes, size_t n, lon
 	setvbuf(null, NULL, _IOFBF, 1 << 16);	/* as execmon's stdout */
 	output_init(&o, null);
 	o.json = json;
+	o.ecs = ecs;
+	if (ecs)
+		ecs_init();
 	if (!json && output_add_fields(&o, fields))
 		exit(1);
 	output_finish_fields(&o);
@@ -69,7 +73,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: fmt [COUNT]\n");
 		return 2;
 	}
-	printf("table_ns=%.0f json_ns=%.0f\n", per_event(false, buf, n, count),
-	       per_event(true, buf, n, count));
+	printf("table_ns=%.0f json_ns=%.0f ecs_ns=%.0f\n", per_event(false, false, buf, n, count),
+	       per_event(true, false, buf, n, count), per_event(true, true, buf, n, count));
 	return 0;
 }

@@ -15,7 +15,7 @@ _execmon()
     done
 
     local fields='time timestamp pid ppid uid user comm ret cwd cgroup mntns auid loginuser sid tty euid egid secure pcomm exec_id parent_exec_id pidfs_ino nspid pidns exe_kind env exe args'
-    local opts='--pid= --ppid= --uid= --comm= --cgroup= --tree= --fails --json
+    local opts='--pid= --ppid= --uid= --comm= --cgroup= --tree= --fails --json --json=
         --fields= --output= --journal --env --env= --no-header --time --timestamp --print-uid --buffer-pages=
         --stats --strict --verbose --version --help --usage
         -p -P -u -c -x -j -o -w -H -T -t -U -b -S -s -v -V'
@@ -56,6 +56,12 @@ _execmon()
         -b | --buffer-pages)
             # A power of two, 1 to 65536.
             COMPREPLY=($(compgen -W "$(for ((n = 1; n <= 65536; n *= 2)); do echo $n; done)" -- "$cur"))
+            return
+            ;;
+        --json)
+            # Only after --json=: the formats.
+            $split || return
+            COMPREPLY=($(compgen -W 'ecs execmon' -- "$cur"))
             return
             ;;
         --env)

@@ -148,7 +148,8 @@ expect_completion() {
 
 if [ -r /usr/share/bash-completion/bash_completion ]; then
 	fields=$(help_fields | sort | xargs)
-	expect_completion "execmon --j" "--journal --json"
+	expect_completion "execmon --j" "--journal --json --json="
+	expect_completion "execmon --json=" "ecs execmon"
 	expect_completion "execmon --fields " "$fields"
 	expect_completion "execmon -o " "$fields"
 	expect_completion "execmon -o pid,ti" "pid,time pid,timestamp"

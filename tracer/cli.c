@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include "cgroup.h"
 #include "cli.h"
+#include "ecs.h"
 #include "log.h"
 
 #define PID_MAX_LIMIT	4194304	/* the kernel's ceiling for pid_max */
@@ -34,6 +35,7 @@ static const char doc[] =
 "  execmon -T -U            with TIME and UID columns\n"
 "  execmon -o time,user,exe,args\n"
 "  execmon --json | jq .args\n"
+"  execmon --json=ecs       ECS documents, for Elasticsearch or OpenSearch\n"
 "  execmon -- make -j4      execs of make and its descendants only\n"
 "  execmon --tree 1234      execs of process 1234's tree from now on\n"
 "  execmon -x               successful and failed execs (and exec checks)\n"
@@ -59,7 +61,8 @@ static const struct argp_option argp_options[] = {
 	{ "tree", OPT_TREE, "PID", 0, "Only execs of process PID and its descendants; exit with it", 1 },
 	{ "fails", 'x', NULL, 0, "Also show failed execs, with the error (RET column)", 1 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
-	{ "json", 'j', NULL, 0, "One JSON object per exec per line", 2 },
+	{ "json", 'j', "FORMAT", OPTION_ARG_OPTIONAL, "One JSON object per exec per line; "
+	  "--json=ecs in the Elastic Common Schema (Elasticsearch, OpenSearch)", 2 },
 	{ "fields", 'o', "LIST", 0, "Table columns, comma-separated (see below); ARGS stays last", 2 },
 	{ "output", 'w', "FILE", 0, "Append to FILE (created 0600) instead of standard output; "
 	  "SIGHUP reopens it", 2 },
@@ -265,6 +268,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'j':
 		options.json = true;
+		if (arg && !strcmp(arg, "ecs"))
+			options.ecs = true;
+		else if (arg && strcmp(arg, "execmon"))
+			argp_error(state, "invalid --json format '%s': expected ecs (the Elastic Common "
+				   "Schema) or execmon (execmon's own keys, as --json alone)", arg);
 		break;
 	case 'o':
 		add_fields(state, arg);
@@ -385,6 +393,9 @@ void cli_setup_output(struct output *o)
 
 	output_init(o, stdout);
 	o->json = options.json;
+	o->ecs = options.ecs;
+	if (o->ecs)
+		ecs_init();
 	o->header = !options.no_header && !options.journal;
 	snprintf(list, sizeof(list), "%s%s%s%s", options.time ? "time," : "",
 		 options.timestamp ? "timestamp," : "", options.print_uid ? "uid," : "",

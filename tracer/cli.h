@@ -18,6 +18,7 @@ struct options {
 	bool verbose;
 	bool stats, strict;
 	bool json;
+	bool ecs;			/* --json=ecs: the Elastic Common Schema */
 	bool no_header;
 	const char *output;		/* --output: the file to append to */
 	bool journal;			/* --journal */

@@ -745,12 +745,22 @@ __attribute__((flatten)) void fields_json(struct sbuf *b, const struct field_arg
 		sbuf_puts(b, d->key);
 		sbuf_puts(b, "_b64\":");
 		field_value(d, a, &v);
-		if (v.type == FV_LIST)
-			json_list(b, &v, true);
-		else
-			base64(b, (const unsigned char *)v.p, v.n);
+		fields_json_b64(b, &v);
 	}
 	sbuf_puts(b, "}\n");
+}
+
+bool fields_json_value(struct sbuf *b, const struct fval *v, const struct field_arg *a)
+{
+	return json_value(b, v, a);
+}
+
+void fields_json_b64(struct sbuf *b, const struct fval *v)
+{
+	if (v->type == FV_LIST)
+		json_list(b, v, true);
+	else
+		base64(b, (const unsigned char *)v->p, v->n);
 }
 
 

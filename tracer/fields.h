@@ -178,5 +178,10 @@ void field_end_cell(struct sbuf *b, size_t start, const struct field_desc *d, bo
 
 /* Appends one exec as a JSON object and a newline to b. */
 void fields_json(struct sbuf *b, const struct field_arg *a);
+/* A value as JSON writes it, after its key: false when a string had to
+ * replace some bytes, whose exact ones fields_json_b64 writes (KEY_b64's
+ * value). For other writers of JSON (ecs.c); fields_json has its own. */
+bool fields_json_value(struct sbuf *b, const struct fval *v, const struct field_arg *a);
+void fields_json_b64(struct sbuf *b, const struct fval *v);
 
 #endif

@@ -12,14 +12,15 @@ static bool json_plain(unsigned char c)
 	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
-bool json_string(struct sbuf *b, const char *str, size_t n)
+/* The string's characters, escaped, without the quotes around them. */
+static inline __attribute__((always_inline)) bool json_escape(struct sbuf *b, const char *str,
+							      size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
 	bool exact = true;
 	unsigned int cp;
 
-	sbuf_putc(b, '"');
 	for (size_t i = 0; i < n;) {
 		size_t run = i, len;
 
@@ -57,8 +58,22 @@ bool json_string(struct sbuf *b, const char *str, size_t n)
 		}
 		i += len;
 	}
+	return exact;
+}
+
+bool json_string(struct sbuf *b, const char *s, size_t n)
+{
+	bool exact;
+
+	sbuf_putc(b, '"');
+	exact = json_escape(b, s, n);
 	sbuf_putc(b, '"');
 	return exact;
+}
+
+bool json_chars(struct sbuf *b, const char *s, size_t n)
+{
+	return json_escape(b, s, n);
 }
 
 void base64(struct sbuf *b, const unsigned char *s, size_t n)
@@ -85,7 +100,7 @@ void base64(struct sbuf *b, const unsigned char *s, size_t n)
 }
 
 /* RFC 3339 in UTC, with nanoseconds. */
-static void put_time(struct sbuf *b, __s64 real_ns)
+void json_time(struct sbuf *b, __s64 real_ns)
 {
 	static struct time_cache utc;
 
@@ -201,6 +216,6 @@ void json_format_lost(struct sbuf *b, __u64 lost, int cpu, __s64 real_ns)
 	else
 		sbuf_puts(b, "null");
 	sbuf_puts(b, ",\"time\":");
-	put_time(b, real_ns);
+	json_time(b, real_ns);
 	sbuf_puts(b, "}\n");
 }

@@ -11,6 +11,10 @@
 /* Appends s[0..n) as a JSON string. Bytes that are not valid UTF-8 become
  * U+FFFD; returns false when that happened. */
 bool json_string(struct sbuf *b, const char *s, size_t n);
+/* The same without the quotes: a part of a string. */
+bool json_chars(struct sbuf *b, const char *s, size_t n);
+/* A time as a JSON string: RFC 3339 in UTC, with nanoseconds. */
+void json_time(struct sbuf *b, __s64 real_ns);
 void base64(struct sbuf *b, const unsigned char *s, size_t n);
 
 /* What the ctx part holds, in the forms every output shows: each false

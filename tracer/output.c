@@ -2,6 +2,7 @@
 #include <string.h>
 #include <time.h>
 #include "output.h"
+#include "ecs.h"
 #include "json.h"
 #include "lookup.h"
 
@@ -118,7 +119,10 @@ void output_format(struct output *o, const struct exec_record *rec)
 			.start_ns = o->start_ns,
 		};
 
-		fields_json(b, &a);
+		if (o->ecs)
+			ecs_format(b, &a);
+		else
+			fields_json(b, &a);
 		return;
 	}
 	fields_table(b, rec, o->mono_to_real_ns, o->start_ns, o->fields, o->nfields);
@@ -135,7 +139,9 @@ void output_lost(struct output *o, __u64 lost, int cpu, __s64 real_ns)
 	struct sbuf *b = &o->line;
 
 	b->len = 0;
-	if (o->json) {
+	if (o->ecs) {
+		ecs_format_lost(b, lost, cpu, real_ns);
+	} else if (o->json) {
 		json_format_lost(b, lost, cpu, real_ns);
 	} else {
 		static struct time_cache utc;

@@ -15,6 +15,7 @@ struct output {
 	int nfields;
 	bool header;		/* the table's header line */
 	bool json;		/* one JSON object per line instead of the table */
+	bool ecs;		/* with json: in the Elastic Common Schema (ecs.h) */
 	__u64 start_ns;		/* the kernel's CLOCK_MONOTONIC (see clock.h) when tracing started */
 	__s64 mono_to_real_ns;	/* add to an event's stamp for wall clock */
 	struct sbuf line;

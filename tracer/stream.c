@@ -180,9 +180,11 @@ void stream_reopen(struct stream *s)
 void stream_stats(struct stream *s, const struct stats *st)
 {
 	struct sbuf b = {};
+	/* an ECS stream holds ECS documents only: the totals go to stderr */
+	bool json = options.json && !options.ecs;
 
-	stats_format(&b, st, options.json);
-	fwrite(b.p, 1, b.len, options.json ? s->out.out : stderr);
-	s->wrote = options.json;
+	stats_format(&b, st, json);
+	fwrite(b.p, 1, b.len, json ? s->out.out : stderr);
+	s->wrote = json;
 	sbuf_free(&b);
 }
