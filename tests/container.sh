@@ -119,7 +119,7 @@ PY
 
 	# two containers whose ids share their first 12 hex digits
 	[ -z "$DRY" ] && mkdir "$BASE/system.slice/docker-${DOCKER:0:12}$(hex 26).scope"
-	"$EXECMON" --container="${DOCKER:0:12}" >"$TMP/amb.out" 2>"$TMP/amb.err"
+	timeout 30 "$EXECMON" --container="${DOCKER:0:12}" >"$TMP/amb.out" 2>"$TMP/amb.err"
 	rc=$?
 	check "--container: two containers share the prefix" bash -c "[ $rc = 64 ] && [ ! -s '$TMP/amb.out' ] &&
 		grep -q \"invalid container '${DOCKER:0:12}': it begins two containers' ids\" '$TMP/amb.err'"
