@@ -14,11 +14,12 @@ _execmon()
         fi
     done
 
-    local fields='time timestamp pid ppid uid user comm ret cwd cgroup mntns auid loginuser sid tty euid egid secure pcomm exec_id parent_exec_id pidfs_ino nspid pidns exe_kind env exe args'
+    local fields='time timestamp pid ppid uid user comm ret cwd cgroup mntns container_id container_runtime pod_uid auid loginuser sid tty euid egid secure pcomm exec_id parent_exec_id pidfs_ino nspid pidns exe_kind env exe args'
     local opts='--pid= --ppid= --uid= --comm= --cgroup= --tree= --fails --json --json=
         --fields= --output= --journal --env --env= --no-header --time --timestamp --print-uid --buffer-pages=
         --stats --strict --verbose --version --help --usage
-        -p -P -u -c -x -j -o -w -H -T -t -U -b -S -s -v -V'
+        -p -P -u -c -x -j -o -w -H -T -t -U -b -S -s -v -V
+        --container='
 
     case $prev in
         -p | --pid | -P | --ppid | --tree)
@@ -40,6 +41,10 @@ _execmon()
             local IFS=$'\n'
             COMPREPLY=($(compgen -d -- "${cur:-/sys/fs/cgroup/}"))
             compopt -o filenames
+            return
+            ;;
+        --container)
+            # An id, or its first 12 hex digits: nothing to offer.
             return
             ;;
         -o | --fields)

@@ -3,7 +3,7 @@
 # Field names for --fields, after what is typed up to the last comma.
 function __fish_execmon_fields
     set -l done (commandline -ct | string replace -ra -- '^-o|^--fields=|[^,]*$' '')
-    for f in time timestamp pid ppid uid user comm ret cwd cgroup mntns auid loginuser sid tty euid egid secure pcomm exec_id parent_exec_id pidfs_ino nspid pidns exe_kind env exe args
+    for f in time timestamp pid ppid uid user comm ret cwd cgroup mntns container_id container_runtime pod_uid auid loginuser sid tty euid egid secure pcomm exec_id parent_exec_id pidfs_ino nspid pidns exe_kind env exe args
         echo $done$f
     end
 end
@@ -38,6 +38,7 @@ complete -c execmon -s P -l ppid -x -a '(__fish_complete_pids)' -d 'Only execs w
 complete -c execmon -s u -l uid -x -a '(__fish_complete_users)' -d 'Only execs by this user'
 complete -c execmon -s c -l comm -x -a '(__fish_complete_proc)' -d 'Only execs whose new process name is NAME'
 complete -c execmon -l cgroup -x -a '(__fish_execmon_cgroups)' -d 'Only execs in this cgroup v2 or below it'
+complete -c execmon -l container -x -d 'Only execs in this container (its id, or 12 or more hex digits)'
 complete -c execmon -l tree -x -a '(__fish_complete_pids)' -d 'Only execs of process PID and its descendants'
 complete -c execmon -s x -l fails -d 'Also show failed execs, with the error'
 complete -c execmon -s j -l json -n "not $columns" -d 'One JSON object per exec per line (--json=ecs: Elastic Common Schema)'

@@ -11,6 +11,7 @@
 #include <sys/vfs.h>
 #include <linux/magic.h>
 #include "cgroup.h"
+#include "container.h"
 
 /* The cgroup v2 mount: /sys/fs/cgroup, or its unified part on systems
  * that still mount v1 there. */
@@ -32,6 +33,7 @@ static const char *cgroup_root(void)
 struct entry {
 	__u64 id;
 	char *path;
+	struct container *ct;	/* NULL outside a container and a pod */
 };
 
 static struct entry *table;
@@ -40,8 +42,20 @@ static size_t root_len;
 static struct timespec last_walk;
 static __u64 max_id;		/* the newest cgroup the last walk saw */
 
+/* Moves e into the table, whose room the caller has made. */
+static void place(struct entry e)
+{
+	size_t i;
+
+	for (i = e.id & (table_cap - 1); table[i].path; i = (i + 1) & (table_cap - 1))
+		;
+	table[i] = e;
+	table_used++;
+}
+
 static void put(__u64 id, const char *path)
 {
+	struct container ct;
 	size_t i;
 
 	if (table_used * 2 >= table_cap) {
@@ -58,17 +72,21 @@ static void put(__u64 id, const char *path)
 		table_used = 0;
 		for (i = 0; i < old_cap; i++)
 			if (old[i].path)
-				put(old[i].id, old[i].path), free(old[i].path);
+				place(old[i]);
 		free(old);
 	}
 	for (i = id & (table_cap - 1); table[i].path; i = (i + 1) & (table_cap - 1))
 		if (table[i].id == id)
 			return;
 	table[i].path = strdup(path);
-	if (table[i].path) {
-		table[i].id = id;
-		table_used++;
-	}
+	if (!table[i].path)
+		return;
+	table[i].id = id;
+	/* parsed once here, so that an exec's container is a lookup */
+	table[i].ct = container_parse(path, &ct) ? malloc(sizeof(ct)) : NULL;
+	if (table[i].ct)
+		*table[i].ct = ct;
+	table_used++;
 }
 
 static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
@@ -81,23 +99,24 @@ static int visit(const char *path, const struct stat *st, int type, struct FTW *
 	return 0;
 }
 
-static const char *lookup(__u64 id)
+static const struct entry *lookup(__u64 id)
 {
 	if (!table_cap)
 		return NULL;
 	for (size_t i = id & (table_cap - 1); table[i].path; i = (i + 1) & (table_cap - 1))
 		if (table[i].id == id)
-			return table[i].path;
+			return &table[i];
 	return NULL;
 }
 
-const char *cgroup_path(__u64 id)
+static const struct entry *find(__u64 id)
 {
-	const char *root, *path = lookup(id);
+	const struct entry *e = lookup(id);
+	const char *root;
 	struct timespec now;
 
-	if (path)
-		return path;
+	if (e)
+		return e;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (id <= max_id && (now.tv_sec - last_walk.tv_sec) * 1000000000L +
 	    (now.tv_nsec - last_walk.tv_nsec) < 500000000L)
@@ -109,6 +128,61 @@ const char *cgroup_path(__u64 id)
 	root_len = strlen(root);
 	nftw(root, visit, 16, FTW_PHYS | FTW_MOUNT);
 	return lookup(id);
+}
+
+const char *cgroup_path(__u64 id)
+{
+	const struct entry *e = find(id);
+
+	return e ? e->path : NULL;
+}
+
+const struct container *cgroup_container(__u64 id)
+{
+	const struct entry *e = find(id);
+
+	return e ? e->ct : NULL;
+}
+
+/* --container: the outermost cgroup of each container whose id starts
+ * with the prefix. */
+static const char *want;
+static struct container_match *found;
+
+static int visit_container(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	const char *rel = path[root_len] ? path + root_len : "/";
+	struct container ct;
+
+	if (type != FTW_D || !container_parse(rel, &ct) || !ct.id[0] ||
+	    strncmp(ct.id, want, strlen(want)))
+		return 0;
+	if (!found->n) {
+		found->n = 1;
+		memcpy(found->id, ct.id, sizeof(ct.id));
+		snprintf(found->path, sizeof(found->path), "%s", rel);
+	} else if (strcmp(found->id, ct.id)) {
+		found->n = 2;
+		memcpy(found->other, ct.id, sizeof(ct.id));
+		return 1;
+	}
+	/* the same container's inner cgroups (podman's /container) are below
+	 * the first, which nftw visits first: it stays */
+	return 0;
+}
+
+int cgroup_find_container(const char *prefix, struct container_match *m)
+{
+	const char *root = cgroup_root();
+
+	memset(m, 0, sizeof(*m));
+	if (!root)
+		return -ENOENT;
+	root_len = strlen(root);
+	want = prefix;
+	found = m;
+	nftw(root, visit_container, 16, FTW_PHYS | FTW_MOUNT);
+	return m->n == 1 ? 0 : m->n ? -EEXIST : -ENOENT;
 }
 
 int cgroup_open(const char *path)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <argp.h>
+#include <ctype.h>
 #include <errno.h>
 #include <pwd.h>
 #include <signal.h>
@@ -49,7 +50,9 @@ static const char doc[] =
 "every exec is one line.\v"
 "Fields for --fields:";	/* the list is output.c's: see help_filter */
 
-enum { OPT_CGROUP = 0x100, OPT_TREE, OPT_JOURNAL, OPT_ENV };
+enum { OPT_CGROUP = 0x100, OPT_TREE, OPT_JOURNAL, OPT_ENV,
+	OPT_CONTAINER,
+};
 
 static const struct argp_option argp_options[] = {
 	{ NULL, 0, NULL, 0, "Filters (in the kernel):", 1 },
@@ -58,6 +61,8 @@ static const struct argp_option argp_options[] = {
 	{ "uid", 'u', "UID|USER", 0, "Only execs by this user (repeatable)", 1 },
 	{ "comm", 'c', "NAME", 0, "Only execs whose new process name is NAME (1 to 15 bytes)", 1 },
 	{ "cgroup", OPT_CGROUP, "PATH", 0, "Only execs in this cgroup v2 or below it", 1 },
+	{ "container", OPT_CONTAINER, "ID", 0, "Only execs in this container (12 or more hex digits "
+	  "of its id, as docker ps shows), found by its cgroup at start", 1 },
 	{ "tree", OPT_TREE, "PID", 0, "Only execs of process PID and its descendants; exit with it", 1 },
 	{ "fails", 'x', NULL, 0, "Also show failed execs, with the error (RET column)", 1 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
@@ -108,6 +113,52 @@ static long parse_num(struct argp_state *state, const char *what, const char *ar
 		argp_error(state, "invalid %s '%s': expected a number from %ld to %ld",
 			   what, arg, min, max);
 	return v;
+}
+
+/* --container: a unique prefix of a container's id, filtered in the
+ * kernel as --cgroup is, by the container's outermost cgroup. */
+static void set_container(struct argp_state *state, const char *arg)
+{
+	static struct container_match m;
+	static char want[CONTAINER_ID_LEN + 1];
+	size_t n = strlen(arg);
+	int err;
+
+	if (options.container && !strcmp(options.container, arg))
+		return;
+	if (options.container)
+		argp_error(state, "--container given twice ('%s' and '%s'): only one can be traced",
+			   options.container, arg);
+	if (options.cgroup)
+		argp_error(state, "--container '%s' with --cgroup '%s': only one can be traced",
+			   arg, options.cgroup);
+	if (n < CONTAINER_SHORT_LEN)
+		argp_error(state, "invalid container '%s': too short: give at least the first %d hex "
+			   "digits of its id (as docker ps shows them), or all %d", arg,
+			   CONTAINER_SHORT_LEN, CONTAINER_ID_LEN);
+	if (n > CONTAINER_ID_LEN)
+		argp_error(state, "invalid container '%s': too long: an id has %d hex digits", arg,
+			   CONTAINER_ID_LEN);
+	for (size_t i = 0; i <= n; i++) {
+		want[i] = (char)tolower((unsigned char)arg[i]);
+		if (i < n && !isxdigit((unsigned char)arg[i]))
+			argp_error(state, "invalid container '%s': '%c' is not a hex digit (0-9, a-f)",
+				   arg, arg[i]);
+	}
+	err = cgroup_find_container(want, &m);
+	if (err == -EEXIST)
+		argp_error(state, "invalid container '%s': it begins two containers' ids, %.*s and %.*s: "
+			   "give more digits", arg, CONTAINER_SHORT_LEN + 4, m.id, CONTAINER_SHORT_LEN + 4,
+			   m.other);
+	if (err)
+		argp_error(state, "invalid container '%s': no container's cgroup has an id that begins so "
+			   "(is it running?)", arg);
+	options.container = arg;
+	options.cgroup = m.path;
+	options.cgroup_fd = cgroup_open(m.path);
+	if (options.cgroup_fd < 0)
+		argp_error(state, "invalid container '%s': can't open its cgroup '%s': %s", arg, m.path,
+			   strerror(-options.cgroup_fd));
 }
 
 static void add_id(struct argp_state *state, __u32 *set, int *n, const char *opt, __u32 id)
@@ -322,6 +373,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_CGROUP:
 		if (!*arg)
 			argp_error(state, "invalid cgroup ''");
+		if (options.container)
+			argp_error(state, "--cgroup '%s' with --container '%s': only one can be traced",
+				   arg, options.container);
 		if (options.cgroup && strcmp(options.cgroup, arg))
 			argp_error(state, "--cgroup given twice ('%s' and '%s'): only one can be traced",
 				   options.cgroup, arg);
@@ -330,6 +384,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (options.cgroup_fd < 0)
 			argp_error(state, "invalid cgroup '%s': %s", arg, options.cgroup_fd == -ENOTDIR ?
 				   "not a cgroup v2 directory" : strerror(-options.cgroup_fd));
+		break;
+	case OPT_CONTAINER:
+		set_container(state, arg);
 		break;
 	case OPT_TREE:
 		if (options.tree)

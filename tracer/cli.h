@@ -29,6 +29,7 @@ struct options {
 	const char *comm;
 	const char *cgroup;		/* --cgroup */
 	int cgroup_fd;
+	const char *container;		/* --container: it sets cgroup to its own */
 	bool fails;			/* --fails */
 	bool env;			/* --env: capture the environment */
 	const char *env_names;		/* --env=NAME,...: keep only these, or NULL */

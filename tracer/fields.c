@@ -378,6 +378,50 @@ static void c_cgroup(struct sbuf *b, const struct field_arg *a)
 
 static void v_mntns(struct fval *v, const struct field_arg *a) { u64(v, HDR(a)->mntns); }
 
+/* The container and pod, from the cgroup's path: plain ASCII, or null. */
+static void text(struct fval *v, const char *s)
+{
+	if (s && *s) {
+		v->type = FV_TEXT;
+		v->p = s;
+		v->n = strlen(s);
+	} else {
+		none(v);
+	}
+}
+
+static void v_container_id(struct fval *v, const struct field_arg *a)
+{
+	const struct container *ct = cgroup_container(HDR(a)->cgroup_id);
+
+	text(v, ct ? ct->id : NULL);
+}
+
+/* The table shows the first 12 hex digits, as docker ps does. */
+static void c_container_id(struct sbuf *b, const struct field_arg *a)
+{
+	const struct container *ct = cgroup_container(HDR(a)->cgroup_id);
+
+	if (ct && ct->id[0])
+		sbuf_add(b, ct->id, CONTAINER_SHORT_LEN);
+	else
+		sbuf_putc(b, '-');
+}
+
+static void v_container_runtime(struct fval *v, const struct field_arg *a)
+{
+	const struct container *ct = cgroup_container(HDR(a)->cgroup_id);
+
+	text(v, ct ? ct->runtime : NULL);
+}
+
+static void v_pod_uid(struct fval *v, const struct field_arg *a)
+{
+	const struct container *ct = cgroup_container(HDR(a)->cgroup_id);
+
+	text(v, ct ? ct->pod_uid : NULL);
+}
+
 /* The ctx part's: each null when unknown or not captured. A plain number
  * is ctx->KEY, and null when it is UNSET (CTX_NUMBER_UNLESS). */
 #define CTX_NUMBER_IF(k, known)							\
@@ -570,7 +614,11 @@ static void v_env_unreadable(struct fval *v, const struct field_arg *a)
 	K(cwd_deleted, "EXECMON_CWD_DELETED", 0)					\
 	K(cgroup_id, "EXECMON_CGROUP_ID", 0)						\
 	C(cgroup, FIELD_CGROUP, "CGROUP", 24, LEFT, "EXECMON_CGROUP", 0, c_cgroup)	\
-	C(mntns, FIELD_MNTNS, "MNTNS", 10, RIGHT, "EXECMON_MNTNS", 0, NULL)
+	C(mntns, FIELD_MNTNS, "MNTNS", 10, RIGHT, "EXECMON_MNTNS", 0, NULL)		\
+	C(container_id, FIELD_CONTAINER_ID, "CONTAINER", 12, LEFT, "EXECMON_CONTAINER_ID", 0, c_container_id) \
+	C(container_runtime, FIELD_CONTAINER_RUNTIME, "RUNTIME", 10, LEFT,		\
+	  "EXECMON_CONTAINER_RUNTIME", 0, NULL)						\
+	C(pod_uid, FIELD_POD_UID, "POD_UID", 36, LEFT, "EXECMON_POD_UID", 0, NULL)
 
 #define FIELDS_TAIL(C, K, T)								\
 	K(interpreter, "EXECMON_INTERPRETER", 0)					\

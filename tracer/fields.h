@@ -56,6 +56,9 @@ enum field {
 	FIELD_CWD,
 	FIELD_CGROUP,
 	FIELD_MNTNS,
+	FIELD_CONTAINER_ID,	/* from the cgroup's path */
+	FIELD_CONTAINER_RUNTIME,
+	FIELD_POD_UID,
 	/* who the process is: the ctx part, read only when one is asked for */
 	FIELDS_CTX(FIELD_ENUM_C, FIELD_ENUM_K, FIELD_ENUM_T)
 	FIELD_EXE_KIND,		/* file, memfd, deleted or anon */
