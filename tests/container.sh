@@ -51,7 +51,7 @@ if [ -z "$DRY" ] && [ -z "$made" ]; then
 	while read -r name _; do
 		skip "$name: container_id, container_runtime and pod_uid" "no cgroup v2 directory can be made"
 	done <<<"$CASES"
-	for t in "outside a container: all three null" "the table shows 12 hex digits and the runtime" \
+	for t in "outside a container: all three null" "--json=ecs: container.id and container.runtime" "the table shows 12 hex digits and the runtime" \
 		"the table: no runtime, a pod" "--container: its execs" "--container: its inner cgroup's" \
 		"--container: not another container's" "--container: not outside" "--container: the full id" \
 		"--container: two containers share the prefix" "--container with --cgroup: one only"; do
@@ -82,6 +82,19 @@ import json, sys
 ev = [e for e in map(json.loads, open(sys.argv[1])) if e["args"][1:] == ["ct-outside"]][0]
 if (ev["container_id"], ev["container_runtime"], ev["pod_uid"]) != (None, None, None):
     sys.exit(f"got {ev}")
+PY
+
+	# ECS: container.id and container.runtime
+	start_tracer "$OUT" --json=ecs
+	in_cgroup "system.slice/docker-$DOCKER.scope" ct-ecs
+	wait_for "$OUT" ct-ecs
+	stop_tracer
+	check "--json=ecs: container.id and container.runtime" python3 - "$OUT" "$DOCKER" <<'PY'
+import json, sys
+docs = [d for d in map(json.loads, open(sys.argv[1])) if d.get("process", {}).get("args", [])[1:] == ["ct-ecs"]]
+got = [docs[0].get("container")] if len(docs) == 1 else docs
+if got != [{"id": sys.argv[2], "runtime": "docker"}]:
+    sys.exit(f"got {got}")
 PY
 
 	# the table: the first 12 hex digits, as docker ps shows them

@@ -153,6 +153,8 @@ def equal(doc, rec):
     maybe("process.vpid", p, "vpid", rec["nspid"])
     maybe("process.env_vars", p, "env_vars", rec["env"])
     maybe("error.code", doc.get("error", {}), "code", rec["error"])
+    maybe("container.id", doc.get("container", {}), "id", rec["container_id"])
+    maybe("container.runtime", doc.get("container", {}), "runtime", rec["container_runtime"])
     tty = p.get("tty", {}).get("char_device")
     if rec["tty"] and rec["tty"].startswith("pts/"):
         n = int(rec["tty"][4:])
@@ -168,7 +170,8 @@ def equal(doc, rec):
          "exec-check" if rec["check"] else "exec-failed" if failed else "exec")
     # every other key of --json is execmon's, with its value; a null is left out
     mapped = {"time", "pid", "ppid", "uid", "user", "gid", "euid", "egid", "exe", "args",
-              "cwd", "sid", "exec_id", "parent_exec_id", "pcomm", "nspid", "env", "error"}
+              "cwd", "sid", "exec_id", "parent_exec_id", "pcomm", "nspid", "env", "error",
+              "container_id", "container_runtime"}
     for k, v in rec.items():
         if k == "mono_ns":
             same("execmon.mono_ns (to the second)", abs(x[k] - v) < 10**9, True)

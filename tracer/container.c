@@ -118,7 +118,7 @@ static const char *component_container(const char *s, size_t len, const char *pa
 
 bool container_parse(const char *path, struct container *c)
 {
-	const char *s = path, *parent = "", *id, *runtime;
+	const char *s = path, *parent = "", *id = NULL, *runtime;
 	size_t parent_len = 0;
 	char pod[POD_UID_LEN + 1];
 	bool in_pod = false, found = false;

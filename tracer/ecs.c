@@ -42,6 +42,8 @@ static const struct ecs_name {
 	{ "ppid",		"process.parent.pid",	ECS_SAME },
 	{ "pcomm",		"process.parent.name",	ECS_SAME },
 	{ "error",		"error.code",	ECS_SAME },
+	{ "container_id",	"container.id",	ECS_SAME },
+	{ "container_runtime",	"container.runtime",	ECS_SAME },
 };
 
 /* What ECS shows of a kind of record: its event.action and event.type. A
