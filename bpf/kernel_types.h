@@ -136,6 +136,11 @@ struct tty_struct {
 
 struct signal_struct {
 	atomic_t live;
+	unsigned int flags;		/* SIGNAL_GROUP_EXIT */
+	int group_exit_code;
+	__u64 utime;			/* of its threads that are gone */
+	__u64 stime;
+	unsigned long maxrss;		/* pages */
 	struct tty_struct *tty;		/* the controlling terminal, or NULL */
 };
 
@@ -155,7 +160,11 @@ struct pid {
 };
 
 struct task_struct {
+	int pid;
 	int tgid;
+	int exit_code;
+	__u64 utime;
+	__u64 stime;
 	struct task_struct *real_parent;
 	const struct cred *cred;
 	char comm[16];

@@ -29,6 +29,9 @@ struct options {
 	const char *cgroup;		/* --cgroup */
 	int cgroup_fd;
 	bool fails;			/* --fails */
+	bool exits;			/* --exits, or implied by --summary and --timeline */
+	const char *summary;		/* --summary[=FILE]: "-" for stderr */
+	const char *timeline;		/* --timeline=FILE */
 	bool env;			/* --env: capture the environment */
 	const char *env_names;		/* --env=NAME,...: keep only these, or NULL */
 	__u32 tree;			/* --tree */
