@@ -119,7 +119,7 @@ static int configure(struct execmon_bpf *skel, const struct options *o, bool wan
 	/* --summary and --timeline need the exits, which only --exits shows */
 	bool exits = o->exits || o->summary || o->timeline;
 
-	skel->rodata->want_exits = exits;
+	bpf_program__set_autoload(skel->progs.execmon_exec_note, exits);
 	pick_build(skel->progs.execmon_exit_rec, skel->progs.execmon_exit_rec_nx, exits, has_xchg);
 	if (exits) {
 		bpf_map__set_max_entries(skel->maps.execmon_execd, EXECD_MAX);
