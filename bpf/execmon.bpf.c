@@ -450,7 +450,9 @@ int BPF_PROG(execmon_exec_note, struct task_struct *task, pid_t old_pid,
  * those of the threads already reaped (signal->utime) plus this thread's
  * and the leader's, which is not reaped before its parent waits: what
  * wait4 would give, but for a thread that ended a moment before this one
- * and is not yet reaped, and before the tick-based times are scaled.
+ * and is not yet reaped; the scheduler's exact run time too, which the
+ * tracer splits in the proportion of the sampled user and system times,
+ * as the kernel does for wait4 (cputime_adjust).
  * sched_process_free would come later still and fires for each thread
  * without the group's state; a kprobe on do_exit would not be stable.
  */
@@ -482,6 +484,8 @@ static __always_inline int on_exit_rec(void *ctx, struct task_struct *task, bool
 	info.status = sig->flags & SIGNAL_GROUP_EXIT ? sig->group_exit_code : leader->exit_code;
 	info.utime_ns = sig->utime + task->utime + (leader != task ? leader->utime : 0);
 	info.stime_ns = sig->stime + task->stime + (leader != task ? leader->stime : 0);
+	info.runtime_ns = sig->sum_sched_runtime + task->se.sum_exec_runtime +
+			  (leader != task ? leader->se.sum_exec_runtime : 0);
 	info.maxrss_pages = sig->maxrss;
 	info.start_ns = leader->start_boottime;
 	info.run_ns = bpf_ktime_get_boot_ns() - info.start_ns;

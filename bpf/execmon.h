@@ -135,13 +135,14 @@ struct exit_info {
 	__u64 exec_ns;		/* CLOCK_MONOTONIC at its last traced exec */
 	__u64 start_ns;		/* the process's start, CLOCK_BOOTTIME: exec_id's */
 	__u64 run_ns;		/* from its start (fork) to its end */
-	__u64 utime_ns;		/* the CPU time of all its threads, user */
+	__u64 utime_ns;		/* the CPU time of all its threads, user, as sampled */
 	__u64 stime_ns;		/* and system */
+	__u64 runtime_ns;	/* the scheduler's exact sum of the two */
 	__u64 maxrss_pages;	/* peak resident set, in pages, as getrusage's */
 	__u32 status;		/* as wait(2) gives it: code << 8, or the signal (| 0x80: core) */
 	__u32 tid;		/* the thread that ended last */
 };
-_Static_assert(sizeof(struct exit_info) == 56, "struct exit_info changed size: bump the ABI");
+_Static_assert(sizeof(struct exit_info) == 64, "struct exit_info changed size: bump the ABI");
 
 /*
  * What follows the header, in this order: X(name, max) for each part, of

@@ -141,6 +141,7 @@ struct signal_struct {
 	__u64 utime;			/* of its threads that are gone */
 	__u64 stime;
 	unsigned long maxrss;		/* pages */
+	unsigned long long sum_sched_runtime;
 	struct tty_struct *tty;		/* the controlling terminal, or NULL */
 };
 
@@ -159,7 +160,12 @@ struct pid {
 	struct upid numbers[1];		/* level + 1 of them */
 };
 
+struct sched_entity {
+	__u64 sum_exec_runtime;
+};
+
 struct task_struct {
+	struct sched_entity se;
 	int pid;
 	int tgid;
 	int exit_code;

@@ -142,8 +142,32 @@ static void v_duration_ns(struct fval *v, const struct field_arg *a)
 }
 
 static void v_run_ns(struct fval *v, const struct field_arg *a) { u64(v, EXITED(a)->run_ns); }
-static void v_utime_ns(struct fval *v, const struct field_arg *a) { u64(v, EXITED(a)->utime_ns); }
-static void v_stime_ns(struct fval *v, const struct field_arg *a) { u64(v, EXITED(a)->stime_ns); }
+
+/* The user part of the exact run time, in the proportion of the sampled
+ * times, as wait4 and getrusage give it (the kernel's cputime_adjust);
+ * all of it user when nothing was sampled. */
+static __u64 exit_utime(const struct exit_info *x)
+{
+	__u64 sampled = x->utime_ns + x->stime_ns;
+
+	if (!sampled)
+		return x->runtime_ns;
+	if (!x->stime_ns)
+		return x->runtime_ns;
+	if (!x->utime_ns)
+		return 0;
+	return (__u64)((unsigned __int128)x->runtime_ns * x->utime_ns / sampled);
+}
+
+static void v_utime_ns(struct fval *v, const struct field_arg *a)
+{
+	u64(v, exit_utime(EXITED(a)));
+}
+
+static void v_stime_ns(struct fval *v, const struct field_arg *a)
+{
+	u64(v, EXITED(a)->runtime_ns - exit_utime(EXITED(a)));
+}
 
 static void v_maxrss_kb(struct fval *v, const struct field_arg *a)
 {
@@ -182,8 +206,8 @@ static void put_exit_usage(struct sbuf *b, const struct field_arg *a)
 
 	v_duration_ns(&v, a);
 	put_seconds(b, "[ran ", v.u);
-	put_seconds(b, " user ", EXITED(a)->utime_ns);
-	put_seconds(b, " sys ", EXITED(a)->stime_ns);
+	put_seconds(b, " user ", exit_utime(EXITED(a)));
+	put_seconds(b, " sys ", EXITED(a)->runtime_ns - exit_utime(EXITED(a)));
 	v_maxrss_kb(&v, a);
 	sbuf_puts(b, " maxrss ");
 	sbuf_put_u64(b, v.u);
