@@ -102,6 +102,9 @@ def threads():
     e, (pid, st, ut, rss) = one("threads")
     assert e["exit_code"] == 0 and e["signal"] is None, e
     assert e["comm"] == "exit_ways", e
+    # the record is the last thread's: the main one ended at once, the
+    # last of the others after 80 ms
+    assert e["duration_ns"] >= 80e6, e
 
 def exec_id():
     for name in ("code3", "term", "burn", "threads"):
