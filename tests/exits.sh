@@ -167,3 +167,76 @@ verdict exec_id "an exit's exec_id is that of its exec"
 verdict keys "an exit's JSON keys and their types"
 verdict event "every JSON record says its event: exec, exit, failed"
 verdict filtered "a process the filter leaves out has no exit record"
+
+# The table, following a command: an exit is a line whose RET is exit:N,
+# which awk tells from an exec's 0. A subshell, forked and never exec'd,
+# has no exit record; the program it ran has one, under its pid.
+run_logged() { [ -n "$DRY" ] || "$@"; }
+run_logged "$EXECMON" -e -H -o pid,ppid,exe,args -- \
+	sh -c "\"$WAYS\" code 3; (\"$WAYS\" code 6; exit 5); exit 4" >"$TMP/table" 2>"$TMP/table.err"
+SH_PID=$(awk '$3 == "0" && $5 == "sh" { print $1; exit }' "$TMP/table" 2>/dev/null)
+check "table: the exit of a program exiting 3 is one line, RET exit:3, EXEC -" \
+	eval '[ "$(awk "\$3 == \"exit:3\" && \$4 == \"-\"" "$TMP/table" | wc -l)" = 1 ]'
+check "table: a subshell that never exec'd has no exit line, its program has one" \
+	eval '! grep -q "exit:5" "$TMP/table" &&
+	sub=$(awk -v sh="$SH_PID" "\$3 == \"0\" && \$7 == \"6\" { print \$2 }" "$TMP/table") &&
+	[ -n "$sub" ] && [ "$sub" != "$SH_PID" ] && grep -q " exit:6 " "$TMP/table"'
+check "table: the command's own exit is the last line, exit:4" \
+	eval '[ "$(tail -n 1 "$TMP/table" | awk "{ print \$1, \$3 }")" = "$SH_PID exit:4" ]'
+
+# --summary and --timeline of one command, whose tree the test knows: the
+# shell, its two programs and a second shell between them with one of its
+# own (its last command a builtin, so that it stays a shell).
+run_logged "$EXECMON" -H --summary="$TMP/summary" --timeline="$TMP/timeline.json" -- \
+	sh -c "\"$WAYS\" code 3; sh -c '\"$WAYS\" code 2; true'; \"$WAYS\" code 0; exit 4" \
+	>"$TMP/sum.out" 2>"$TMP/sum.err"
+SUM_RC=$?
+check "--summary: execmon's status is the command's, 4" test "$SUM_RC" = 4
+# each line: STATUS TIME, then the command indented two spaces a level
+check "--summary: every process, in start order, each under its parent, with its status" \
+	python3 - "$TMP/summary" "$WAYS" <<'EOF'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+ways = sys.argv[2]
+assert lines[0].startswith("execmon: 5 processes"), lines
+got = []
+for l in lines[1:]:
+    m = re.match(r"(\S+) +(\d+\.\d{3})s( +)(.*)$", l)
+    assert m, l
+    got.append((m.group(1), m.group(4)))
+# the indent: the command starts at column 26, then two spaces a level
+depths = [(len(l) - len(l[26:].lstrip(" ")) - 26) // 2 for l in lines[1:]]
+want = [(0, "exit:4", "sh -c"), (1, "exit:3", ways + " code 3"), (1, "exit:0", "sh -c"),
+        (2, "exit:2", ways + " code 2"), (1, "exit:0", ways + " code 0")]
+assert len(got) == len(want), (got, lines)
+for (d, st, cmd), (gst, gcmd), gd in zip(want, got, depths):
+    assert gst == st and gcmd.startswith(cmd) and gd == d, (d, st, cmd, gd, gst, gcmd)
+EOF
+check "--timeline: a Chrome trace: complete events, times in order, children inside their parent" \
+	python3 - "$TMP/timeline.json" <<'EOF'
+import json, sys
+t = json.load(open(sys.argv[1]))
+ev = t["traceEvents"]
+assert len(ev) == 5, ev
+by_pid = {}
+last = -1
+for e in ev:
+    for k in ("name", "ph", "ts", "dur", "pid", "tid", "args"):
+        assert k in e, (k, e)
+    assert e["ph"] == "X" and e["dur"] >= 0 and e["ts"] >= last, e
+    assert isinstance(e["args"]["argv"], list) and e["args"]["status"].startswith("exit:"), e
+    last = e["ts"]
+    by_pid[e["pid"]] = e
+kids = 0
+for e in ev:
+    p = e["args"]["parent"]
+    if p is None:
+        continue
+    kids += 1
+    up = by_pid[p]
+    assert up["ts"] <= e["ts"] and e["ts"] + e["dur"] <= up["ts"] + up["dur"], (up, e)
+assert kids == 4, ev
+EOF
+check "--summary without a command or --tree: a usage error, nothing on stdout" \
+	eval '"$EXECMON" --summary >"$TMP/usage.out" 2>"$TMP/usage.err"; [ $? = 64 ] && [ ! -s "$TMP/usage.out" ] &&
+	grep -q -- "-- COMMAND or --tree" "$TMP/usage.err"'
