@@ -185,6 +185,17 @@ static __always_inline bool filtered_out(struct task_struct *task, __u32 pid, __
 	return by_comm && filter_comm_on && !comm_matches(comm);
 }
 
+/* --exits: the processes that exec'd while traced, by tgid, with the time
+ * of their last exec; sized at load (one entry without --exits). Only
+ * these get an exit record: a shell's subshell, forked and never exec'd,
+ * makes none, and the exit of a process left out costs one lookup. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} execmon_execd SEC(".maps");
+
 #include "lib/identity.h"
 #include "lib/exe_kind.h"
 #include "lib/failed_exec.h"
@@ -232,7 +243,8 @@ static __always_inline __u64 put_env(struct event *ev, struct mm_struct *mm, __u
 _Static_assert(EV_START_MAX(exe) == 0 && EV_SECTION_FOLLOWS(exe, argv) &&
 	       EV_SECTION_FOLLOWS(argv, script) && EV_SECTION_FOLLOWS(script, cwd) &&
 	       EV_SECTION_FOLLOWS(cwd, env) && EV_SECTION_FOLLOWS(env, ctx) &&
-	       EV_START_MAX(ctx) + sizeof(struct exec_ctx) == EV_DATA_MAX,
+	       EV_SECTION_FOLLOWS(ctx, exit) &&
+	       EV_START_MAX(exit) + sizeof(struct exit_info) == EV_DATA_MAX,
 	       "on_exec and on_sys_exit write the parts in another order");
 
 static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t old_pid,
@@ -403,6 +415,105 @@ int BPF_PROG(execmon_exit, struct task_struct *task)
 	if (tgid)
 		bpf_map_delete_elem(&execmon_tracked, &tgid);
 	return 0;
+}
+
+/* --exits: notes the execs that the filters select, for the exit program.
+ * A program of its own, loaded only then, so that the exec program's cost
+ * stays what it was without it; its stamp is a few hundred ns after the
+ * exec record's. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(execmon_exec_note, struct task_struct *task, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	__u32 pid = task->tgid;
+	const struct cred *cred = task->cred;
+	__u64 now;
+
+	/* execmon's own start-up marker has no end to show */
+	if (is_self_check(task, pid) ||
+	    filtered_out(task, pid, task->real_parent->tgid, cred->uid.val, task->comm, true))
+		return 0;
+	now = bpf_ktime_get_ns();
+	bpf_map_update_elem(&execmon_execd, &pid, &now, BPF_ANY);
+	return 0;
+}
+
+/*
+ * --exits: a process's end, once, when its last thread exits. The
+ * tracepoint runs in do_exit() for each thread, after signal->live has
+ * dropped: the thread that takes it to 0 is the last (group_dead), whether
+ * the leader ended first (pthread_exit) or all went at once (exit_group);
+ * the decrement is atomic, so only one sees 0. By then the kernel has
+ * folded the mm's peak into signal->maxrss and set the status: the group's
+ * (SIGNAL_GROUP_EXIT: exit_group, a fatal signal, a core dump, which adds
+ * 0x80), else the leader's own, as wait(2) picks it. The CPU times are
+ * those of the threads already reaped (signal->utime) plus this thread's
+ * and the leader's, which is not reaped before its parent waits: what
+ * wait4 would give, but for a thread that ended a moment before this one
+ * and is not yet reaped; the scheduler's exact run time too, which the
+ * tracer splits in the proportion of the sampled user and system times,
+ * as the kernel does for wait4 (cputime_adjust).
+ * sched_process_free would come later still and fires for each thread
+ * without the group's state; a kprobe on do_exit would not be stable.
+ */
+#define SIGNAL_GROUP_EXIT	0x00000004	/* include/linux/sched/signal.h, 5.10 to 6.18 */
+
+static __always_inline int on_exit_rec(void *ctx, struct task_struct *task, bool xchg)
+{
+	__u32 pid = task->tgid;
+	struct signal_struct *sig = task->signal;
+
+	if (sig->live.counter)
+		return 0;
+
+	__u64 *seen = bpf_map_lookup_elem(&execmon_execd, &pid);
+
+	if (!seen)
+		return 0;
+
+	struct exit_info info = { .exec_ns = *seen };
+	struct task_struct *leader = task->group_leader;
+	const struct cred *cred = task->cred;
+	__u64 uid_gid = (__u64)cred->gid.val << 32 | cred->uid.val;
+	struct counters *cnt = cpu_counters();
+	struct event *ev = event_slot();
+
+	bpf_map_delete_elem(&execmon_execd, &pid);
+	if (!ev)
+		return 0;
+	info.status = sig->flags & SIGNAL_GROUP_EXIT ? sig->group_exit_code : leader->exit_code;
+	info.utime_ns = sig->utime + task->utime + (leader != task ? leader->utime : 0);
+	info.stime_ns = sig->stime + task->stime + (leader != task ? leader->stime : 0);
+	info.runtime_ns = sig->sum_sched_runtime + task->se.sum_exec_runtime +
+			  (leader != task ? leader->se.sum_exec_runtime : 0);
+	info.maxrss_pages = sig->maxrss;
+	info.start_ns = leader->start_boottime;
+	info.run_ns = bpf_ktime_get_boot_ns() - info.start_ns;
+	info.tid = task->pid;
+	/* the leader's comm: the last thread's may be a thread's name */
+	fill_header(ev, EV_KIND_EXIT, pid, task->real_parent->tgid, uid_gid,
+		    task->nsproxy->mnt_ns->ns.inum, leader->comm);
+	ev->old_pid = task->pid;
+	ev->flags = EV_EXIT;
+	ev->exe_len = 0;
+	ev->exe_full_len = 0;
+	ev->argv_len = 0;
+	ev->argv_full_len = 0;
+	__builtin_memcpy(ev->data, &info, sizeof(info));
+	emit(ctx, cnt, ev, sizeof(info), xchg, false);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(execmon_exit_rec, struct task_struct *task)
+{
+	return on_exit_rec(ctx, task, true);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(execmon_exit_rec_nx, struct task_struct *task)
+{
+	return on_exit_rec(ctx, task, false);
 }
 
 /* Failed execs: the call's arguments are noted on the way in and read on

@@ -46,7 +46,8 @@
 #define EV_KIND_SELF_CHECK	2 /* an exec of execmon's own, its start-up marker */
 #define EV_KIND_CHECK		3 /* execveat(AT_EXECVE_CHECK): asks whether the file could
 				   * run, runs nothing; ret says */
-#define EV_KINDS		4 /* the kinds this version knows */
+#define EV_KIND_EXIT		4 /* a traced process ended (--exits): the exit part says how */
+#define EV_KINDS		5 /* the kinds this version knows */
 
 /* execveat()'s flag for a check (Linux 6.14); older kernels refuse it with
  * EINVAL. */
@@ -124,6 +125,24 @@ _Static_assert(__builtin_offsetof(struct exec_ctx, ancestors) == 72, "struct exe
  * named, or by nothing when it named none. */
 #define EV_EXE_FD		(1u << 21)
 #define EXE_FD_LEN		4
+#define EV_EXIT			(1u << 22) /* the exit part is there: sizeof(struct exit_info) bytes */
+
+/*
+ * The exit part: how a process that exec'd while traced ended, read when
+ * its last thread exits. An exit record has no other part.
+ */
+struct exit_info {
+	__u64 exec_ns;		/* CLOCK_MONOTONIC at its last traced exec */
+	__u64 start_ns;		/* the process's start, CLOCK_BOOTTIME: exec_id's */
+	__u64 run_ns;		/* from its start (fork) to its end */
+	__u64 utime_ns;		/* the CPU time of all its threads, user, as sampled */
+	__u64 stime_ns;		/* and system */
+	__u64 runtime_ns;	/* the scheduler's exact sum of the two */
+	__u64 maxrss_pages;	/* peak resident set, in pages, as getrusage's */
+	__u32 status;		/* as wait(2) gives it: code << 8, or the signal (| 0x80: core) */
+	__u32 tid;		/* the thread that ended last */
+};
+_Static_assert(sizeof(struct exit_info) == 64, "struct exit_info changed size: bump the ABI");
 
 /*
  * What follows the header, in this order: X(name, max) for each part, of
@@ -137,7 +156,8 @@ _Static_assert(__builtin_offsetof(struct exec_ctx, ancestors) == 72, "struct exe
 	X(script, SCRIPT_MAX)		\
 	X(cwd, CWD_MAX)			\
 	X(env, ENV_PART_MAX)		\
-	X(ctx, sizeof(struct exec_ctx))
+	X(ctx, sizeof(struct exec_ctx))		\
+	X(exit, sizeof(struct exit_info))
 
 /*
  * The header has no room left for the lengths of later parts: such a part

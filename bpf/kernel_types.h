@@ -136,6 +136,12 @@ struct tty_struct {
 
 struct signal_struct {
 	atomic_t live;
+	unsigned int flags;		/* SIGNAL_GROUP_EXIT */
+	int group_exit_code;
+	__u64 utime;			/* of its threads that are gone */
+	__u64 stime;
+	unsigned long maxrss;		/* pages */
+	unsigned long long sum_sched_runtime;
 	struct tty_struct *tty;		/* the controlling terminal, or NULL */
 };
 
@@ -154,8 +160,17 @@ struct pid {
 	struct upid numbers[1];		/* level + 1 of them */
 };
 
+struct sched_entity {
+	__u64 sum_exec_runtime;
+};
+
 struct task_struct {
+	struct sched_entity se;
+	int pid;
 	int tgid;
+	int exit_code;
+	__u64 utime;
+	__u64 stime;
 	struct task_struct *real_parent;
 	const struct cred *cred;
 	char comm[16];

@@ -18,6 +18,7 @@ _execmon()
     local opts='--pid= --ppid= --uid= --comm= --cgroup= --tree= --fails --json --json=
         --fields= --output= --journal --env --env= --no-header --time --timestamp --print-uid --buffer-pages=
         --stats --strict --verbose --version --help --usage
+        --exits --summary --summary= --timeline= -e
         -p -P -u -c -x -j -o -w -H -T -t -U -b -S -s -v -V
         --container='
 

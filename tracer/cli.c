@@ -40,6 +40,8 @@ static const char doc[] =
 "  execmon -- make -j4      execs of make and its descendants only\n"
 "  execmon --tree 1234      execs of process 1234's tree from now on\n"
 "  execmon -x               successful and failed execs (and exec checks)\n"
+"  execmon -e               execs, and each one's process's end: status, times, peak RSS\n"
+"  execmon --summary -- make -j4   at the end, the tree of what ran, with status and time\n"
 "  execmon --env=LD_PRELOAD with the LD_PRELOAD each program got\n"
 "  execmon | grep ssh       output reaches a pipe at once\n"
 "  execmon -j -w exec.log   append JSON lines to exec.log (SIGHUP reopens it)\n"
@@ -53,6 +55,7 @@ static const char doc[] =
 enum { OPT_CGROUP = 0x100, OPT_TREE, OPT_JOURNAL, OPT_ENV,
 	OPT_CONTAINER,
 };
+enum { OPT_SUMMARY = 0x200, OPT_TIMELINE };
 
 static const struct argp_option argp_options[] = {
 	{ NULL, 0, NULL, 0, "Filters (in the kernel):", 1 },
@@ -65,6 +68,8 @@ static const struct argp_option argp_options[] = {
 	  "of its id, as docker ps shows), found by its cgroup at start", 1 },
 	{ "tree", OPT_TREE, "PID", 0, "Only execs of process PID and its descendants; exit with it", 1 },
 	{ "fails", 'x', NULL, 0, "Also show failed execs, with the error (RET column)", 1 },
+	{ "exits", 'e', NULL, 0, "Also show the end of each process that exec'd while traced: "
+	  "status (RET column, exit:N or exit:SIGNAL), run time, CPU times, peak RSS", 1 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
 	{ "json", 'j', "FORMAT", OPTION_ARG_OPTIONAL, "One JSON object per exec per line; "
 	  "--json=ecs in the Elastic Common Schema (Elasticsearch, OpenSearch)", 2 },
@@ -75,6 +80,10 @@ static const struct argp_option argp_options[] = {
 	  "a native one (EXECMON_PID=, EXECMON_ARG0=, ...)", 2 },
 	{ "env", OPT_ENV, "NAME,...", OPTION_ARG_OPTIONAL, "Add the environment of each new program "
 	  "(ENV column, JSON env), or only the variables named; off by default: it holds secrets", 2 },
+	{ "summary", OPT_SUMMARY, "FILE", OPTION_ARG_OPTIONAL, "With -- COMMAND or --tree: at the end, "
+	  "the tree of what ran, each with its status and run time, on stderr or in FILE", 2 },
+	{ "timeline", OPT_TIMELINE, "FILE", 0, "With -- COMMAND or --tree: write the processes to FILE "
+	  "as a Chrome trace (Perfetto, chrome://tracing) at the end", 2 },
 	{ "no-header", 'H', NULL, 0, "Do not print the table's header line", 2 },
 	{ "time", 'T', NULL, 0, "Add a TIME column (HH:MM:SS), as -o time", 2 },
 	{ "timestamp", 't', NULL, 0, "Add seconds since execmon started, as -o timestamp", 2 },
@@ -404,6 +413,20 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'x':
 		options.fails = true;
 		break;
+	case 'e':
+		options.exits = true;
+		break;
+	case OPT_SUMMARY:
+		if (arg && !*arg)
+			argp_error(state, "invalid --summary '': name a file, or give --summary alone "
+				   "for standard error");
+		options.summary = arg ? arg : "-";
+		break;
+	case OPT_TIMELINE:
+		if (!*arg)
+			argp_error(state, "invalid --timeline '': name the file to write the trace to");
+		options.timeline = arg;
+		break;
 	case OPT_ENV:
 		parse_env(state, arg);
 		break;
@@ -427,6 +450,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (options.command && options.tree)
 			argp_error(state, "--tree and a COMMAND both choose what to follow: give one");
+		if ((options.summary || options.timeline) && !options.command && !options.tree)
+			argp_error(state, "--%s shows the processes that a command or tree ran: give "
+				   "-- COMMAND or --tree PID", options.summary ? "summary" : "timeline");
 		if (options.journal && (options.json || options.output))
 			argp_error(state, "--journal and --%s both choose where the records go: "
 				   "give one", options.json ? "json" : "output");
@@ -458,7 +484,7 @@ void cli_setup_output(struct output *o)
 		 options.timestamp ? "timestamp," : "", options.print_uid ? "uid," : "",
 		 options.fields[0] ? options.fields : DEFAULT_FIELDS);
 	output_add_fields(o, list);
-	if (options.fails)
+	if (options.fails || options.exits)
 		output_insert_field(o, FIELD_RET, FIELD_EXE);
 	if (options.env)
 		output_insert_field(o, FIELD_ENV, FIELD_ARGS);

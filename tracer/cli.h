@@ -31,6 +31,9 @@ struct options {
 	int cgroup_fd;
 	const char *container;		/* --container: it sets cgroup to its own */
 	bool fails;			/* --fails */
+	bool exits;			/* --exits, or implied by --summary and --timeline */
+	const char *summary;		/* --summary[=FILE]: "-" for stderr */
+	const char *timeline;		/* --timeline=FILE */
 	bool env;			/* --env: capture the environment */
 	const char *env_names;		/* --env=NAME,...: keep only these, or NULL */
 	__u32 tree;			/* --tree */

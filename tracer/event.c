@@ -52,6 +52,17 @@ static bool part_ctx(struct exec_record *rec, const char *part, size_t left, siz
 	return true;
 }
 
+/* exit, when there, is a struct exit_info: its flag is its length. */
+static bool part_exit(struct exec_record *rec, const char *part, size_t left, size_t *len,
+		      size_t *at)
+{
+	(void)part;
+	(void)left;
+	*len = rec->hdr.flags & EV_EXIT ? sizeof(struct exit_info) : 0;
+	*at = 0;
+	return true;
+}
+
 /* MESSAGE_IDs are fixed for good, so that journalctl MESSAGE_ID=... finds
  * them on any machine and in any version. */
 const struct record_kind record_kinds[EV_KINDS] = {
@@ -71,6 +82,10 @@ const struct record_kind record_kinds[EV_KINDS] = {
 	[EV_KIND_CHECK] = {
 		.name = "check", .message_id = "25353cbe9a9f4164819f5a8553bd5771",
 		.ret_label = "check", .exe_asked = true,
+	},
+	/* a traced process ended (--exits) */
+	[EV_KIND_EXIT] = {
+		.name = "exit", .message_id = "7a3e5c1d90b84f2a9c6d1e8f4b2a7c35",
 	},
 };
 
@@ -114,6 +129,8 @@ enum decode_status decode_event(const void *data, size_t size, struct exec_recor
 	}
 	if (rec->ctx_len)
 		memcpy(&rec->context, rec->ctx, sizeof(rec->context));
+	if (rec->exit_len)
+		memcpy(&rec->exited, rec->exit, sizeof(rec->exited));
 	/* until every reader asks record_is_failed() */
 	if (rec->hdr.kind == EV_KIND_FAILED)
 		rec->hdr.flags |= EV_FAILED;
@@ -122,7 +139,8 @@ enum decode_status decode_event(const void *data, size_t size, struct exec_recor
 
 /* The parts whose length is in the header, in EVENT_SECTIONS's order. */
 #define PARTS_LEN_IN_HEADER(X)	X(exe, 0) X(argv, 0) X(script, 0) X(cwd, 0)
-_Static_assert(EV_SECTION_FOLLOWS(cwd, env) && EV_SECTION_FOLLOWS(env, ctx),
+_Static_assert(EV_SECTION_FOLLOWS(cwd, env) && EV_SECTION_FOLLOWS(env, ctx) &&
+	       EV_SECTION_FOLLOWS(ctx, exit),
 	       "encode_event writes the parts in another order");
 
 size_t encode_event(void *buf, size_t cap, const struct exec_record *rec)
@@ -133,7 +151,8 @@ size_t encode_event(void *buf, size_t cap, const struct exec_record *rec)
 
 	hdr.version = EXECMON_ABI_VERSION;
 	hdr.hdr_len = sizeof(hdr);
-	if (rec->ctx_len && rec->ctx_len != sizeof(struct exec_ctx))
+	if ((rec->ctx_len && rec->ctx_len != sizeof(struct exec_ctx)) ||
+	    (rec->exit_len && rec->exit_len != sizeof(struct exit_info)))
 		return 0;
 #define PART_LEN(name, max)							\
 	hdr.name##_len = rec->name##_len;					\
@@ -148,6 +167,8 @@ size_t encode_event(void *buf, size_t cap, const struct exec_record *rec)
 		size += sizeof(struct env_head) + rec->env_len;
 	hdr.flags = (hdr.flags & ~EV_CTX) | (rec->ctx_len ? EV_CTX : 0);
 	size += rec->ctx_len;
+	hdr.flags = (hdr.flags & ~EV_EXIT) | (rec->exit_len ? EV_EXIT : 0);
+	size += rec->exit_len;
 	if (size > cap)
 		return 0;
 	memcpy(p, &hdr, sizeof(hdr));
@@ -169,6 +190,7 @@ size_t encode_event(void *buf, size_t cap, const struct exec_record *rec)
 		PUT_PART(env, ENV_MAX)
 	}
 	PUT_PART(ctx, 0)
+	PUT_PART(exit, 0)
 #undef PUT_PART
 	return size;
 }

@@ -34,6 +34,9 @@ struct exec_record {
 	const char *env;	/* the environment, if EV_ENV (--env) */
 	size_t env_len;
 	__u64 env_full_len;	/* the whole environment's length */
+	const char *exit;	/* an exit record's (EV_EXIT): sizeof(struct exit_info) bytes */
+	size_t exit_len;
+	struct exit_info exited; /* an aligned copy of exit; zero without it */
 	__u32 exe_fd;		/* the descriptor asked for, if EV_EXE_FD; exe is then
 				 * the file it named, empty when none */
 	struct event hdr;	/* last: it ends in a flexible array */
@@ -79,6 +82,12 @@ static inline bool record_is_failed(const struct exec_record *rec)
 static inline bool record_is_check(const struct exec_record *rec)
 {
 	return rec->hdr.kind == EV_KIND_CHECK;
+}
+
+/* An exit record (--exits): no exec's parts, the exit part instead. */
+static inline bool record_is_exit(const struct exec_record *rec)
+{
+	return rec->hdr.kind == EV_KIND_EXIT;
 }
 
 /* Whether the record is shown at all: a self-check marker is not. */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "fields.h"
 #include "cgroup.h"
 #include "json.h"
@@ -72,6 +74,146 @@ static void cut(struct fval *v, bool truncated, __u64 n)
 }
 
 #define HDR(a)	(&(a)->rec->hdr)
+
+/* A string, or null when there is none (or it is empty). */
+static void text(struct fval *v, const char *s)
+{
+	if (s && *s) {
+		v->type = FV_TEXT;
+		v->p = s;
+		v->n = strlen(s);
+	} else {
+		none(v);
+	}
+}
+
+/* What the record is: its kind's name, "exec", "exit", "failed", "check". */
+static void v_event(struct fval *v, const struct field_arg *a)
+{
+	text(v, record_kind(a->rec)->name);
+}
+
+/* An exit record's: the status as wait(2) gives it, and the rest. */
+#define EXITED(a)	(&(a)->rec->exited)
+#define EXIT_SIGNAL(st)	((st) & 0x7f)
+
+const char *signal_name(int sig)
+{
+	static char names[65][16];
+	const char *abbrev;
+
+	if (sig <= 0 || sig > 64)
+		return NULL;
+	if (!names[sig][0]) {
+		abbrev = sigabbrev_np(sig);
+		if (abbrev)
+			snprintf(names[sig], sizeof(names[sig]), "SIG%s", abbrev);
+		else
+			snprintf(names[sig], sizeof(names[sig]), "SIG%d", sig);
+	}
+	return names[sig];
+}
+
+static void v_exit_code(struct fval *v, const struct field_arg *a)
+{
+	__u32 st = EXITED(a)->status;
+
+	if (EXIT_SIGNAL(st))
+		none(v);
+	else
+		u64(v, (st >> 8) & 0xff);
+}
+
+static void v_signal(struct fval *v, const struct field_arg *a)
+{
+	text(v, signal_name(EXIT_SIGNAL(EXITED(a)->status)));
+}
+
+static void v_core_dumped(struct fval *v, const struct field_arg *a)
+{
+	boolean(v, EXITED(a)->status & 0x80);
+}
+
+/* from its last traced exec to its end */
+static void v_duration_ns(struct fval *v, const struct field_arg *a)
+{
+	__u64 exec_ns = EXITED(a)->exec_ns;
+
+	u64(v, HDR(a)->ts_ns > exec_ns ? HDR(a)->ts_ns - exec_ns : 0);
+}
+
+static void v_run_ns(struct fval *v, const struct field_arg *a) { u64(v, EXITED(a)->run_ns); }
+
+/* The user part of the exact run time, in the proportion of the sampled
+ * times, as wait4 and getrusage give it (the kernel's cputime_adjust);
+ * all of it user when nothing was sampled. */
+static __u64 exit_utime(const struct exit_info *x)
+{
+	__u64 sampled = x->utime_ns + x->stime_ns;
+
+	if (!sampled)
+		return x->runtime_ns;
+	if (!x->stime_ns)
+		return x->runtime_ns;
+	if (!x->utime_ns)
+		return 0;
+	return (__u64)((unsigned __int128)x->runtime_ns * x->utime_ns / sampled);
+}
+
+static void v_utime_ns(struct fval *v, const struct field_arg *a)
+{
+	u64(v, exit_utime(EXITED(a)));
+}
+
+static void v_stime_ns(struct fval *v, const struct field_arg *a)
+{
+	u64(v, EXITED(a)->runtime_ns - exit_utime(EXITED(a)));
+}
+
+static void v_maxrss_kb(struct fval *v, const struct field_arg *a)
+{
+	static long page_kb;
+
+	if (!page_kb)
+		page_kb = sysconf(_SC_PAGESIZE) / 1024;
+	u64(v, EXITED(a)->maxrss_pages * page_kb);
+}
+
+/* The table's RET of an exit: exit:3, exit:SIGTERM, exit:SIGSEGV+core. */
+static void put_exit_status(struct sbuf *b, const struct field_arg *a)
+{
+	__u32 st = EXITED(a)->status;
+
+	sbuf_puts(b, "exit:");
+	if (EXIT_SIGNAL(st))
+		sbuf_puts(b, signal_name(EXIT_SIGNAL(st)));
+	else
+		sbuf_put_u64(b, (st >> 8) & 0xff);
+	if (st & 0x80)
+		sbuf_puts(b, "+core");
+}
+
+static void put_seconds(struct sbuf *b, const char *label, __u64 ns)
+{
+	sbuf_puts(b, label);
+	sbuf_printf(b, "%llu.%03llus", (unsigned long long)(ns / 1000000000),
+		    (unsigned long long)(ns / 1000000 % 1000));
+}
+
+/* The ARGS of an exit: what it took, in a '[' that no argument starts. */
+static void put_exit_usage(struct sbuf *b, const struct field_arg *a)
+{
+	struct fval v;
+
+	v_duration_ns(&v, a);
+	put_seconds(b, "[ran ", v.u);
+	put_seconds(b, " user ", exit_utime(EXITED(a)));
+	put_seconds(b, " sys ", EXITED(a)->runtime_ns - exit_utime(EXITED(a)));
+	v_maxrss_kb(&v, a);
+	sbuf_puts(b, " maxrss ");
+	sbuf_put_u64(b, v.u);
+	sbuf_puts(b, "kB]");
+}
 
 /* RFC 3339 in UTC, with nanoseconds. */
 static void p_time(struct sbuf *t, const struct field_arg *a)
@@ -176,6 +318,10 @@ static inline __attribute__((always_inline)) void c_exe(struct sbuf *b, const st
 	/* a resolved path was cut at its front; the one asked for, at its end */
 	bool truncated = flags & EV_EXE_TRUNCATED, at_end = record_exe_asked(rec);
 
+	if (record_is_exit(rec)) {
+		sbuf_putc(b, '-');
+		return;
+	}
 	/* a file asked for by descriptor: the descriptor, then the file it
 	 * named, if any */
 	if (flags & EV_EXE_FD)
@@ -227,6 +373,10 @@ static inline __attribute__((always_inline)) void c_args(struct sbuf *b, const s
 	struct fval v;
 	bool empty;
 
+	if (record_is_exit(rec)) {
+		put_exit_usage(b, a);
+		return;
+	}
 	v_args(&v, a);
 	empty = put_words(b, &v);
 	/* '[' is never left bare by the quoting, so this cannot be an argument */
@@ -299,6 +449,10 @@ static void c_ret(struct sbuf *b, const struct field_arg *a)
 	const struct exec_record *rec = a->rec;
 	const char *label = record_kind(rec)->ret_label;
 
+	if (record_is_exit(rec)) {
+		put_exit_status(b, a);
+		return;
+	}
 	if (label) {
 		sbuf_puts(b, label);
 		if (rec->hdr.ret)
@@ -379,16 +533,6 @@ static void c_cgroup(struct sbuf *b, const struct field_arg *a)
 static void v_mntns(struct fval *v, const struct field_arg *a) { u64(v, HDR(a)->mntns); }
 
 /* The container and pod, from the cgroup's path: plain ASCII, or null. */
-static void text(struct fval *v, const char *s)
-{
-	if (s && *s) {
-		v->type = FV_TEXT;
-		v->p = s;
-		v->n = strlen(s);
-	} else {
-		none(v);
-	}
-}
 
 static void v_container_id(struct fval *v, const struct field_arg *a)
 {
@@ -588,6 +732,7 @@ static void v_env_unreadable(struct fval *v, const struct field_arg *a)
  * they make their columns too): JSON writes them all as null at once
  * without it. */
 #define FIELDS_HEAD(C, K, T)								\
+	K(event, "EXECMON_EVENT", 0)							\
 	C(time, FIELD_TIME, "TIME", 8, LEFT, "EXECMON_TIME", 0, c_time)			\
 	T(FIELD_TIMESTAMP, "timestamp", "TIME(s)", 9, RIGHT, c_timestamp)		\
 	K(mono_ns, "EXECMON_MONO_NS", 0)						\
@@ -627,6 +772,36 @@ static void v_env_unreadable(struct fval *v, const struct field_arg *a)
 	K(env_truncated, "EXECMON_ENV_TRUNCATED", F_TAIL)				\
 	K(env_unreadable, "EXECMON_ENV_UNREADABLE", F_TAIL)
 
+/*
+ * An exit record's fields (--exits), in JSON's order: a few of an exec's,
+ * then its own (FIELDS_EXIT_ONLY). The same forms as FIELDS; an exit is
+ * written from this list alone, so that an exec carries none of these.
+ */
+#define FIELDS_EXIT(C, K, T)	FIELDS_EXIT_COMMON(C, K, T) FIELDS_EXIT_ONLY(C, K, T)
+#define FIELDS_EXIT_COMMON(C, K, T)							\
+	K(event, "EXECMON_EVENT", 0)							\
+	K(time, "EXECMON_TIME", 0)							\
+	K(mono_ns, "EXECMON_MONO_NS", 0)						\
+	K(pid, "EXECMON_PID", 0)							\
+	K(ppid, "EXECMON_PPID", 0)							\
+	K(uid, "EXECMON_UID", 0)							\
+	K(gid, "EXECMON_GID", 0)							\
+	K(user, "EXECMON_USER", 0)							\
+	K(comm, "EXECMON_COMM", F_B64)							\
+	K(exec_id, "EXECMON_EXEC_ID", 0)						\
+	K(cgroup_id, "EXECMON_CGROUP_ID", 0)						\
+	K(cgroup, "EXECMON_CGROUP", 0)							\
+	K(mntns, "EXECMON_MNTNS", 0)
+#define FIELDS_EXIT_ONLY(C, K, T)							\
+	K(exit_code, "EXECMON_EXIT_CODE", 0)						\
+	K(signal, "EXECMON_SIGNAL", 0)							\
+	K(core_dumped, "EXECMON_CORE_DUMPED", 0)					\
+	K(duration_ns, "EXECMON_DURATION_NS", 0)					\
+	K(run_ns, "EXECMON_RUN_NS", 0)							\
+	K(utime_ns, "EXECMON_UTIME_NS", 0)						\
+	K(stime_ns, "EXECMON_STIME_NS", 0)						\
+	K(maxrss_kb, "EXECMON_MAXRSS_KB", 0)
+
 #define LEFT	false
 #define RIGHT	true
 
@@ -640,12 +815,16 @@ static void v_env_unreadable(struct fval *v, const struct field_arg *a)
 
 const struct field_desc field_descs[] = { FIELDS(DESC_C, DESC_K, DESC_T) };
 const unsigned int field_ndescs = sizeof(field_descs) / sizeof(field_descs[0]);
+const struct field_desc exit_field_descs[] = { FIELDS_EXIT(DESC_C, DESC_K, DESC_T) };
+const unsigned int exit_field_ndescs = sizeof(exit_field_descs) / sizeof(exit_field_descs[0]);
 
 /* Each field's place in field_descs, as IDX_key. */
 #define IDX_C(k, ...)		IDX_##k,
 #define IDX_K(k, ...)		IDX_##k,
 #define IDX_T(col, ...)		IDX_##col,
 enum { FIELDS(IDX_C, IDX_K, IDX_T) FIELD_NDESCS };
+/* (an exit's own keys have no _b64, and no place in field_descs) */
+enum { IDX_EXIT_BEFORE_ = FIELD_NDESCS - 1, FIELDS_EXIT_ONLY(IDX_C, IDX_K, IDX_T) };
 
 /* F_CTX is exactly the fields of FIELDS_CTX. */
 #define CTX_OUT_C(k, col, hdr, w, r, j, fl, c)	+ !!((fl) & F_CTX)
@@ -769,23 +948,13 @@ static inline __attribute__((always_inline)) bool json_value(struct sbuf *b, con
 #define NULL_C(k, col, hdr, w, r, j, fl, c)	NULL_K(k, j, fl)
 static const char ctx_nulls[] = FIELDS_CTX(NULL_C, NULL_K, JSON_T);
 
-__attribute__((flatten)) void fields_json(struct sbuf *b, const struct field_arg *a)
+/* The exact bytes of the fields in inexact, whose strings above had to
+ * replace some, then the object's end. */
+static void json_end(struct sbuf *b, const struct field_arg *a, __u64 inexact)
 {
-	size_t start = b->len;
-	__u64 inexact = 0;	/* the fields that need their _b64 */
-
-	FIELDS_HEAD(JSON_C, JSON_K, JSON_T)
-	if (a->ctx) {
-		FIELDS_CTX(JSON_C, JSON_K, JSON_T)
-	} else {
-		sbuf_add(b, ctx_nulls, sizeof(ctx_nulls) - 1);
-	}
-	FIELDS_TAIL(JSON_C, JSON_K, JSON_T)
-	b->p[start] = '{';	/* for the first key's comma */
-	/* the exact bytes, when the strings above had to replace some */
 	for (unsigned int i = 0; inexact && i < field_ndescs; i++) {
 		const struct field_desc *d = &field_descs[i];
-		struct fval v;
+		struct fval v = { .type = FV_NULL };
 
 		if (!(inexact & (1ULL << i)))
 			continue;
@@ -809,6 +978,36 @@ void fields_json_b64(struct sbuf *b, const struct fval *v)
 		json_list(b, v, true);
 	else
 		base64(b, (const unsigned char *)v->p, v->n);
+}
+
+static void fields_json_exit(struct sbuf *b, const struct field_arg *a)
+{
+	size_t start = b->len;
+	__u64 inexact = 0;
+
+	FIELDS_EXIT(JSON_C, JSON_K, JSON_T)
+	b->p[start] = '{';
+	json_end(b, a, inexact);
+}
+
+__attribute__((flatten)) void fields_json(struct sbuf *b, const struct field_arg *a)
+{
+	size_t start = b->len;
+	__u64 inexact = 0;	/* the fields that need their _b64 */
+
+	if (record_is_exit(a->rec)) {
+		fields_json_exit(b, a);
+		return;
+	}
+	FIELDS_HEAD(JSON_C, JSON_K, JSON_T)
+	if (a->ctx) {
+		FIELDS_CTX(JSON_C, JSON_K, JSON_T)
+	} else {
+		sbuf_add(b, ctx_nulls, sizeof(ctx_nulls) - 1);
+	}
+	FIELDS_TAIL(JSON_C, JSON_K, JSON_T)
+	b->p[start] = '{';	/* for the first key's comma */
+	json_end(b, a, inexact);
 }
 
 

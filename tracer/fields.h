@@ -148,6 +148,11 @@ struct field_desc {
  * They are listed in fields.c's FIELDS. */
 extern const struct field_desc field_descs[];
 extern const unsigned int field_ndescs;
+/* An exit record's fields (--exits), which it is written with instead. */
+extern const struct field_desc exit_field_descs[];
+extern const unsigned int exit_field_ndescs;
+/* "SIGTERM", or NULL for no signal. */
+const char *signal_name(int sig);
 
 /* The columns' descriptions, by enum field. */
 extern const struct field_desc *field_columns[FIELD_COUNT];

@@ -352,6 +352,10 @@ size_t journal_format(struct output *o, const struct exec_record *rec)
 		.start_ns = o->start_ns, .journal = true,
 	};
 	struct fval v;
+	/* an exit has a list of its own, and no tail */
+	bool exit = record_is_exit(rec);
+	const struct field_desc *descs = exit ? exit_field_descs : field_descs;
+	unsigned int ndescs = exit ? exit_field_ndescs : field_ndescs;
 
 	f->n = 0;
 	f->iovs = 0;
@@ -361,15 +365,16 @@ size_t journal_format(struct output *o, const struct exec_record *rec)
 	put_str(f, "MESSAGE_ID", record_kind(rec)->message_id);
 	put_str(f, "PRIORITY", PRIORITY_EXEC);
 	put_str(f, "SYSLOG_IDENTIFIER", "execmon");
-	for (unsigned int i = 0; i < field_ndescs; i++) {
-		const struct field_desc *d = &field_descs[i];
+	for (unsigned int i = 0; i < ndescs; i++) {
+		const struct field_desc *d = &descs[i];
 
 		if (!d->journal || (d->flags & F_TAIL))
 			continue;
 		field_value(d, &a, &v);
 		put_value(f, d->journal, &v, &a);
 	}
-	put_tail(f, &a);
+	if (!exit)
+		put_tail(f, &a);
 	return f->n;
 }
 

@@ -156,12 +156,18 @@ bool ctx_put_tty(struct sbuf *b, const struct exec_ctx *c)
 bool ctx_put_exec_id(struct sbuf *b, const struct exec_record *rec)
 {
 	const struct exec_ctx *c = record_ctx(rec);
+	__u64 start_ns;
 
-	if (!c)
+	/* an exit carries its process's start in its own part */
+	if (c)
+		start_ns = c->start_ns;
+	else if (record_is_exit(rec))
+		start_ns = rec->exited.start_ns;
+	else
 		return false;
 	sbuf_put_u64(b, rec->hdr.pid);
 	sbuf_putc(b, '@');
-	sbuf_put_u64(b, c->start_ns);
+	sbuf_put_u64(b, start_ns);
 	return true;
 }
 

@@ -19,6 +19,7 @@
 
 #define TRACKED_MAX	65536	/* processes a follow mode can hold */
 #define CALLS_MAX	1024	/* execs in flight at once, for --fails */
+#define EXECD_MAX	65536	/* processes alive that --exits will see end */
 #define ATTACH_NOW	'a'
 
 /* What the child says, before the fds that come with it. */
@@ -114,6 +115,15 @@ static int configure(struct execmon_bpf *skel, const struct options *o, bool wan
 	if (follow) {
 		bpf_map__set_max_entries(skel->maps.execmon_tracked, TRACKED_MAX);
 		bpf_map__set_map_flags(skel->maps.execmon_tracked, BPF_F_NO_PREALLOC);
+	}
+	/* --summary and --timeline need the exits, which only --exits shows */
+	bool exits = o->exits || o->summary || o->timeline;
+
+	bpf_program__set_autoload(skel->progs.execmon_exec_note, exits);
+	pick_build(skel->progs.execmon_exit_rec, skel->progs.execmon_exit_rec_nx, exits, has_xchg);
+	if (exits) {
+		bpf_map__set_max_entries(skel->maps.execmon_execd, EXECD_MAX);
+		bpf_map__set_map_flags(skel->maps.execmon_execd, BPF_F_NO_PREALLOC);
 	}
 	bpf_program__set_autoload(skel->progs.execmon_sys_enter, o->fails);
 	pick_build(skel->progs.execmon_sys_exit, skel->progs.execmon_sys_exit_nx, o->fails,

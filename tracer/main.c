@@ -32,6 +32,7 @@
 #include "sink.h"
 #include "stats.h"
 #include "stream.h"
+#include "summary.h"
 
 #define HOLDBACK_NS	(10 * 1000000ULL)	/* see reader.h */
 /* A wakeup costs more than the rest of an event's handling, so the reader
@@ -397,7 +398,9 @@ static int prepare(struct tracer *t, int argc, char **argv)
 static int load(struct tracer *t)
 {
 	bool want_cwd = t->s.out.json || options.journal || output_has_field(&t->s.out, FIELD_CWD);
-	bool want_ctx = t->s.out.json || options.journal || output_wants_ctx(&t->s.out);
+	bool want_ctx = t->s.out.json || options.journal || output_wants_ctx(&t->s.out) ||
+			/* --summary and --timeline place a process by its ancestors */
+			options.summary || options.timeline;
 	sigset_t stop_sigs, old_sigs;
 	int err;
 
@@ -634,6 +637,8 @@ static int finish(struct tracer *t, int status)
 	bpf_side_detach(&t->bpf);
 	drain(t, true);
 	stream_check_losses(&t->s, t->bpf.bss->counters, &st, true);
+	if (summary_finish() && !status)
+		status = 1;
 	if (options.stats)
 		stream_stats(&t->s, &st);
 	stream_flush(&t->s);

@@ -13,6 +13,7 @@
 #include "sbuf.h"
 #include "sink.h"
 #include "stream.h"
+#include "summary.h"
 
 static __u64 clock_ns(clockid_t clk)
 {
@@ -55,7 +56,10 @@ void stream_event(void *ctx, int cpu, const void *data, size_t size)
 			p_err("skipped a malformed record on CPU %d: %s", cpu, decode_strerror(st));
 		return;
 	}
-	if (!record_shown(&rec))
+	if (options.summary || options.timeline)
+		summary_add(&rec);
+	/* exits that only --summary or --timeline asked for are not shown */
+	if (!record_shown(&rec) || (record_is_exit(&rec) && !options.exits))
 		return;
 	if (!s->header_done) {
 		output_header(&s->out);

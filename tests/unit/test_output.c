@@ -367,7 +367,7 @@ int main(void)
 	o.json = true;
 	output_format(&o, &rec);
 	LINE("json: escapes and invalid bytes",
-	     "{\"time\":\"1970-01-01T00:00:02.500000000Z\",\"mono_ns\":2500000000,\"pid\":4242,"
+	     "{\"event\":\"exec\",\"time\":\"1970-01-01T00:00:02.500000000Z\",\"mono_ns\":2500000000,\"pid\":4242,"
 	     "\"ppid\":1,\"uid\":0,\"gid\":0,\"user\":\"root\",\"comm\":\"my prog\","
 	     "\"exe\":\"/usr/bin/true\",\"args\":[\"true\",\"a\\\"\\\\\\t\\n\xef\xbf\xbd\"],"
 	     "\"exe_truncated\":0,\"exe_deleted\":false,\"exe_kind\":\"file\",\"exe_fd\":null,\"args_truncated\":0,\"exe_unreadable\":false,\"args_unreadable\":false,\"ret\":0,\"error\":null,\"check\":false,"
