@@ -248,3 +248,19 @@ lost = [d for d in docs if d["event"]["action"] == "events-lost"]
 assert lost and all(d["event"]["kind"] == "metric" and d["execmon"]["lost"] > 0 for d in lost), lost
 for d in docs:
     v.validate(d)' "$SCHEMA" "$LOSS"
+
+# An exit (-e): event.type end, process.exit_code, valid against the schema;
+# one a signal ended has no exit code.
+EXITS=$TMP/exits.ecs
+[ -n "$DRY" ] || timeout 60 "$EXECMON" --json=ecs -e -- sh -c '(exit 3); sh -c "kill -TERM \$\$"; exit 3' \
+	>"$EXITS" 2>/dev/null
+check "an exit: event.type end, process.exit_code, valid against the schema" python3 -c '
+import json, sys, jsonschema
+v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+docs = [json.loads(l) for l in open(sys.argv[2])]
+ends = [d for d in docs if d["event"]["type"] == ["end"]]
+assert [d["event"]["action"] for d in ends] == ["exit", "exit"], ends
+codes = sorted(str((d["process"].get("exit_code"), d["execmon"].get("signal"))) for d in ends)
+assert codes == sorted([str((3, None)), str((None, "SIGTERM"))]), codes
+for d in docs:
+    v.validate(d)' "$SCHEMA" "$EXITS"

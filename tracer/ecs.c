@@ -44,6 +44,7 @@ static const struct ecs_name {
 	{ "error",		"error.code",	ECS_SAME },
 	{ "container_id",	"container.id",	ECS_SAME },
 	{ "container_runtime",	"container.runtime",	ECS_SAME },
+	{ "exit_code",		"process.exit_code",	ECS_SAME },
 };
 
 /* What ECS shows of a kind of record: its event.action and event.type. A
@@ -54,6 +55,7 @@ static const struct ecs_kind {
 	[EV_KIND_EXEC]		= { "exec", "start" },
 	[EV_KIND_FAILED]	= { "exec-failed", "start" },	/* with event.outcome failure */
 	[EV_KIND_CHECK]		= { "exec-check", "info" },	/* nothing ran */
+	[EV_KIND_EXIT]		= { "exit", "end" },
 };
 
 /* The host, read once: empty when unknown, and then left out. */
@@ -110,6 +112,9 @@ static bool e_action(struct sbuf *b, const struct field_arg *a)
 
 static bool e_outcome(struct sbuf *b, const struct field_arg *a)
 {
+	/* an end is neither: its status is process.exit_code, or execmon.signal */
+	if (record_is_exit(a->rec))
+		return false;
 	if (a->rec->hdr.ret)
 		LIT(b, "\"failure\"");
 	else
@@ -164,6 +169,8 @@ static bool e_name(struct sbuf *b, const struct field_arg *a)
 	struct fval v;
 	const char *slash;
 
+	if (record_is_exit(a->rec))
+		return false;
 	field_value(exe_desc, a, &v);
 	if (v.type != FV_BYTES)
 		return false;
@@ -186,6 +193,8 @@ static bool e_args_count(struct sbuf *b, const struct field_arg *a)
 	size_t len;
 	__u64 n = 0;
 
+	if (record_is_exit(a->rec))
+		return false;
 	field_value(args_desc, a, &v);
 	argv_iter_init(&it, v.p, v.n);
 	while (v.next(&it, &s, &len))
@@ -277,19 +286,26 @@ struct ecs_slot {
 	bool (*put)(struct sbuf *b, const struct field_arg *a);
 };
 
-static struct ecs_slot slots[ECS_SLOTS];
-static unsigned int nslots;
-/* the first slot of each name's first k parts: the order of objects */
-static unsigned char first[ECS_SLOTS][ECS_DEPTH];
+/* A kind of document: an exec's (and a failed exec's, a check's), from
+ * field_descs, or an exit's, from exit_field_descs. */
+struct ecs_doc {
+	const struct field_desc *descs;
+	unsigned int ndescs, nslots;
+	struct ecs_slot slots[ECS_SLOTS];
+	/* the first slot of each name's first k parts: the order of objects */
+	unsigned char first[ECS_SLOTS][ECS_DEPTH];
+};
+
+static struct ecs_doc exec_doc, exit_doc;
 
 static bool same_part(const struct ecs_slot *x, const struct ecs_slot *y, int k)
 {
 	return x->len[k] == y->len[k] && !memcmp(x->name + x->at[k], y->name + y->at[k], x->len[k]);
 }
 
-static struct ecs_slot *add_slot(const char *name)
+static struct ecs_slot *add_slot(struct ecs_doc *doc, const char *name)
 {
-	struct ecs_slot *s = &slots[nslots++];
+	struct ecs_slot *s = &doc->slots[doc->nslots++];
 	const char *p = name;
 
 	s->name = name;
@@ -324,57 +340,48 @@ static void read_line(const char *path, char *buf, size_t size)
 
 /* Sorts the slots so that each object's members are together, objects and
  * members in the order in which they first appear. */
-static int slot_order(const struct ecs_slot *x, unsigned int ix, const struct ecs_slot *y,
-		      unsigned int iy)
+static int slot_order(const struct ecs_doc *doc, unsigned int ix, unsigned int iy)
 {
+	const struct ecs_slot *x = &doc->slots[ix], *y = &doc->slots[iy];
+
 	for (int k = 0; k < x->nparts && k < y->nparts; k++)
 		if (!same_part(x, y, k))
-			return (int)first[ix][k] - (int)first[iy][k];
+			return (int)doc->first[ix][k] - (int)doc->first[iy][k];
 	return (int)ix - (int)iy;
 }
 
-void ecs_init(void)
+/* A document's members, in their order, from its table of fields. */
+static void doc_init(struct ecs_doc *doc, const struct field_desc *descs, unsigned int ndescs)
 {
+	static struct ecs_slot sorted[ECS_SLOTS];
 	unsigned int i, j, order[ECS_SLOTS];
-	struct ecs_slot sorted[ECS_SLOTS];
+	struct ecs_slot *slots = doc->slots;
 
-	if (gethostname(host.hostname, sizeof(host.hostname) - 1))
-		host.hostname[0] = 0;
-	read_line("/etc/machine-id", host.id, sizeof(host.id));
-	read_line("/proc/sys/kernel/random/boot_id", host.boot_id, sizeof(host.boot_id));
-
-	nslots = 0;
-	for (i = 0; i < field_ndescs; i++) {
-		const struct field_desc *d = &field_descs[i];
-
-		if (!strcmp(d->key ? d->key : "", "exe"))
-			exe_desc = d;
-		else if (!strcmp(d->key ? d->key : "", "args"))
-			args_desc = d;
-	}
+	doc->descs = descs;
+	doc->ndescs = ndescs;
+	doc->nslots = 0;
 	/* @timestamp first, then ECS's own, then the fields it names */
 	for (i = 0; i < sizeof(ecs_names) / sizeof(ecs_names[0]); i++) {
 		const struct field_desc *d = NULL;
 		struct ecs_slot *s;
 
-		for (j = 0; j < field_ndescs; j++)
-			if (field_descs[j].key && !strcmp(field_descs[j].key, ecs_names[i].key))
-				d = &field_descs[j];
-		if (!d) {
-			p_err("ECS names a field fields.c has not: %s", ecs_names[i].key);
-			abort();
-		}
+		for (j = 0; j < ndescs; j++)
+			if (descs[j].key && !strcmp(descs[j].key, ecs_names[i].key))
+				d = &descs[j];
 		if (i == 1)
 			for (j = 0; j < sizeof(ecs_made) / sizeof(ecs_made[0]); j++)
-				add_slot(ecs_made[j].name)->put = ecs_made[j].put;
-		s = add_slot(ecs_names[i].name);
+				add_slot(doc, ecs_made[j].name)->put = ecs_made[j].put;
+		/* a field of the other kind of record */
+		if (!d)
+			continue;
+		s = add_slot(doc, ecs_names[i].name);
 		s->d = d;
 		s->conv = ecs_names[i].conv;
 	}
 	/* the rest under execmon, then the exact bytes of what was replaced */
 	for (int pass = 0; pass < 2; pass++)
-		for (i = 0; i < field_ndescs; i++) {
-			const struct field_desc *d = &field_descs[i];
+		for (i = 0; i < ndescs; i++) {
+			const struct field_desc *d = &descs[i];
 			struct ecs_slot *s;
 
 			if (!d->key || (pass && !(d->flags & F_B64)))
@@ -384,13 +391,12 @@ void ecs_init(void)
 					break;
 			if (!pass && j < sizeof(ecs_names) / sizeof(ecs_names[0]))
 				continue;
-			s = &slots[nslots];
+			s = &slots[doc->nslots];
 			snprintf(s->own, sizeof(s->own), "execmon.%s%s", d->key, pass ? "_b64" : "");
-			add_slot(s->own)->d = d;
+			add_slot(doc, s->own)->d = d;
 			s->b64 = pass;
 		}
-
-	for (i = 0; i < nslots; i++)
+	for (i = 0; i < doc->nslots; i++)
 		for (int k = 0; k < slots[i].nparts; k++) {
 			for (j = 0; j < i; j++) {
 				int m;
@@ -400,36 +406,68 @@ void ecs_init(void)
 				if (m == k + 1)
 					break;
 			}
-			first[i][k] = j;
+			doc->first[i][k] = j;
 			slots[i].obj[k] = j;
 		}
-	for (i = 0; i < nslots; i++)
+	for (i = 0; i < doc->nslots; i++)
 		order[i] = i;
-	for (i = 1; i < nslots; i++)
-		for (j = i; j > 0 && slot_order(&slots[order[j - 1]], order[j - 1],
-						 &slots[order[j]], order[j]) > 0; j--) {
+	for (i = 1; i < doc->nslots; i++)
+		for (j = i; j > 0 && slot_order(doc, order[j - 1], order[j]) > 0; j--) {
 			unsigned int t = order[j];
 
 			order[j] = order[j - 1];
 			order[j - 1] = t;
 		}
-	for (i = 0; i < nslots; i++) {
+	for (i = 0; i < doc->nslots; i++) {
 		sorted[i] = slots[order[i]];
 		/* own names point into the slot itself */
 		if (sorted[i].name == slots[order[i]].own)
 			sorted[i].name = NULL;
 	}
-	memcpy(slots, sorted, sizeof(slots[0]) * nslots);
-	for (i = 0; i < nslots; i++)
+	memcpy(slots, sorted, sizeof(slots[0]) * doc->nslots);
+	for (i = 0; i < doc->nslots; i++)
 		if (!slots[i].name)
 			slots[i].name = slots[i].own;
 }
 
-/* A slot's value: false, with nothing written, when it has none. */
-static bool slot_value(struct sbuf *b, const struct ecs_slot *s, const struct field_arg *a,
-		       __u64 *inexact)
+void ecs_init(void)
 {
-	unsigned int bit = s->d ? s->d - field_descs : 0;
+	unsigned int i, j;
+
+	if (gethostname(host.hostname, sizeof(host.hostname) - 1))
+		host.hostname[0] = 0;
+	read_line("/etc/machine-id", host.id, sizeof(host.id));
+	read_line("/proc/sys/kernel/random/boot_id", host.boot_id, sizeof(host.boot_id));
+	for (i = 0; i < field_ndescs; i++) {
+		const struct field_desc *d = &field_descs[i];
+
+		if (!strcmp(d->key ? d->key : "", "exe"))
+			exe_desc = d;
+		else if (!strcmp(d->key ? d->key : "", "args"))
+			args_desc = d;
+	}
+	/* every name of ecs_names is a field of one table or the other */
+	for (i = 0; i < sizeof(ecs_names) / sizeof(ecs_names[0]); i++) {
+		bool found = false;
+
+		for (j = 0; j < field_ndescs && !found; j++)
+			found = field_descs[j].key && !strcmp(field_descs[j].key, ecs_names[i].key);
+		for (j = 0; j < exit_field_ndescs && !found; j++)
+			found = exit_field_descs[j].key && !strcmp(exit_field_descs[j].key, ecs_names[i].key);
+		if (!found) {
+			p_err("ECS names a field fields.c has not: %s", ecs_names[i].key);
+			abort();
+		}
+	}
+	doc_init(&exec_doc, field_descs, field_ndescs);
+	doc_init(&exit_doc, exit_field_descs, exit_field_ndescs);
+}
+
+/* A slot's value: false, with nothing written, when it has none. */
+static bool slot_value(struct sbuf *b, const struct ecs_doc *doc, const struct ecs_slot *s,
+		       const struct field_arg *a, __u64 *inexact)
+{
+	unsigned int bit = s->d ? s->d - doc->descs : 0;
 	struct fval v;
 	size_t start;
 
@@ -471,10 +509,11 @@ void ecs_format(struct sbuf *b, const struct field_arg *a)
 	int depth = 0;
 	bool comma = false;
 	__u64 inexact = 0;	/* the fields whose exact bytes follow */
+	const struct ecs_doc *doc = record_is_exit(a->rec) ? &exit_doc : &exec_doc;
 
 	sbuf_putc(b, '{');
-	for (unsigned int i = 0; i < nslots; i++) {
-		const struct ecs_slot *s = &slots[i], *was[ECS_DEPTH];
+	for (unsigned int i = 0; i < doc->nslots; i++) {
+		const struct ecs_slot *s = &doc->slots[i], *was[ECS_DEPTH];
 		size_t len = b->len;
 		int common = 0, was_depth = depth;
 		bool was_comma = comma;
@@ -497,7 +536,7 @@ void ecs_format(struct sbuf *b, const struct field_arg *a)
 		if (comma)
 			sbuf_putc(b, ',');
 		put_part(b, s, depth);
-		if (slot_value(b, s, a, &inexact)) {
+		if (slot_value(b, doc, s, a, &inexact)) {
 			comma = true;
 		} else {
 			b->len = len;

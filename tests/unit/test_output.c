@@ -372,6 +372,7 @@ int main(void)
 	     "\"exe\":\"/usr/bin/true\",\"args\":[\"true\",\"a\\\"\\\\\\t\\n\xef\xbf\xbd\"],"
 	     "\"exe_truncated\":0,\"exe_deleted\":false,\"exe_kind\":\"file\",\"exe_fd\":null,\"args_truncated\":0,\"exe_unreadable\":false,\"args_unreadable\":false,\"ret\":0,\"error\":null,\"check\":false,"
 	     "\"cwd\":null,\"cwd_truncated\":0,\"cwd_deleted\":null,\"cgroup_id\":0,\"cgroup\":null,\"mntns\":0,"
+	     "\"container_id\":null,\"container_runtime\":null,\"pod_uid\":null,"
 	     "\"auid\":null,\"loginuser\":null,\"sid\":null,\"tty\":null,\"euid\":null,\"egid\":null,"
 	     "\"secure\":null,\"pcomm\":null,\"ancestors\":null,\"exec_id\":null,\"parent_exec_id\":null,"
 	     "\"pidfs_ino\":null,\"nspid\":null,\"pidns\":null,\"interpreter\":null,\"script\":null,"
@@ -382,7 +383,7 @@ int main(void)
 	add_ctx(&full_ctx, EV_SECURE);
 	output_format(&o, &rec);
 	CHECK("json: every ctx key",
-	      HAS("\"mntns\":0,\"auid\":0,\"loginuser\":\"root\",\"sid\":3,\"tty\":\"pts/3\","
+	      HAS("\"mntns\":0,\"container_id\":null,\"container_runtime\":null,\"pod_uid\":null,\"auid\":0,\"loginuser\":\"root\",\"sid\":3,\"tty\":\"pts/3\","
 		  "\"euid\":0,\"egid\":5,\"secure\":true,\"pcomm\":\"sudo\","
 		  "\"ancestors\":[{\"pid\":4000,\"comm\":\"sudo\"},{\"pid\":1,\"comm\":\"systemd\"}],"
 		  "\"exec_id\":\"4242@5000000123\",\"parent_exec_id\":\"4000@77\","
