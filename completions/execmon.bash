@@ -18,6 +18,7 @@ _execmon()
     local opts='--pid= --ppid= --uid= --comm= --cgroup= --tree= --fails --json
         --fields= --output= --journal --env --env= --no-header --time --timestamp --print-uid --buffer-pages=
         --stats --strict --verbose --version --help --usage
+        --ring=
         -p -P -u -c -x -j -o -w -H -T -t -U -b -S -s -v -V'
 
     case $prev in
@@ -56,6 +57,10 @@ _execmon()
         -b | --buffer-pages)
             # A power of two, 1 to 65536.
             COMPREPLY=($(compgen -W "$(for ((n = 1; n <= 65536; n *= 2)); do echo $n; done)" -- "$cur"))
+            return
+            ;;
+        --ring)
+            COMPREPLY=($(compgen -W 'perf bpf' -- "$cur"))
             return
             ;;
         --env)
