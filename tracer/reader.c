@@ -55,6 +55,7 @@ struct bpf_ring {
 	struct pending *p;	/* in ring order */
 	int *order;		/* indexes into p, by time */
 	int np, cap;
+	bool borrowed;		/* the caller's memory (reader_new_bpf_mem): not ours to unmap */
 };
 
 struct reader {
@@ -313,6 +314,26 @@ fail:
 	return NULL;
 }
 
+struct reader *reader_new_bpf_mem(unsigned long *consumer, const unsigned long *producer,
+				  const void *data, __u64 size, __u64 holdback_ns,
+				  const struct reader_ops *ops)
+{
+	struct reader *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->epfd = -1;
+	r->rb.consumer = consumer;
+	r->rb.producer = producer;
+	r->rb.data = data;
+	r->rb.size = size;
+	r->rb.scan = *consumer;
+	r->rb.borrowed = true;
+	r->holdback_ns = holdback_ns;
+	r->ops = *ops;
+	return r;
+}
+
 void reader_free(struct reader *r)
 {
 	size_t page = sysconf(_SC_PAGESIZE);
@@ -321,9 +342,9 @@ void reader_free(struct reader *r)
 		return;
 	if (r->armed)
 		reader_disarm(r);
-	if (r->rb.consumer)
+	if (r->rb.consumer && !r->rb.borrowed)
 		munmap(r->rb.consumer, page);
-	if (r->rb.producer)
+	if (r->rb.producer && !r->rb.borrowed)
 		munmap((void *)r->rb.producer, page + 2 * r->rb.size);
 	free(r->rb.p);
 	free(r->rb.order);

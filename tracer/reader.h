@@ -80,6 +80,14 @@ struct reader_mem_ring {
 struct reader *reader_new_mem(const struct reader_mem_ring *rings, int n, __u64 holdback_ns,
 			      const struct reader_ops *ops);
 
+/* reader_new_bpf() over a ring the caller owns and fills, laid out as the
+ * kernel lays one out: the consumer and producer positions, and the data
+ * (`size` bytes, a power of two, followed by the same bytes again). As
+ * reader_new_mem(), for reader_drain() and reader_free() only. */
+struct reader *reader_new_bpf_mem(unsigned long *consumer, const unsigned long *producer,
+				  const void *data, __u64 size, __u64 holdback_ns,
+				  const struct reader_ops *ops);
+
 /* The fd to wait on: readable when a ring has passed its watermark, or
  * the bell rang. */
 int reader_epoll_fd(const struct reader *r);
