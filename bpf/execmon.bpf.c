@@ -248,7 +248,7 @@ _Static_assert(EV_START_MAX(exe) == 0 && EV_SECTION_FOLLOWS(exe, argv) &&
 	       "on_exec and on_sys_exit write the parts in another order");
 
 static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t old_pid,
-				   struct linux_binprm *bprm, bool xchg)
+				   struct linux_binprm *bprm, bool xchg, bool rb)
 {
 	/* plain loads rather than the get_current helpers: task is current */
 	__u32 pid = task->tgid;
@@ -361,7 +361,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	ev->flags = flags;
 	/* (cwd_len is 0 without want_cwd: added here rather than above, it
 	 * takes the 6.12 verifier fewer steps) */
-	emit(ctx, cnt, ev, off + ev->cwd_len + env_len + ctx_len, xchg, true);
+	emit_to(ctx, cnt, ev, off + ev->cwd_len + env_len + ctx_len, xchg, true, rb);
 	STAGE(ST_OUTPUT);
 	return 0;
 }
@@ -372,14 +372,29 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
-	return on_exec(ctx, task, old_pid, bprm, true);
+	return on_exec(ctx, task, old_pid, bprm, true, false);
 }
 
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(execmon_exec_nx, struct task_struct *task, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
-	return on_exec(ctx, task, old_pid, bprm, false);
+	return on_exec(ctx, task, old_pid, bprm, false, false);
+}
+
+/* --ring=bpf's builds of the two above */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(execmon_exec_rb, struct task_struct *task, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	return on_exec(ctx, task, old_pid, bprm, true, true);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(execmon_exec_rb_nx, struct task_struct *task, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	return on_exec(ctx, task, old_pid, bprm, false, true);
 }
 
 /* Follow mode: a child of a traced process is traced; an exited one is

@@ -18,7 +18,7 @@ _execmon()
     local opts='--pid= --ppid= --uid= --comm= --cgroup= --tree= --fails --json --json=
         --fields= --output= --journal --env --env= --no-header --time --timestamp --print-uid --buffer-pages=
         --stats --strict --verbose --version --help --usage
-        --exits --summary --summary= --timeline= -e
+        --exits --summary --summary= --timeline= -e --ring=
         -p -P -u -c -x -j -o -w -H -T -t -U -b -S -s -v -V
         --container='
 
@@ -68,6 +68,10 @@ _execmon()
             # Only after --json=: the formats.
             $split || return
             COMPREPLY=($(compgen -W 'ecs execmon' -- "$cur"))
+            return
+            ;;
+        --ring)
+            COMPREPLY=($(compgen -W 'perf bpf' -- "$cur"))
             return
             ;;
         --env)

@@ -55,6 +55,7 @@ complete -c execmon -s T -l time -n $no_json -d 'Add a TIME column (HH:MM:SS)'
 complete -c execmon -s t -l timestamp -n $no_json -d 'Add seconds since execmon started'
 complete -c execmon -s U -l print-uid -n $no_json -d 'Add a UID column'
 complete -c execmon -s b -l buffer-pages -x -a '1 2 4 8 16 32 64 128 256 512 1024 2048 4096 8192 16384 32768 65536' -d 'Perf buffer size per CPU, in pages'
+complete -c execmon -l ring -x -a 'perf bpf' -d 'Per-CPU perf buffers, or one BPF ring buffer'
 complete -c execmon -s S -l stats -d 'At exit, print what was seen, sent and lost'
 complete -c execmon -s s -l strict -d 'Exit with status 3 if any event was lost'
 complete -c execmon -s v -l verbose -d "Show libbpf's log"

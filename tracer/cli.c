@@ -56,6 +56,7 @@ enum { OPT_CGROUP = 0x100, OPT_TREE, OPT_JOURNAL, OPT_ENV,
 	OPT_CONTAINER,
 };
 enum { OPT_SUMMARY = 0x200, OPT_TIMELINE };
+enum { OPT_RING = 0x140 };
 
 static const struct argp_option argp_options[] = {
 	{ NULL, 0, NULL, 0, "Filters (in the kernel):", 1 },
@@ -90,6 +91,8 @@ static const struct argp_option argp_options[] = {
 	{ "print-uid", 'U', NULL, 0, "Add a UID column, as -o uid", 2 },
 	{ NULL, 0, NULL, 0, "Other:", 3 },
 	{ "buffer-pages", 'b', "PAGES", 0, "Perf buffer size per CPU, in pages (a power of two; default 128)", 3 },
+	{ "ring", OPT_RING, "KIND", 0, "perf: per-CPU perf buffers (the default); bpf: one BPF ring "
+	  "buffer for all CPUs, of -b pages per CPU (Linux 5.8 or later)", 3 },
 	{ "stats", 'S', NULL, 0, "At exit, print what was seen, filtered, sent, lost and printed", 3 },
 	{ "strict", 's', NULL, 0, "Exit with status 3 if any event was lost", 3 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 3 },
@@ -364,6 +367,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		options.ring_pages = parse_num(state, "page count", arg, 1, RING_PAGES_MAX);
 		if (options.ring_pages & (options.ring_pages - 1))
 			argp_error(state, "invalid page count '%s': it must be a power of two", arg);
+		break;
+	case OPT_RING:
+		if (!strcmp(arg, "bpf"))
+			options.ring_bpf = true;
+		else if (strcmp(arg, "perf"))
+			argp_error(state, "invalid ring '%s': it must be perf or bpf", arg);
+		else
+			options.ring_bpf = false;
 		break;
 	case 'S':
 		options.stats = true;

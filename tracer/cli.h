@@ -39,6 +39,7 @@ struct options {
 	__u32 tree;			/* --tree */
 	char **command;			/* -- COMMAND [ARGS...] */
 	long ring_pages;
+	bool ring_bpf;			/* --ring=bpf: one BPF ring buffer */
 };
 
 extern struct options options;

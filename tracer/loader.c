@@ -26,6 +26,7 @@
 struct load_msg {
 	int err;		/* 0, or the negative errno; the child said why */
 	int nfds;
+	unsigned int maps;	/* which of the maps came, one bit each (a map not created sends none) */
 	size_t bss_len;
 	bool bell_exact;
 };
@@ -71,6 +72,47 @@ static void pick_build(struct bpf_program *xchg, struct bpf_program *nx, bool wa
 	bpf_program__set_autoload(nx, want && !has_xchg);
 }
 
+/* The largest BPF ring buffer execmon asks for; the kernel takes up to
+ * 2 GiB less a page. */
+#define RING_BPF_MAX	(1UL << 30)
+
+/*
+ * --ring=bpf: one ring buffer that every CPU shares, as large as the perf
+ * buffers of all CPUs together would be (rounded up to a power of two),
+ * so that the two hold as much. The perf buffers' maps stay (empty arrays,
+ * no rings); with --ring=perf the ring buffer is not created at all.
+ * Returns 0, or a negative errno once the reason has been printed.
+ */
+static int configure_ring(struct execmon_bpf *skel, const struct options *o, int ncpus)
+{
+	unsigned long size = (unsigned long)o->ring_pages * getpagesize();
+	int shift = 0, probe;
+
+	skel->rodata->ring_bpf = o->ring_bpf;
+	if (!o->ring_bpf)
+		return bpf_map__set_autocreate(skel->maps.execmon_rb, false);
+	probe = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
+	if (probe <= 0) {
+		p_err("--ring=bpf needs the BPF ring buffer (Linux 5.8 or later), which this "
+		      "kernel does not have%s%s; use --ring=perf", probe < 0 ? ": " : "",
+		      probe < 0 ? strerror(-probe) : "");
+		return -EOPNOTSUPP;
+	}
+	while (size < RING_BPF_MAX && ncpus > 1) {
+		size *= 2;
+		ncpus = (ncpus + 1) / 2;
+	}
+	if (size > RING_BPF_MAX || ncpus > 1) {
+		p_err("--ring=bpf with -b %ld: one ring for all CPUs would be over %lu MiB, the most "
+		      "execmon asks for; use a smaller -b", o->ring_pages, RING_BPF_MAX >> 20);
+		return -EINVAL;
+	}
+	while ((1UL << shift) < size)
+		shift++;
+	skel->rodata->ring_quarter_shift = shift - 2;
+	return bpf_map__set_max_entries(skel->maps.execmon_rb, size);
+}
+
 /* Read-only data, map sizes and the programs to load: what the options
  * fix before the load. Returns 0, or a negative errno once the reason has
  * been printed. */
@@ -106,8 +148,14 @@ static int configure(struct execmon_bpf *skel, const struct options *o, bool wan
 	skel->rodata->slot_per_cpu = ncpus > 0 && ncpus <= COUNTER_SLOTS;
 	/* one event slot per CPU that can run the programs */
 	bpf_map__set_max_entries(skel->maps.execmon_heap, ncpus);
+	int err = configure_ring(skel, o, ncpus);
 
-	pick_build(skel->progs.execmon_exec, skel->progs.execmon_exec_nx, true, has_xchg);
+	if (err)
+		return err;
+
+	pick_build(skel->progs.execmon_exec, skel->progs.execmon_exec_nx, !o->ring_bpf, has_xchg);
+	pick_build(skel->progs.execmon_exec_rb, skel->progs.execmon_exec_rb_nx, o->ring_bpf,
+		   has_xchg);
 	/* the follow and failure programs, and their maps, only when asked for */
 	skel->rodata->follow_on = follow;
 	bpf_program__set_autoload(skel->progs.execmon_fork, follow);
@@ -208,10 +256,13 @@ static void load_child(int sock, const struct options *o, bool want_cwd, bool wa
 		diag_failed(DIAG_LOAD, -msg.err);
 		_exit(send_msg(sock, &msg, NULL) ? 1 : 0);
 	}
-#define BPF_SIDE_MAP_FD(id, name) fds[MAP_##id] = bpf_map__fd(skel->maps.name);
+#define BPF_SIDE_MAP_FD(id, name) \
+	if (bpf_map__fd(skel->maps.name) >= 0) { \
+		fds[msg.nfds++] = bpf_map__fd(skel->maps.name); \
+		msg.maps |= 1U << MAP_##id; \
+	}
 	BPF_SIDE_MAPS(BPF_SIDE_MAP_FD)
 #undef BPF_SIDE_MAP_FD
-	msg.nfds = MAP_COUNT;
 	msg.bss_len = bpf_map__value_size(skel->maps.bss);
 	if (send_msg(sock, &msg, fds) || read(sock, &c, 1) != 1 || c != ATTACH_NOW)
 		_exit(0);
@@ -277,7 +328,11 @@ int bpf_side_load(struct bpf_side *b, const struct options *o, bool want_cwd, bo
 	}
 	close(sv[1]);
 	b->sock = sv[0];
-	if (recv_msg(b->sock, &msg, b->map_fds, MAP_COUNT) || msg.err || msg.nfds != MAP_COUNT) {
+	int fds[MAP_COUNT];
+
+	if (recv_msg(b->sock, &msg, fds, MAP_COUNT) || msg.err ||
+	    msg.nfds != __builtin_popcount(msg.maps) || msg.maps >> MAP_COUNT ||
+	    !(msg.maps & 1U << MAP_BSS)) {
 		int err = msg.err;
 
 		/* an error the loader sent, it has said */
@@ -288,6 +343,9 @@ int bpf_side_load(struct bpf_side *b, const struct options *o, bool want_cwd, bo
 		reap(b);
 		return err;
 	}
+	for (int i = 0, n = 0; i < MAP_COUNT; i++)
+		if (msg.maps & 1U << i)
+			b->map_fds[i] = fds[n++];
 	b->bell_exact = msg.bell_exact;
 	b->bss_len = (msg.bss_len + getpagesize() - 1) & ~(size_t)(getpagesize() - 1);
 	b->bss = mmap(NULL, b->bss_len, PROT_READ | PROT_WRITE, MAP_SHARED,

@@ -25,7 +25,8 @@ struct options;
 	X(BELL, execmon_bell)		/* the perf event array that wakes the reader */ \
 	X(TRACKED, execmon_tracked)	/* follow mode's set of processes */	\
 	X(CGROUP, execmon_cgroup)	/* --cgroup's cgroup array */		\
-	X(BSS, bss)			/* mapped: counters, self_check_pid */
+	X(BSS, bss)			/* mapped: counters, self_check_pid */	\
+	X(RB, execmon_rb)		/* --ring=bpf's ring buffer, or -1 */
 
 enum bpf_side_map {
 #define BPF_SIDE_MAP_ENUM(id, name) MAP_##id,

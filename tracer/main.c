@@ -434,8 +434,12 @@ static int open_rings(struct tracer *t)
 	struct reader_ops ops = { .event = stream_event, .lost = stream_lost, .open = open_cpu,
 				   .ctx = &t->s };
 
-	t->reader = reader_new(t->bpf.bss->counters, COUNTER_SLOTS, options.ring_pages,
-			       HOLDBACK_NS, &ops);
+	if (options.ring_bpf)
+		t->reader = reader_new_bpf(bpf_side_map_fd(&t->bpf, MAP_RB), t->bpf.bss->counters,
+					   COUNTER_SLOTS, HOLDBACK_NS, &ops);
+	else
+		t->reader = reader_new(t->bpf.bss->counters, COUNTER_SLOTS, options.ring_pages,
+				       HOLDBACK_NS, &ops);
 	if (!t->reader) {
 		diag_failed(DIAG_RINGS, errno);
 		return 1;

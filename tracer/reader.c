@@ -29,8 +29,38 @@ struct ring {
 	bool borrowed;		/* the caller's memory (reader_new_mem): not ours to unmap */
 };
 
+/* A record of the BPF ring buffer, seen and not yet handed out. */
+struct pending {
+	__u64 pos;		/* of its header in the ring */
+	__u64 ts;
+	__u32 len;		/* of its data */
+	bool done;		/* handed out */
+};
+
+/*
+ * --ring=bpf's one ring that all CPUs share. Records come in the order
+ * they were reserved, which across CPUs is not quite the order of their
+ * times: the reader notes each committed record (pos, ts) as it passes,
+ * hands them out by time once due, and gives the kernel back the room of
+ * those before the first one still held. A record is read in place: the
+ * kernel maps the data twice in a row, so none wraps.
+ */
+struct bpf_ring {
+	int fd;			/* the map's: the BPF side's, not closed here */
+	unsigned long *consumer;	/* the page where the reader says how far it read */
+	const unsigned long *producer;	/* then the kernel's page, then the data twice */
+	const unsigned char *data;
+	__u64 size;
+	__u64 scan;		/* records before this are noted or skipped */
+	struct pending *p;	/* in ring order */
+	int *order;		/* indexes into p, by time */
+	int np, cap;
+	bool borrowed;		/* the caller's memory (reader_new_bpf_mem): not ours to unmap */
+};
+
 struct reader {
 	int epfd;
+	struct bpf_ring rb;	/* unmapped: the per-CPU perf buffers */
 	struct counters *slots;		/* the BPF side's flags that ask for the bell */
 	int nslots;
 	bool armed;
@@ -239,12 +269,85 @@ struct reader *reader_new_mem(const struct reader_mem_ring *rings, int n, __u64 
 	return r;
 }
 
+struct reader *reader_new_bpf(int rb_fd, struct counters *slots, int nslots, __u64 holdback_ns,
+			      const struct reader_ops *ops)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	/* edge-triggered: the ring stays readable while records are held
+	 * back, and the reader must sleep then, woken by the kernel only */
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+	struct reader *r = calloc(1, sizeof(*r));
+	void *p;
+	int err;
+
+	if (!r)
+		return NULL;
+	r->epfd = -1;
+	r->rb.fd = rb_fd;
+	r->slots = slots;
+	r->nslots = nslots;
+	r->holdback_ns = holdback_ns;
+	r->ops = *ops;
+	if (bpf_obj_get_info_by_fd(rb_fd, &info, &len))
+		goto fail;
+	r->rb.size = info.max_entries;
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, rb_fd, 0);
+	if (p == MAP_FAILED)
+		goto fail;
+	r->rb.consumer = p;
+	p = mmap(NULL, page + 2 * r->rb.size, PROT_READ, MAP_SHARED, rb_fd, page);
+	if (p == MAP_FAILED)
+		goto fail;
+	r->rb.producer = p;
+	r->rb.data = (const unsigned char *)p + page;
+	r->rb.scan = __atomic_load_n(r->rb.consumer, __ATOMIC_ACQUIRE);
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (r->epfd < 0 || epoll_ctl(r->epfd, EPOLL_CTL_ADD, rb_fd, &ev))
+		goto fail;
+	return r;
+fail:
+	err = errno;
+	reader_free(r);
+	errno = err;
+	return NULL;
+}
+
+struct reader *reader_new_bpf_mem(unsigned long *consumer, const unsigned long *producer,
+				  const void *data, __u64 size, __u64 holdback_ns,
+				  const struct reader_ops *ops)
+{
+	struct reader *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->epfd = -1;
+	r->rb.consumer = consumer;
+	r->rb.producer = producer;
+	r->rb.data = data;
+	r->rb.size = size;
+	r->rb.scan = *consumer;
+	r->rb.borrowed = true;
+	r->holdback_ns = holdback_ns;
+	r->ops = *ops;
+	return r;
+}
+
 void reader_free(struct reader *r)
 {
+	size_t page = sysconf(_SC_PAGESIZE);
+
 	if (!r)
 		return;
 	if (r->armed)
 		reader_disarm(r);
+	if (r->rb.consumer && !r->rb.borrowed)
+		munmap(r->rb.consumer, page);
+	if (r->rb.producer && !r->rb.borrowed)
+		munmap((void *)r->rb.producer, page + 2 * r->rb.size);
+	free(r->rb.p);
+	free(r->rb.order);
 	for (int i = 0; i < r->nrings; i++)
 		ring_close(r, &r->rings[i]);
 	if (r->epfd >= 0)
@@ -283,6 +386,9 @@ int reader_watch(struct reader *r, __u64 now_ns, int *bad_cpu)
 {
 	bool grew = false;
 	int *cpus = NULL, n, err = 0;
+
+	if (r->rb.consumer)
+		return 0;	/* one ring for all CPUs, whichever are online */
 
 	for (int i = 0; i < r->nslots; i++) {
 		__u64 v = __atomic_load_n(&r->slots[i].unsent, __ATOMIC_RELAXED);
@@ -483,9 +589,103 @@ static __u64 drain(struct reader *r, __u64 now_ns, bool all, volatile sig_atomic
 	return nactive ? 0 : READER_EMPTY;	/* stopped: due at once */
 }
 
+/* The BPF ring buffer's record header (uapi bpf.h: BPF_RINGBUF_*). */
+#define RB_HDR_SZ	8
+#define RB_BUSY		(1U << 31)
+#define RB_DISCARD	(1U << 30)
+
+/* Notes the records committed since the last look, up to the first one
+ * still being written. False when out of memory: what is noted stays. */
+static bool rb_scan(struct bpf_ring *rb)
+{
+	__u64 prod = __atomic_load_n(rb->producer, __ATOMIC_ACQUIRE);
+
+	while (rb->scan < prod) {
+		const unsigned char *hdr = rb->data + (rb->scan & (rb->size - 1));
+		__u32 len = __atomic_load_n((const __u32 *)hdr, __ATOMIC_ACQUIRE);
+		__u32 n = len & ~(RB_BUSY | RB_DISCARD);
+
+		if (len & RB_BUSY)
+			break;
+		/* a bell is 8 bytes, shorter than any event: it only woke us */
+		if (!(len & RB_DISCARD) && n > sizeof(__u64)) {
+			struct pending *p;
+
+			if (rb->np == rb->cap) {
+				int cap = rb->cap ? rb->cap * 2 : 256;
+				struct pending *np = realloc(rb->p, cap * sizeof(*np));
+				int *order;
+
+				if (!np)
+					return false;
+				rb->p = np;
+				order = realloc(rb->order, cap * sizeof(*order));
+				if (!order)
+					return false;
+				rb->order = order;
+				rb->cap = cap;
+			}
+			p = &rb->p[rb->np++];
+			p->pos = rb->scan;
+			p->len = n;
+			p->done = false;
+			/* an unreadable time sorts first and is reported by the decoder */
+			if (!event_peek_ts(hdr + RB_HDR_SZ, n, &p->ts))
+				p->ts = 0;
+		}
+		rb->scan += (n + RB_HDR_SZ + 7) & ~7ULL;
+	}
+	return true;
+}
+
+static __u64 drain_bpf(struct reader *r, __u64 due, volatile sig_atomic_t *stop)
+{
+	struct bpf_ring *rb = &r->rb;
+	__u64 next = READER_EMPTY;
+	int i, kept = 0;
+
+	rb_scan(rb);
+	/* by time, and by ring order for equal times; ring order is nearly
+	 * time order already, which insertion sort makes cheap */
+	for (i = 0; i < rb->np; i++) {
+		int j = i;
+
+		while (j > 0 && rb->p[rb->order[j - 1]].ts > rb->p[i].ts) {
+			rb->order[j] = rb->order[j - 1];
+			j--;
+		}
+		rb->order[j] = i;
+	}
+	for (i = 0; i < rb->np && !*stop; i++) {
+		struct pending *p = &rb->p[rb->order[i]];
+
+		if (p->ts > due) {
+			next = p->ts;
+			break;
+		}
+		r->ops.event(r->ops.ctx, -1, rb->data + (p->pos & (rb->size - 1)) + RB_HDR_SZ,
+			     p->len);
+		p->done = true;
+	}
+	if (i < rb->np && next == READER_EMPTY)
+		next = 0;	/* stopped: due at once */
+	for (i = 0; i < rb->np; i++)
+		if (!rb->p[i].done)
+			rb->p[kept++] = rb->p[i];
+	rb->np = kept;
+	/* the room before the first record held, or all that was scanned */
+	__atomic_store_n(rb->consumer, kept ? rb->p[0].pos : rb->scan, __ATOMIC_RELEASE);
+	return next;
+}
+
 __u64 reader_drain(struct reader *r, __u64 now_ns, bool all, volatile sig_atomic_t *stop)
 {
-	__u64 next = drain(r, now_ns, all, stop);
+	__u64 next;
+
+	if (r->rb.consumer)
+		return drain_bpf(r, all ? (__u64)-1 : now_ns > r->holdback_ns ?
+				 now_ns - r->holdback_ns : 0, stop);
+	next = drain(r, now_ns, all, stop);
 
 	for (int i = 0; i < r->nrings; i++)
 		ring_release(&r->rings[i]);
@@ -505,6 +705,8 @@ bool reader_arm(struct reader *r)
 		__atomic_store_n(&r->slots[i].bell, 1, __ATOMIC_RELAXED);
 	r->armed = true;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (r->rb.consumer && __atomic_load_n(r->rb.producer, __ATOMIC_ACQUIRE) != r->rb.scan)
+		return false;
 	for (int i = 0; i < r->nrings; i++) {
 		struct ring *ring = &r->rings[i];
 

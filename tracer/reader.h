@@ -44,6 +44,13 @@ struct reader_ops {
 struct reader *reader_new(struct counters *slots, int nslots, size_t pages, __u64 holdback_ns,
 			  const struct reader_ops *ops);
 
+/* A reader of the BPF ring buffer rb_fd (--ring=bpf), which all CPUs
+ * share: no per-CPU rings, no ops.open or ops.lost (the kernel reports no
+ * loss; the slots' emit_failed counts them). The records are handed out in
+ * time order as reader_new()'s are, with cpu -1. NULL with errno set. */
+struct reader *reader_new_bpf(int rb_fd, struct counters *slots, int nslots, __u64 holdback_ns,
+			      const struct reader_ops *ops);
+
 /* What ops.open does: opens the perf events of CPU cpu, the ring's and the
  * bell's, and stores them in the perf event array maps map_fd and
  * bell_map_fd. Needs the privileges of tracing. */
@@ -72,6 +79,14 @@ struct reader_mem_ring {
  * reader_drain() and reader_free() apply. */
 struct reader *reader_new_mem(const struct reader_mem_ring *rings, int n, __u64 holdback_ns,
 			      const struct reader_ops *ops);
+
+/* reader_new_bpf() over a ring the caller owns and fills, laid out as the
+ * kernel lays one out: the consumer and producer positions, and the data
+ * (`size` bytes, a power of two, followed by the same bytes again). As
+ * reader_new_mem(), for reader_drain() and reader_free() only. */
+struct reader *reader_new_bpf_mem(unsigned long *consumer, const unsigned long *producer,
+				  const void *data, __u64 size, __u64 holdback_ns,
+				  const struct reader_ops *ops);
 
 /* The fd to wait on: readable when a ring has passed its watermark, or
  * the bell rang. */

@@ -119,6 +119,14 @@ void stream_check_losses(struct stream *s, struct counters *counters, struct sta
 		stream_loss(s, unsent, -1);
 	}
 	full = st->emit_failed - st->unsent;
+	if (options.ring_bpf && full > s->lost) {
+		/* the BPF ring buffer says nothing of its drops: they are said
+		 * here as soon as they are counted, and are the losses */
+		p_err("lost %llu events: the BPF ring buffer was full",
+		      (unsigned long long)(full - s->lost));
+		stream_loss(s, full - s->lost, -1);
+		s->lost = st->lost = full;
+	}
 	untold = final && full > st->lost ? full - st->lost : 0;
 	if (untold) {
 		p_err("lost %llu events that the full buffers did not report",

@@ -15,6 +15,14 @@
  * which the BPF build does not include). */
 #define ENOSPC		28
 
+/* --ring=bpf: the records go to one BPF ring buffer that all CPUs share
+ * (5.8 and later) instead of the per-CPU perf buffers. Fixed before load,
+ * so each program holds only the send it makes (see emit_to()). ring_quarter_shift is
+ * log2 of a quarter of that ring, where it wakes the reader as the perf
+ * buffers' watermark does. */
+const volatile bool ring_bpf = false;
+const volatile __u32 ring_quarter_shift = 0;
+
 struct counters counters[COUNTER_SLOTS] = {};
 /* The type's alignment puts the slots on cache lines of their own, past
  * the fields that execmon.bpf.c defines before it, in the .bss that
@@ -107,6 +115,12 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } execmon_bell SEC(".maps");
 
+/* --ring=bpf's ring: not created unless asked for (see configure(),
+ * tracer/loader.c), which sizes it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+} execmon_rb SEC(".maps");
+
 static __always_inline struct event *event_slot(void)
 {
 	/* programs run with migration disabled: the CPU stays this one */
@@ -138,20 +152,37 @@ static __always_inline void fill_header(struct event *ev, __u8 kind, __u32 pid, 
 
 /* Sends the event, its header and its data up to end (where the last part
  * ends) and, when the reader sleeps, rings its bell; xchg says whether the
- * kernel has BPF atomic exchange (5.12 and later). */
-static __always_inline void emit(void *ctx, struct counters *cnt, struct event *ev, __u64 end,
-				 bool xchg, bool plain)
+ * kernel has BPF atomic exchange (5.12 and later), rb whether the records
+ * go to the BPF ring buffer (--ring=bpf). The exec program comes in a
+ * build for each ring, rb a constant in each: reading ring_bpf instead
+ * would cost the verifier steps on every path to here, and the default
+ * program its count. */
+static __always_inline void emit_to(void *ctx, struct counters *cnt, struct event *ev, __u64 end,
+				    bool xchg, bool plain, bool rb)
 {
 	__u64 size = sizeof(*ev) + end;
 
 	clamp(size, EVENT_MAX);
-	long err = bpf_perf_event_output(ctx, &execmon_events, BPF_F_CURRENT_CPU, ev, size);
+	long err;
 
+	if (rb) {
+		/* Woken when the data waiting crosses a quarter of the ring, as
+		 * the perf buffers' watermark does, and by the bell below. */
+		__u64 avail = bpf_ringbuf_query(&execmon_rb, BPF_RB_AVAIL_DATA);
+		__u64 flags = (avail + size) >> ring_quarter_shift != avail >> ring_quarter_shift ?
+			      BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+
+		/* A full ring says nothing to the reader: the tracer reports
+		 * emit_failed itself, as it sees it grow. */
+		err = bpf_ringbuf_output(&execmon_rb, ev, size, flags);
+	} else {
+		err = bpf_perf_event_output(ctx, &execmon_events, BPF_F_CURRENT_CPU, ev, size);
+	}
 	if (err) {
 		count(&cnt->emit_failed, plain);
 		/* A full ring counts the record, and says so with a lost record
 		 * once it has room: any other failure is said by nothing else. */
-		if (err != -ENOSPC)
+		if (err != -ENOSPC && !rb)
 			count(&cnt->unsent, plain);
 	} else {
 		count(&cnt->emitted, plain);
@@ -173,7 +204,20 @@ static __always_inline void emit(void *ctx, struct counters *cnt, struct event *
 
 	__u64 one = 1;
 
-	bpf_perf_event_output(ctx, &execmon_bell, BPF_F_CURRENT_CPU, &one, sizeof(one));
+	/* The ring's bell is a record of 8 bytes, shorter than any event,
+	 * which the reader skips: it wakes the reader in commit order, after
+	 * the record it rings for. */
+	if (rb)
+		bpf_ringbuf_output(&execmon_rb, &one, sizeof(one), BPF_RB_FORCE_WAKEUP);
+	else
+		bpf_perf_event_output(ctx, &execmon_bell, BPF_F_CURRENT_CPU, &one, sizeof(one));
+}
+
+/* emit_to() for the programs that come in one build for both rings. */
+static __always_inline void emit(void *ctx, struct counters *cnt, struct event *ev, __u64 end,
+				 bool xchg, bool plain)
+{
+	emit_to(ctx, cnt, ev, end, xchg, plain, ring_bpf);
 }
 
 #endif

@@ -238,9 +238,92 @@ static void test_wrap(void)
 	CHECK("wrap: the room read is given back", fits);
 }
 
+/* --ring=bpf's ring, as the kernel lays it out: positions, then the data
+ * twice in a row. Records are 8-byte headers (length, with the busy and
+ * discard bits, and a page offset), then the record, padded to 8 bytes. */
+struct bpfring {
+	unsigned long consumer, producer;
+	unsigned char data[2 * RING_SIZE];
+};
+
+static __u64 bpf_put(struct bpfring *b, const void *rec, __u32 n, __u32 bits)
+{
+	__u64 pos = b->producer;
+	__u32 hdr[2] = { n | bits, 0 };
+
+	for (size_t i = 0; i < sizeof(hdr) + n; i++) {
+		unsigned char c = i < sizeof(hdr) ? ((unsigned char *)hdr)[i] :
+			((const unsigned char *)rec)[i - sizeof(hdr)];
+		size_t off = (pos + i) & (RING_SIZE - 1);
+
+		b->data[off] = b->data[off + RING_SIZE] = c;
+	}
+	b->producer += (sizeof(hdr) + n + 7) & ~7u;
+	return pos;
+}
+
+static __u64 bpf_put_exec(struct bpfring *b, __u32 pid, __u64 ts, __u32 bits)
+{
+	unsigned char rec[256];
+
+	return bpf_put(b, rec, make(rec, sizeof(rec), pid, ts, "ls\0-l\0", 6), bits);
+}
+
+#define RB_BUSY		(1U << 31)
+#define RB_DISCARD	(1U << 30)
+
+static void test_bpf_ring(void)
+{
+	/* committed out of time order, as CPUs do that share one ring; a
+	 * bell and a discarded record among them; then a record still being
+	 * written, which holds back the later ones */
+	static struct bpfring b;
+	struct got g = {};
+	struct reader_ops ops = { .event = on_event, .lost = on_lost, .ctx = &g };
+	struct reader *r;
+	__u64 one = 1, busy, next;
+
+	b.consumer = b.producer = 3 * RING_SIZE + 3000;	/* far from zero, wrapping */
+	bpf_put_exec(&b, 1, 300, 0);
+	bpf_put_exec(&b, 2, 100, 0);
+	bpf_put(&b, &one, sizeof(one), 0);
+	bpf_put_exec(&b, 9, 150, RB_DISCARD);
+	bpf_put_exec(&b, 3, 200, 0);
+	busy = bpf_put_exec(&b, 5, 50, RB_BUSY);
+	bpf_put_exec(&b, 6, 60, 0);
+	bpf_put_exec(&b, 7, 1000, 0);
+	r = reader_new_bpf_mem(&b.consumer, &b.producer, b.data, RING_SIZE, 0, &ops);
+	CHECK("bpf ring: reader_new_bpf_mem", r != NULL);
+	next = reader_drain(r, 500, false, &no_stop);
+	/* the committed records come out by time */
+	CHECK_EQ("bpf ring: records handed out before the busy one", g.n, 3);
+	CHECK_EQ("bpf ring: first by time", g.pid[0], 2);
+	CHECK_EQ("bpf ring: second by time", g.pid[1], 3);
+	CHECK_EQ("bpf ring: third by time", g.pid[2], 1);
+	CHECK_EQ("bpf ring: a bell or a discarded record is skipped, not malformed", g.malformed, 0);
+	CHECK_EQ("bpf ring: nothing noted is left past the busy record", next, READER_EMPTY);
+	CHECK_EQ("bpf ring: the room up to the busy record is given back", b.consumer, busy);
+	/* committed now: it and the next come out in time order; the last is
+	 * not due yet and holds its room */
+	((__u32 *)(b.data + (busy & (RING_SIZE - 1))))[0] &= ~RB_BUSY;
+	((__u32 *)(b.data + (busy & (RING_SIZE - 1)) + RING_SIZE))[0] &= ~RB_BUSY;
+	next = reader_drain(r, 500, false, &no_stop);
+	CHECK_EQ("bpf ring: then the busy one, once committed, and the next", g.n, 5);
+	CHECK_EQ("bpf ring: the busy one first, by time", g.pid[3], 5);
+	CHECK_EQ("bpf ring: then the one after it", g.pid[4], 6);
+	CHECK_EQ("bpf ring: the record not due is held", next, 1000);
+	CHECK("bpf ring: its room is held", b.consumer < b.producer && b.consumer > busy);
+	next = reader_drain(r, 0, true, &no_stop);
+	CHECK_EQ("bpf ring: all of it at the end", g.n, 6);
+	CHECK_EQ("bpf ring: the last", g.pid[5], 7);
+	CHECK_EQ("bpf ring: all the room given back", b.consumer, b.producer);
+	reader_free(r);
+}
+
 int main(void)
 {
 	test_merge();
 	test_wrap();
+	test_bpf_ring();
 	UNIT_EXIT();
 }
