@@ -365,11 +365,12 @@ static void load_child(int sock, const struct options *o, bool want_cwd, bool wa
 		fds[msg.nfds++] = bpf_link__fd(link);
 	}
 	if (!msg.err && o->fails && o->verbose)
-		p_err("failed execs hooked by %s", hook == HOOK_FENTRY ?
-		      "fentry and fexit on the exec calls" : hook == HOOK_KPROBE ?
-		      "kprobes and kretprobes on the exec calls" :
-		      "the raw tracepoints sys_enter and sys_exit, at every system call "
-		      "(this kernel has neither BPF trampolines nor kprobes)");
+		p_err("failed execs hooked by %s: %s%s", hook_names[hook],
+		      hook == HOOK_FENTRY ? "fentry and fexit on the exec calls" :
+		      hook == HOOK_KPROBE ? "kprobes and kretprobes on the exec calls" :
+		      "the raw tracepoints sys_enter and sys_exit, at every system call",
+		      getenv("EXECMON_FAILS_HOOK") && *getenv("EXECMON_FAILS_HOOK") ?
+		      " (EXECMON_FAILS_HOOK)" : "");
 	if (msg.err)
 		msg.nfds = 0;	/* the links close with this process */
 	_exit(send_msg(sock, &msg, fds) ? 1 : 0);
