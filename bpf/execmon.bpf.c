@@ -449,7 +449,7 @@ static __always_inline struct pt_regs *current_regs(void)
 /*
  * The end of a call: ret is its return value. An exec noted on the way in
  * is looked up (with lookup); one that was not, with regs, is a call that a
- * seccomp filter (or its supervisor in user space, or a ptracer) refused:
+ * seccomp filter (or its supervisor in user space) refused with an error:
  * the call's function, and the hooks on it, never ran. It is told apart by
  * its number; its arguments are still in the registers, its memory is the
  * caller's. A filter that traps (SIGSYS) leaves no error: not shown; one
@@ -595,15 +595,6 @@ static __always_inline int on_call_exit(void *ctx, struct pt_regs *regs, long re
 	return 0;
 }
 
-/*
- * The hooks: fentry and fexit on each exec call's function where the
- * kernel has BPF trampolines, else a kprobe and a kretprobe (one program
- * each, attached to all four); and after __secure_computing(), for the
- * calls a filter refuses. Where the kernel has neither trampolines nor
- * kprobes, the raw tracepoints sys_enter and sys_exit, which run at every
- * system call and see the refused ones too. The tracer picks (loader.c).
- * Each exit comes in two builds (see the top of the file).
- */
 /* __secure_computing() said -1: the call is skipped, its error (if any)
  * in the return register. */
 static __always_inline int on_refused(void *ctx, bool xchg)
@@ -613,6 +604,15 @@ static __always_inline int on_refused(void *ctx, bool xchg)
 	return on_call_exit(ctx, regs, syscall_ret(regs), false, xchg);
 }
 
+/*
+ * The hooks: fentry and fexit on each exec call's function where the
+ * kernel has BPF trampolines, else a kprobe and a kretprobe (one program
+ * each, attached to all four); and after __secure_computing(), for the
+ * calls a filter refuses. Where the kernel has neither trampolines nor
+ * kprobes, the raw tracepoints sys_enter and sys_exit, which run at every
+ * system call and see the refused ones too. The tracer picks (loader.c).
+ * Each exit comes in two builds (see the top of the file).
+ */
 #define FENTRY_EXEC(name, fn)							\
 SEC("fentry/" fn)								\
 int BPF_PROG(execmon_fentry_##name, struct pt_regs *regs)			\
