@@ -613,21 +613,25 @@ static __always_inline int on_refused(void *ctx, bool xchg)
  * system call and see the refused ones too. The tracer picks (loader.c).
  * Each exit comes in two builds (see the top of the file).
  */
+/* The wrapper's one argument, the call's pt_regs, is the task's own: read
+ * from there, as 5.10's BTF has the argument's type of some of the
+ * wrappers as a declaration only, which makes the verifier refuse a load
+ * of it. Only the return value is read from the context. */
 #define FENTRY_EXEC(name, fn)							\
 SEC("fentry/" fn)								\
-int BPF_PROG(execmon_fentry_##name, struct pt_regs *regs)			\
+int execmon_fentry_##name(void *ctx)						\
 {										\
-	return on_call_enter(regs);						\
+	return on_call_enter(current_regs());					\
 }										\
 SEC("fexit/" fn)								\
-int BPF_PROG(execmon_fexit_##name, struct pt_regs *regs, long ret)		\
+int execmon_fexit_##name(void *ctx)						\
 {										\
-	return on_call_exit(ctx, NULL, ret, true, true);				\
+	return on_call_exit(ctx, NULL, (long)tp_arg(ctx, 1), true, true);	\
 }										\
 SEC("fexit/" fn)								\
-int BPF_PROG(execmon_fexit_##name##_nx, struct pt_regs *regs, long ret)	\
+int execmon_fexit_##name##_nx(void *ctx)					\
 {										\
-	return on_call_exit(ctx, NULL, ret, true, false);				\
+	return on_call_exit(ctx, NULL, (long)tp_arg(ctx, 1), true, false);	\
 }
 
 FENTRY_EXEC(execve, FN_EXECVE)
@@ -636,15 +640,15 @@ FENTRY_EXEC(execve32, FN32_EXECVE)
 FENTRY_EXEC(execveat32, FN32_EXECVEAT)
 
 SEC("fexit/__secure_computing")
-int BPF_PROG(execmon_fexit_refused, const void *sd, int ret)
+int execmon_fexit_refused(void *ctx)
 {
-	return ret == -1 ? on_refused(ctx, true) : 0;
+	return (int)(long)tp_arg(ctx, 1) == -1 ? on_refused(ctx, true) : 0;
 }
 
 SEC("fexit/__secure_computing")
-int BPF_PROG(execmon_fexit_refused_nx, const void *sd, int ret)
+int execmon_fexit_refused_nx(void *ctx)
 {
-	return ret == -1 ? on_refused(ctx, false) : 0;
+	return (int)(long)tp_arg(ctx, 1) == -1 ? on_refused(ctx, false) : 0;
 }
 
 SEC("kprobe")
