@@ -17,8 +17,11 @@
  * - Where a 32-bit call's arguments are: ia32's ebx, ecx, edx, esi, edi;
  *   AArch32's r0 to r4, the low halves of x0 to x4, where x0 holds the
  *   return value by sys_exit and the first argument is kept in orig_x0.
- * - Where pt_regs keeps the call's number, read by a plain load at every
- *   system call's exit.
+ * - Where pt_regs keeps the call's number and its return value.
+ * - The names of the functions of execve and execveat, which -x hooks:
+ *   the syscall wrappers, which take the call's pt_regs.
+ * - THREAD_SIZE, where a task's pt_regs sits on kernels without
+ *   bpf_task_pt_regs() (5.10): the top of its kernel stack.
  */
 #ifndef EXECMON_ARCH_H
 #define EXECMON_ARCH_H
@@ -28,11 +31,19 @@
 #define NR_EXECVEAT	322
 #define NR32_EXECVE	11	/* asm/unistd_32.h, whose names clash with the above */
 #define NR32_EXECVEAT	358
+#define FN_EXECVE		"__x64_sys_execve"
+#define FN_EXECVEAT		"__x64_sys_execveat"
+#define FN32_EXECVE		"__ia32_compat_sys_execve"
+#define FN32_EXECVEAT		"__ia32_compat_sys_execveat"
 #elif defined(__TARGET_ARCH_arm64)
 #define NR_EXECVE	221	/* asm-generic/unistd.h */
 #define NR_EXECVEAT	281
 #define NR32_EXECVE	11	/* the kernel's arch/arm64/include/asm/unistd32.h */
 #define NR32_EXECVEAT	387
+#define FN_EXECVE		"__arm64_sys_execve"
+#define FN_EXECVEAT		"__arm64_sys_execveat"
+#define FN32_EXECVE		"__arm64_compat_sys_execve"
+#define FN32_EXECVEAT		"__arm64_compat_sys_execveat"
 #else
 #error "execmon builds for ARCH=x86 or ARCH=arm64"
 #endif
@@ -68,8 +79,10 @@ struct pt_regs {
 	unsigned long si;
 	unsigned long di;
 	unsigned long r8;
+	unsigned long ax;	/* the return value */
 	unsigned long orig_ax;	/* the system call's number */
 };
+#define THREAD_SIZE	16384	/* x86-64 without KASAN, as Debian builds it */
 #else
 #define PSR_MODE32_BIT	0x10	/* arch/arm64 uapi ptrace.h */
 
@@ -83,17 +96,43 @@ struct pt_regs {
 	__u64 orig_x0;		/* x0 at entry: x0 is the return value by the exit */
 	int syscallno;
 };
+#define THREAD_SIZE	16384	/* arm64 with 4K pages, without KASAN */
 #endif
+
+/* the kernel stack, whose top holds the task's user registers */
+struct task_struct___stack {
+	void *stack;
+};
 
 #pragma clang attribute pop
 
-/* The number of the system call under way, a plain load. */
+/* The number of the system call under way, and its return value; CO-RE
+ * reads, as a kprobe's regs pointer is not one the verifier can follow. */
 static __always_inline long syscall_nr(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return BPF_CORE_READ(regs, orig_ax);
+#else
+	return BPF_CORE_READ(regs, syscallno);
+#endif
+}
+
+/* the same by a plain load, where regs is a typed argument (tp_btf) */
+static __always_inline long syscall_nr_btf(struct pt_regs *regs)
 {
 #if defined(__TARGET_ARCH_x86)
 	return regs->orig_ax;
 #else
 	return regs->syscallno;
+#endif
+}
+
+static __always_inline long syscall_ret(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return BPF_CORE_READ(regs, ax);
+#else
+	return BPF_CORE_READ(regs, regs[0]);
 #endif
 }
 
@@ -105,7 +144,7 @@ static __always_inline bool in_compat_syscall(struct pt_regs *regs)
 
 	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
 #else
-	return regs->pstate & PSR_MODE32_BIT;
+	return BPF_CORE_READ(regs, pstate) & PSR_MODE32_BIT;
 #endif
 }
 

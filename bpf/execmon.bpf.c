@@ -6,7 +6,7 @@
  * fexecve, binfmt_misc) and reads the argv the new process really got.
  * Optional programs, loaded only when asked for: sched_process_fork and
  * sched_process_exit keep the set of processes a follow mode traces, and
- * sys_enter/sys_exit catch the execs that fail.
+ * hooks on the exec calls' functions catch the execs that fail.
  *
  * This file holds the configuration, the maps the programs share, the
  * filters and the programs; bpf/lib/ a header per concern, all of one
@@ -245,7 +245,7 @@ _Static_assert(EV_START_MAX(exe) == 0 && EV_SECTION_FOLLOWS(exe, argv) &&
 	       EV_SECTION_FOLLOWS(cwd, env) && EV_SECTION_FOLLOWS(env, ctx) &&
 	       EV_SECTION_FOLLOWS(ctx, exit) &&
 	       EV_START_MAX(exit) + sizeof(struct exit_info) == EV_DATA_MAX,
-	       "on_exec and on_sys_exit write the parts in another order");
+	       "on_exec and on_call_exit write the parts in another order");
 
 static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t old_pid,
 				   struct linux_binprm *bprm, bool xchg, bool rb)
@@ -264,7 +264,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	STAGE(ST_EMPTY);
 	count(&cnt->seen, true);
 	if (sys_execve_nr >= 0 && old_pid != pid) {
-		/* This exec succeeded, so sys_exit has nothing to report; it
+		/* This exec succeeded, so the call's exit has nothing to report; it
 		 * drops the call it noted itself, as the call returns 0, but
 		 * under the caller's thread id, which a thread other than the
 		 * leader gives up as it takes the leader's: that one goes here. */
@@ -532,17 +532,14 @@ int BPF_PROG(execmon_exit_rec_nx, struct task_struct *task)
 }
 
 /* Failed execs: the call's arguments are noted on the way in and read on
- * the way out, when the exec failed and the caller's memory is intact. */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(execmon_sys_enter, struct pt_regs *regs, long id)
+ * the way out, when the exec failed and the caller's memory is intact.
+ * regs are the call's, which the syscall wrapper takes. */
+static __always_inline int on_call_enter(struct pt_regs *regs)
 {
 	struct exec_call call;
 	__u32 tid;
 
-	if (id != sys_execve_nr && id != sys_execveat_nr &&
-	    id != sys_execve_nr32 && id != sys_execveat_nr32)
-		return 0;
-	if (!call_args(regs, id, &call))
+	if (!call_args(regs, syscall_nr(regs), &call))
 		return 0;
 	/* Past the point of no return, a failing exec has already replaced
 	 * the caller's memory: argv is then read from the copy the kernel
@@ -563,38 +560,40 @@ int BPF_PROG(execmon_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
-static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret, bool xchg)
+/* The current task's user registers: bpf_task_pt_regs() from 5.15 on;
+ * before, the top of the task's kernel stack, as task_pt_regs() says. */
+static __always_inline struct pt_regs *current_regs(void)
 {
-	/* This runs at the end of every system call: tell the few that are an
-	 * exec by their number, a plain load, before the lookup. */
-	long id = syscall_nr(regs);
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs))
+		return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 
-	if (id != sys_execve_nr && id != sys_execveat_nr &&
-	    id != sys_execve_nr32 && id != sys_execveat_nr32)
-		return 0;
+	void *stack = BPF_CORE_READ((struct task_struct___stack *)bpf_get_current_task(), stack);
+
+	return (struct pt_regs *)(stack + THREAD_SIZE - bpf_core_type_size(struct pt_regs));
+}
+
+/*
+ * The end of a call: ret is its return value. An exec noted on the way in
+ * is looked up (with lookup); one that was not, with regs, is a call that a
+ * seccomp filter (or its supervisor in user space) refused with an error:
+ * the call's function, and the hooks on it, never ran. It is told apart by
+ * its number; its arguments are still in the registers, its memory is the
+ * caller's. A filter that traps (SIGSYS) leaves no error: not shown; one
+ * that kills never returns.
+ */
+static __always_inline int on_call_exit(void *ctx, struct pt_regs *regs, long ret, bool lookup,
+					bool xchg)
+{
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid, pid = pid_tgid >> 32;
-	struct exec_call *callp = bpf_map_lookup_elem(&execmon_calls, &tid);
+	struct exec_call *callp = lookup ? bpf_map_lookup_elem(&execmon_calls, &tid) : NULL;
 	struct exec_call call;
 
 	if (callp) {
 		call = *callp;
 		bpf_map_delete_elem(&execmon_calls, &tid);
 	} else {
-		/*
-		 * No sys_enter: a seccomp filter (or a ptracer) refused the call
-		 * before that tracepoint, as syscall_trace_enter() runs seccomp
-		 * first; the exit's tracepoint still runs, from 5.10 to 6.18, on
-		 * x86 (syscall_exit_work() of the generic entry) as on arm64
-		 * (el0_svc_common() goes to syscall_trace_exit()). The call never ran, so its arguments
-		 * are still in the registers and its memory is the caller's. A
-		 * filter that kills or traps (SIGSYS) ends here with no error,
-		 * or not at all: not shown. fexit or a kretprobe on the exec
-		 * calls would never run for such a refusal, as the call's
-		 * function is never entered: only the system call tracepoint
-		 * (or a probe on the entry code) sees it.
-		 */
-		if (ret >= 0 || !call_args(regs, id, &call))
+		if (!regs || ret >= 0 || !call_args(regs, syscall_nr(regs), &call))
 			return 0;
 		call.mm = (__u64)BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), mm);
 	}
@@ -720,6 +719,113 @@ static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret
 	ev->flags = flags;
 	emit(ctx, cnt, ev, off, xchg, false);
 	return 0;
+}
+
+/* __secure_computing() said -1: the call is skipped, its error (if any)
+ * in the return register. */
+static __always_inline int on_refused(void *ctx, bool xchg)
+{
+	struct pt_regs *regs = current_regs();
+
+	return on_call_exit(ctx, regs, syscall_ret(regs), false, xchg);
+}
+
+/*
+ * The hooks: fentry and fexit on each exec call's function where the
+ * kernel has BPF trampolines, else a kprobe and a kretprobe (one program
+ * each, attached to all four); and after __secure_computing(), for the
+ * calls a filter refuses. Where the kernel has neither trampolines nor
+ * kprobes, the raw tracepoints sys_enter and sys_exit, which run at every
+ * system call and see the refused ones too. The tracer picks (loader.c).
+ * Each exit comes in two builds (see the top of the file).
+ */
+/* The wrapper's one argument, the call's pt_regs, is the task's own: read
+ * from there, as 5.10's BTF has the argument's type of some of the
+ * wrappers as a declaration only, which makes the verifier refuse a load
+ * of it. Only the return value is read from the context. */
+#define FENTRY_EXEC(name, fn)							\
+SEC("fentry/" fn)								\
+int execmon_fentry_##name(void *ctx)						\
+{										\
+	return on_call_enter(current_regs());					\
+}										\
+SEC("fexit/" fn)								\
+int execmon_fexit_##name(void *ctx)						\
+{										\
+	return on_call_exit(ctx, NULL, (long)tp_arg(ctx, 1), true, true);	\
+}										\
+SEC("fexit/" fn)								\
+int execmon_fexit_##name##_nx(void *ctx)					\
+{										\
+	return on_call_exit(ctx, NULL, (long)tp_arg(ctx, 1), true, false);	\
+}
+
+FENTRY_EXEC(execve, FN_EXECVE)
+FENTRY_EXEC(execveat, FN_EXECVEAT)
+FENTRY_EXEC(execve32, FN32_EXECVE)
+FENTRY_EXEC(execveat32, FN32_EXECVEAT)
+
+SEC("fexit/__secure_computing")
+int execmon_fexit_refused(void *ctx)
+{
+	return (int)(long)tp_arg(ctx, 1) == -1 ? on_refused(ctx, true) : 0;
+}
+
+SEC("fexit/__secure_computing")
+int execmon_fexit_refused_nx(void *ctx)
+{
+	return (int)(long)tp_arg(ctx, 1) == -1 ? on_refused(ctx, false) : 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(execmon_kprobe_exec, struct pt_regs *regs)
+{
+	return on_call_enter(regs);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(execmon_kretprobe_exec, long ret)
+{
+	return on_call_exit(ctx, NULL, ret, true, true);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(execmon_kretprobe_exec_nx, long ret)
+{
+	return on_call_exit(ctx, NULL, ret, true, false);
+}
+
+SEC("kretprobe/__secure_computing")
+int BPF_KRETPROBE(execmon_kretprobe_refused, int ret)
+{
+	return ret == -1 ? on_refused(ctx, true) : 0;
+}
+
+SEC("kretprobe/__secure_computing")
+int BPF_KRETPROBE(execmon_kretprobe_refused_nx, int ret)
+{
+	return ret == -1 ? on_refused(ctx, false) : 0;
+}
+
+/* The last resort: every system call runs these, so the number is
+ * checked first, a plain load. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(execmon_sys_enter, struct pt_regs *regs, long id)
+{
+	if (id != sys_execve_nr && id != sys_execveat_nr &&
+	    id != sys_execve_nr32 && id != sys_execveat_nr32)
+		return 0;
+	return on_call_enter(regs);
+}
+
+static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret, bool xchg)
+{
+	long id = syscall_nr_btf(regs);
+
+	if (id != sys_execve_nr && id != sys_execveat_nr &&
+	    id != sys_execve_nr32 && id != sys_execveat_nr32)
+		return 0;
+	return on_call_exit(ctx, regs, ret, true, xchg);
 }
 
 SEC("tp_btf/sys_exit")

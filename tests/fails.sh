@@ -28,7 +28,7 @@ chmod 644 "$D/fd-target"
 start_tracer "$OUT" -x --json -b 1024 || { fail "execmon -x --json starts"; exit 0; }
 
 # A seccomp filter that fails execve with EPERM, as a container's profile
-# may: it runs before the sys_enter tracepoint. seccomp_deny's own exec of
+# may: it runs before the call's function. seccomp_deny's own exec of
 # the program is the one refused.
 [ -n "$have_deny" ] && "$DENY" execve /usr/bin/true fails-seccomp "two words" 2>"$TMP/deny.err"
 

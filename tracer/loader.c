@@ -52,6 +52,89 @@ static bool kernel_has_xchg(void)
 	return true;
 }
 
+/* The functions of the exec calls, which -x hooks (arch.h's names). */
+static const char *const exec_fns[] = { FN_EXECVE, FN_EXECVEAT, FN32_EXECVE, FN32_EXECVEAT };
+#define EXEC_FNS	(sizeof(exec_fns) / sizeof(exec_fns[0]))
+/* where a refused call is seen */
+#define FN_REFUSED	"__secure_computing"
+
+/* How -x hooks the exec calls: BPF trampolines (fentry and fexit); else
+ * kprobes (arm64 before 6.0 has no trampolines); else, on a kernel that
+ * has neither or refuses them, the raw tracepoints sys_enter and sys_exit,
+ * which every system call runs. EXECMON_FAILS_HOOK names one, for tests. */
+enum fails_hook { HOOK_FENTRY, HOOK_KPROBE, HOOK_TRACEPOINT };
+static const char *const hook_names[] = { "fentry", "kprobe", "tracepoint" };
+
+/* Whether the kernel attaches an fentry program to execve: a two-
+ * instruction one, loaded and attached for a moment, says. */
+static bool kernel_has_trampolines(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int id = libbpf_find_vmlinux_btf_id(FN_EXECVE, BPF_TRACE_FENTRY);
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = id);
+	int fd, link;
+
+	if (id < 0)
+		return false;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, 2, &opts);
+	if (fd < 0)
+		return false;
+	link = bpf_raw_tracepoint_open(NULL, fd);
+	close(fd);
+	if (link < 0)
+		return false;
+	close(link);
+	return true;
+}
+
+/* Whether the kernel has kprobes (CONFIG_KPROBES), as libbpf attaches
+ * them: its perf event type, or tracefs's older interface. */
+static bool kernel_has_kprobes(void)
+{
+	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
+	       !access("/sys/kernel/tracing/kprobe_events", F_OK) ||
+	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
+}
+
+/* The hook, or -EINVAL once EXECMON_FAILS_HOOK's bad value is said. */
+static int pick_fails_hook(void)
+{
+	const char *want = getenv("EXECMON_FAILS_HOOK");
+
+	if (want && *want) {
+		for (int i = 0; i < (int)(sizeof(hook_names) / sizeof(hook_names[0])); i++) {
+			if (strcmp(want, hook_names[i]))
+				continue;
+			if ((i == HOOK_FENTRY && !kernel_has_trampolines()) ||
+			    (i == HOOK_KPROBE && !kernel_has_kprobes())) {
+				p_err("EXECMON_FAILS_HOOK=%s: this kernel %s; unset it to let "
+				      "execmon pick", want, i == HOOK_FENTRY ?
+				      "refuses an fentry program on " FN_EXECVE :
+				      "has no kprobes (CONFIG_KPROBES)");
+				return -EINVAL;
+			}
+			return i;
+		}
+		p_err("EXECMON_FAILS_HOOK=%s: not fentry, kprobe or tracepoint; unset it to "
+		      "let execmon pick", want);
+		return -EINVAL;
+	}
+	if (kernel_has_trampolines())
+		return HOOK_FENTRY;
+	return kernel_has_kprobes() ? HOOK_KPROBE : HOOK_TRACEPOINT;
+}
+
+/* Whether the kernel has function fn (a 32-bit call's wrapper is missing
+ * without the 32-bit ABI), by its BTF. */
+static bool kernel_has_fn(const char *fn)
+{
+	return libbpf_find_vmlinux_btf_id(fn, BPF_TRACE_FENTRY) >= 0;
+}
+
 /* The initial pid namespace's inode number, fixed (PROC_PID_INIT_INO). */
 #define PIDNS_INIT_INO	0xEFFFFFFCUL
 
@@ -117,7 +200,7 @@ static int configure_ring(struct execmon_bpf *skel, const struct options *o, int
  * fix before the load. Returns 0, or a negative errno once the reason has
  * been printed. */
 static int configure(struct execmon_bpf *skel, const struct options *o, bool want_cwd,
-		     bool want_ctx, bool has_xchg)
+		     bool want_ctx, bool has_xchg, int hook)
 {
 	bool follow = o->command || o->tree;
 
@@ -173,9 +256,37 @@ static int configure(struct execmon_bpf *skel, const struct options *o, bool wan
 		bpf_map__set_max_entries(skel->maps.execmon_execd, EXECD_MAX);
 		bpf_map__set_map_flags(skel->maps.execmon_execd, BPF_F_NO_PREALLOC);
 	}
-	bpf_program__set_autoload(skel->progs.execmon_sys_enter, o->fails);
-	pick_build(skel->progs.execmon_sys_exit, skel->progs.execmon_sys_exit_nx, o->fails,
-		   has_xchg);
+	bool fentry = o->fails && hook == HOOK_FENTRY, kprobe = o->fails && hook == HOOK_KPROBE;
+	bool tp = o->fails && hook == HOOK_TRACEPOINT;
+	struct bpf_program *fentries[EXEC_FNS][3] = {
+		{ skel->progs.execmon_fentry_execve, skel->progs.execmon_fexit_execve,
+		  skel->progs.execmon_fexit_execve_nx },
+		{ skel->progs.execmon_fentry_execveat, skel->progs.execmon_fexit_execveat,
+		  skel->progs.execmon_fexit_execveat_nx },
+		{ skel->progs.execmon_fentry_execve32, skel->progs.execmon_fexit_execve32,
+		  skel->progs.execmon_fexit_execve32_nx },
+		{ skel->progs.execmon_fentry_execveat32, skel->progs.execmon_fexit_execveat32,
+		  skel->progs.execmon_fexit_execveat32_nx },
+	};
+
+	for (size_t i = 0; i < EXEC_FNS; i++) {
+		bool on = fentry && kernel_has_fn(exec_fns[i]);
+
+		bpf_program__set_autoload(fentries[i][0], on);
+		pick_build(fentries[i][1], fentries[i][2], on, has_xchg);
+	}
+	/* (no seccomp, no refusals to see) */
+	bool refused = o->fails && kernel_has_fn(FN_REFUSED);
+
+	pick_build(skel->progs.execmon_fexit_refused, skel->progs.execmon_fexit_refused_nx,
+		   fentry && refused, has_xchg);
+	bpf_program__set_autoload(skel->progs.execmon_kprobe_exec, kprobe);
+	pick_build(skel->progs.execmon_kretprobe_exec, skel->progs.execmon_kretprobe_exec_nx,
+		   kprobe, has_xchg);
+	pick_build(skel->progs.execmon_kretprobe_refused, skel->progs.execmon_kretprobe_refused_nx,
+		   kprobe && refused, has_xchg);
+	bpf_program__set_autoload(skel->progs.execmon_sys_enter, tp);
+	pick_build(skel->progs.execmon_sys_exit, skel->progs.execmon_sys_exit_nx, tp, has_xchg);
 	if (o->fails) {
 		skel->rodata->sys_execve_nr = NR_EXECVE;
 		skel->rodata->sys_execveat_nr = NR_EXECVEAT;
@@ -232,6 +343,32 @@ static int recv_msg(int sock, struct load_msg *msg, int *fds, int max)
 	return 0;
 }
 
+/* The kprobe and kretprobe of the exec calls, which have no target of
+ * their own: attached to each exec call's function the kernel has. True
+ * when prog is one of them; msg.err is then set if one failed. */
+static bool attach_exec_probes(struct bpf_program *prog, int *fds, struct load_msg *msg)
+{
+	const char *name = bpf_program__name(prog);
+	bool ret = strstr(name, "execmon_kretprobe_exec") == name;
+
+	if (!ret && strcmp(name, "execmon_kprobe_exec"))
+		return false;
+	for (size_t i = 0; i < EXEC_FNS; i++) {
+		struct bpf_link *link;
+
+		if (!kernel_has_fn(exec_fns[i]))
+			continue;
+		link = bpf_program__attach_kprobe(prog, ret, exec_fns[i]);
+		if (!link) {
+			msg->err = -errno;
+			diag_failed(DIAG_ATTACH, errno);
+			return true;
+		}
+		fds[msg->nfds++] = bpf_link__fd(link);
+	}
+	return true;
+}
+
 /* The child: everything that needs the kernel's BTF or the loaded object.
  * It loads, sends the maps, waits for the word, attaches and sends the
  * links. If the tracer goes away first, it just exits. */
@@ -248,7 +385,9 @@ static void load_child(int sock, const struct options *o, bool want_cwd, bool wa
 		_exit(1);
 	}
 	msg.bell_exact = kernel_has_xchg();
-	msg.err = configure(skel, o, want_cwd, want_ctx, msg.bell_exact);
+	int hook = o->fails ? pick_fails_hook() : HOOK_FENTRY;
+
+	msg.err = hook < 0 ? hook : configure(skel, o, want_cwd, want_ctx, msg.bell_exact, hook);
 	if (msg.err)
 		_exit(send_msg(sock, &msg, NULL) ? 1 : 0);
 	msg.err = execmon_bpf__load(skel);
@@ -273,6 +412,11 @@ static void load_child(int sock, const struct options *o, bool want_cwd, bool wa
 
 		if (bpf_program__fd(prog) < 0)
 			continue;	/* not loaded */
+		if (attach_exec_probes(prog, fds, &msg)) {
+			if (msg.err)
+				break;
+			continue;
+		}
 		link = bpf_program__attach(prog);
 		if (!link) {
 			msg.err = -errno;
@@ -281,6 +425,13 @@ static void load_child(int sock, const struct options *o, bool want_cwd, bool wa
 		}
 		fds[msg.nfds++] = bpf_link__fd(link);
 	}
+	if (!msg.err && o->fails && o->verbose)
+		p_err("failed execs hooked by %s: %s%s", hook_names[hook],
+		      hook == HOOK_FENTRY ? "fentry and fexit on the exec calls" :
+		      hook == HOOK_KPROBE ? "kprobes and kretprobes on the exec calls" :
+		      "the raw tracepoints sys_enter and sys_exit, at every system call",
+		      getenv("EXECMON_FAILS_HOOK") && *getenv("EXECMON_FAILS_HOOK") ?
+		      " (EXECMON_FAILS_HOOK)" : "");
 	if (msg.err)
 		msg.nfds = 0;	/* the links close with this process */
 	_exit(send_msg(sock, &msg, fds) ? 1 : 0);

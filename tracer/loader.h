@@ -36,7 +36,9 @@ enum bpf_side_map {
 };
 
 /* Room for a link per program of the skeleton, each attached once: the
- * count follows the BPF side's programs, so that none is ever left out. */
+ * count follows the BPF side's programs, so that none is ever left out.
+ * (-x's kprobe and kretprobe take four links each, but then its eight
+ * fentry and fexit programs, and more, are not loaded.) */
 #define LOADER_LINKS_MAX	(sizeof(((struct execmon_bpf *)0)->progs) / sizeof(struct bpf_program *))
 
 struct bpf_side {

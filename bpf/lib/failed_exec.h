@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Failed execs (-x): the call's arguments as sys_enter sees them, and
- * what sys_exit reads when the call failed: a descriptor's path for
- * fexecve, argv one argument at a time, and --comm's name of an exec
- * that never got one. Part of execmon.bpf.c, included after its knobs
+ * Failed execs (-x): the call's arguments as the entry of its function
+ * sees them (fentry or a kprobe on the syscall wrapper, whose one argument
+ * is the call's pt_regs), and what its return reads when the call failed:
+ * a descriptor's path for fexecve, argv one argument at a time, and
+ * --comm's name of an exec that never got one. A call that seccomp
+ * refuses never enters the function: its arguments are read from the
+ * registers after __secure_computing() instead. Where the kernel has
+ * neither trampolines nor kprobes, sys_enter and sys_exit do the same at
+ * every system call. Part of execmon.bpf.c, included after its knobs
  * (--comm's, the call numbers), emit.h, path.h and exe_kind.h.
  */
 #ifndef EXECMON_LIB_FAILED_EXEC_H
@@ -11,7 +16,7 @@
 
 #include "clamp.h"
 
-/* An exec in flight, from sys_enter to sys_exit, by thread id. */
+/* An exec in flight, from the call's entry to its return, by thread id. */
 struct exec_call {
 	__u64 filename;		/* user pointers */
 	__u64 argv;
