@@ -34,6 +34,7 @@ struct options {
 	__u32 tree;			/* --tree */
 	char **command;			/* -- COMMAND [ARGS...] */
 	long ring_pages;
+	bool exe_id;			/* read the executed file's identity: set from the output */
 };
 
 extern struct options options;

@@ -397,6 +397,7 @@ static int load(struct tracer *t)
 {
 	bool want_cwd = t->s.out.json || options.journal || output_has_field(&t->s.out, FIELD_CWD);
 	bool want_ctx = t->s.out.json || options.journal || output_wants_ctx(&t->s.out);
+	options.exe_id = t->s.out.json || options.journal || output_wants_exe_id(&t->s.out);
 	sigset_t stop_sigs, old_sigs;
 	int err;
 
