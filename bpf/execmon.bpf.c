@@ -291,10 +291,8 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	if (unlinked(exe_dentry->d_hash.pprev, exe_dentry->d_parent, exe_dentry))
 		flags |= EV_EXE_DELETED;
 	flags |= exe_kind(exe_dentry);
-	if (want_file_id) {
-		put_file_id(ev, bprm->file->f_inode);
-		flags |= EV_EXE_ID;
-	}
+	if (want_file_id)
+		flags |= put_file_id(ev, bprm->file->f_inode);
 	__u64 exe_len = put_path(ev, buf, pos, 0, 0);
 
 	if (!exe_len)
