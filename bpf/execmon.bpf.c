@@ -12,7 +12,8 @@
  * filters and the programs; bpf/lib/ a header per concern, all of one
  * object: emit.h (the event slot, sending it, the counters), path.h (the
  * path walk and its scratch slot), identity.h (the ctx part), exe_kind.h
- * and failed_exec.h (what the -x programs read).
+ * and failed_exec.h (what the -x programs read), file_id.h (the executed
+ * file's inode).
  */
 #include "kernel_types.h"
 #include <bpf/bpf_helpers.h>
@@ -65,6 +66,7 @@ const volatile bool follow_on = false;		/* only what execmon_tracked holds */
 const volatile bool want_cwd = false;
 const volatile bool want_ctx = false;
 const volatile bool want_env = false;
+const volatile bool want_file_id = false;	/* the exe_dev ... exe_ctime fields */
 const volatile long sys_execve_nr = -1;		/* the architecture's numbers */
 const volatile long sys_execveat_nr = -1;
 const volatile long sys_execve_nr32 = -1;	/* and its 32-bit ABI's (x86: ia32) */
@@ -199,6 +201,7 @@ struct {
 #include "lib/identity.h"
 #include "lib/exe_kind.h"
 #include "lib/failed_exec.h"
+#include "lib/file_id.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -300,6 +303,8 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	if (unlinked(exe_dentry->d_hash.pprev, exe_dentry->d_parent, exe_dentry))
 		flags |= EV_EXE_DELETED;
 	flags |= exe_kind(exe_dentry);
+	if (want_file_id)
+		flags |= put_file_id(ev, bprm->file->f_inode);
 	__u64 exe_len = put_path(ev, buf, pos, 0, 0);
 
 	if (!exe_len)

@@ -9,8 +9,9 @@
 #define EXECMON_H
 
 /* 2: the record's kind is a field of its own, no longer a flag.
- * 3: parts after cwd (env, ctx), whose length is not in the header. */
-#define EXECMON_ABI_VERSION	3
+ * 3: parts after cwd (env, ctx), whose length is not in the header.
+ * 4: the executed file's identity in the header (EV_EXE_ID). */
+#define EXECMON_ABI_VERSION	4
 
 #define COMM_LEN		16
 /* The resolved path of the executed file: d_path's limit. */
@@ -143,6 +144,7 @@ struct exit_info {
 	__u32 tid;		/* the thread that ended last */
 };
 _Static_assert(sizeof(struct exit_info) == 64, "struct exit_info changed size: bump the ABI");
+#define EV_EXE_ID		(1u << 23) /* the header's exe_dev ... exe_ctime_nsec are the file's */
 
 /*
  * What follows the header, in this order: X(name, max) for each part, of
@@ -214,12 +216,21 @@ struct event {
 	__u32 mntns;		/* mount namespace inode */
 	__u32 cwd_full_len;	/* length of the whole working directory */
 	char comm[COMM_LEN];
+	/* The executed file as its inode was at the exec, with EV_EXE_ID */
+	__u64 exe_ino;
+	__u64 exe_size;
+	__s64 exe_mtime_sec;
+	__s64 exe_ctime_sec;
+	__u32 exe_mtime_nsec;
+	__u32 exe_ctime_nsec;
+	__u32 exe_dev;		/* the kernel's dev_t: MAJOR << 20 | MINOR */
+	__u32 exe_id_unused;
 	char data[];
 };
 
 /* The layout both sides must agree on, checked by both compilers: the BPF
  * program writes the parts at data, the decoder reads them at hdr_len. */
-_Static_assert(sizeof(struct event) == 96, "struct event changed size: bump the ABI");
+_Static_assert(sizeof(struct event) == 144, "struct event changed size: bump the ABI");
 _Static_assert(_Alignof(struct event) == 8, "struct event alignment");
 _Static_assert(__builtin_offsetof(struct event, data) == sizeof(struct event),
 	       "the parts must start at hdr_len");

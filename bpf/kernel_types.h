@@ -61,6 +61,7 @@ struct hlist_bl_node {
 
 struct super_block {
 	unsigned long s_magic;
+	__u32 s_dev;			/* dev_t: MAJOR << 20 | MINOR */
 };
 
 struct dentry {
@@ -86,8 +87,40 @@ struct path {
 	struct dentry *dentry;
 };
 
+struct timespec64 {
+	__s64 tv_sec;
+	long tv_nsec;
+};
+
+/* The inode's times, as 6.11 on has them: seconds and nanoseconds apart.
+ * The flavors below are the older shapes, told apart by
+ * bpf_core_field_exists() (lib/file_id.h). */
+struct inode {
+	struct super_block *i_sb;
+	unsigned long i_ino;
+	__s64 i_size;
+	__s64 i_mtime_sec;
+	__s64 i_ctime_sec;
+	__u32 i_mtime_nsec;
+	__u32 i_ctime_nsec;
+};
+
+/* 6.6 (ctime) and 6.7 to 6.10 (mtime too): struct timespec64 __i_ctime,
+ * __i_mtime, reached only through accessors */
+struct inode___ts_hidden {
+	struct timespec64 __i_mtime;
+	struct timespec64 __i_ctime;
+};
+
+/* up to 6.5 (ctime) and 6.6 (mtime): struct timespec64 i_mtime, i_ctime */
+struct inode___ts {
+	struct timespec64 i_mtime;
+	struct timespec64 i_ctime;
+};
+
 struct file {
 	struct path f_path;
+	struct inode *f_inode;
 };
 
 struct fs_struct {

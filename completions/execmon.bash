@@ -14,7 +14,7 @@ _execmon()
         fi
     done
 
-    local fields='time timestamp pid ppid uid user comm ret cwd cgroup mntns container_id container_runtime pod_uid auid loginuser sid tty euid egid secure pcomm exec_id parent_exec_id pidfs_ino nspid pidns exe_kind env exe args'
+    local fields='time timestamp pid ppid uid user comm ret cwd cgroup mntns container_id container_runtime pod_uid exe_dev exe_ino exe_size exe_mtime exe_ctime auid loginuser sid tty euid egid secure pcomm exec_id parent_exec_id pidfs_ino nspid pidns exe_kind env exe args'
     local opts='--pid= --ppid= --uid= --comm= --cgroup= --tree= --fails --json --json=
         --fields= --output= --journal --env --env= --no-header --time --timestamp --print-uid --buffer-pages=
         --stats --strict --verbose --version --help --usage

@@ -3,7 +3,7 @@
 # Field names for --fields, after what is typed up to the last comma.
 function __fish_execmon_fields
     set -l done (commandline -ct | string replace -ra -- '^-o|^--fields=|[^,]*$' '')
-    for f in time timestamp pid ppid uid user comm ret cwd cgroup mntns container_id container_runtime pod_uid auid loginuser sid tty euid egid secure pcomm exec_id parent_exec_id pidfs_ino nspid pidns exe_kind env exe args
+    for f in time timestamp pid ppid uid user comm ret cwd cgroup mntns container_id container_runtime pod_uid exe_dev exe_ino exe_size exe_mtime exe_ctime auid loginuser sid tty euid egid secure pcomm exec_id parent_exec_id pidfs_ino nspid pidns exe_kind env exe args
         echo $done$f
     end
 end

@@ -40,6 +40,7 @@ struct options {
 	char **command;			/* -- COMMAND [ARGS...] */
 	long ring_pages;
 	bool ring_bpf;			/* --ring=bpf: one BPF ring buffer */
+	bool exe_id;			/* read the executed file's identity: set from the output */
 };
 
 extern struct options options;

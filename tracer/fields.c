@@ -566,6 +566,69 @@ static void v_pod_uid(struct fval *v, const struct field_arg *a)
 	text(v, ct ? ct->pod_uid : NULL);
 }
 
+/* The executed file's identity, as the kernel read it at the exec: null
+ * without it (a failed exec has no file, and it is read only when asked). */
+#define EXE_ID_NUMBER(k, expr)							\
+static void v_##k(struct fval *v, const struct field_arg *a)			\
+{										\
+	if (HDR(a)->flags & EV_EXE_ID)						\
+		u64(v, expr);							\
+	else									\
+		none(v);							\
+}
+EXE_ID_NUMBER(exe_ino, HDR(a)->exe_ino)
+EXE_ID_NUMBER(exe_size, HDR(a)->exe_size)
+
+/* MAJOR:MINOR, as the kernel splits its dev_t and ls -l shows it */
+static void p_exe_dev(struct sbuf *t, const struct field_arg *a)
+{
+	if (!(HDR(a)->flags & EV_EXE_ID))
+		return;
+	sbuf_put_u64(t, HDR(a)->exe_dev >> 20);
+	sbuf_putc(t, ':');
+	sbuf_put_u64(t, HDR(a)->exe_dev & 0xfffff);
+}
+
+static void v_exe_dev(struct fval *v, const struct field_arg *a)
+{
+	put(v, p_exe_dev, FV_PUT);
+}
+
+/* RFC 3339 in UTC with nanoseconds, as the time field */
+static void put_file_time(struct sbuf *t, struct time_cache *c, __s64 secs, __u32 nsec)
+{
+	sbuf_puts(t, time_text(c, secs, true));
+	sbuf_putc(t, '.');
+	sbuf_put_digits(t, nsec % 1000000000, 9);
+	sbuf_putc(t, 'Z');
+}
+
+static void p_exe_mtime(struct sbuf *t, const struct field_arg *a)
+{
+	static struct time_cache utc;
+
+	if (HDR(a)->flags & EV_EXE_ID)
+		put_file_time(t, &utc, HDR(a)->exe_mtime_sec, HDR(a)->exe_mtime_nsec);
+}
+
+static void p_exe_ctime(struct sbuf *t, const struct field_arg *a)
+{
+	static struct time_cache utc;
+
+	if (HDR(a)->flags & EV_EXE_ID)
+		put_file_time(t, &utc, HDR(a)->exe_ctime_sec, HDR(a)->exe_ctime_nsec);
+}
+
+static void v_exe_mtime(struct fval *v, const struct field_arg *a)
+{
+	put(v, p_exe_mtime, FV_PUT);
+}
+
+static void v_exe_ctime(struct fval *v, const struct field_arg *a)
+{
+	put(v, p_exe_ctime, FV_PUT);
+}
+
 /* The ctx part's: each null when unknown or not captured. A plain number
  * is ctx->KEY, and null when it is UNSET (CTX_NUMBER_UNLESS). */
 #define CTX_NUMBER_IF(k, known)							\
@@ -748,6 +811,11 @@ static void v_env_unreadable(struct fval *v, const struct field_arg *a)
 	K(exe_deleted, "EXECMON_EXE_DELETED", 0)					\
 	C(exe_kind, FIELD_EXE_KIND, "KIND", 7, LEFT, "EXECMON_EXE_KIND", 0, NULL)	\
 	K(exe_fd, "EXECMON_EXE_FD", 0)							\
+	C(exe_dev, FIELD_EXE_DEV, "DEV", 7, LEFT, "EXECMON_EXE_DEV", F_EXE_ID, NULL)	\
+	C(exe_ino, FIELD_EXE_INO, "INO", 10, RIGHT, "EXECMON_EXE_INO", F_EXE_ID, NULL)	\
+	C(exe_size, FIELD_EXE_SIZE, "SIZE", 10, RIGHT, "EXECMON_EXE_SIZE", F_EXE_ID, NULL) \
+	C(exe_mtime, FIELD_EXE_MTIME, "MTIME", 30, LEFT, "EXECMON_EXE_MTIME", F_EXE_ID, NULL) \
+	C(exe_ctime, FIELD_EXE_CTIME, "CTIME", 30, LEFT, "EXECMON_EXE_CTIME", F_EXE_ID, NULL) \
 	K(args_truncated, "EXECMON_ARGS_TRUNCATED", 0)					\
 	K(exe_unreadable, "EXECMON_EXE_UNREADABLE", 0)					\
 	K(args_unreadable, "EXECMON_ARGS_UNREADABLE", 0)				\

@@ -59,6 +59,11 @@ enum field {
 	FIELD_CONTAINER_ID,	/* from the cgroup's path */
 	FIELD_CONTAINER_RUNTIME,
 	FIELD_POD_UID,
+	FIELD_EXE_DEV,		/* the executed file's identity, read at the exec */
+	FIELD_EXE_INO,
+	FIELD_EXE_SIZE,
+	FIELD_EXE_MTIME,
+	FIELD_EXE_CTIME,
 	/* who the process is: the ctx part, read only when one is asked for */
 	FIELDS_CTX(FIELD_ENUM_C, FIELD_ENUM_K, FIELD_ENUM_T)
 	FIELD_EXE_KIND,		/* file, memfd, deleted or anon */
@@ -126,6 +131,7 @@ enum field_flags {
 				 * had to replace some */
 	F_TAIL	= 1 << 2,	/* the journal writes it after the others: a list
 				 * takes what they leave */
+	F_EXE_ID = 1 << 3,	/* the file's identity, read only when asked for */
 };
 
 struct field_desc {

@@ -401,6 +401,7 @@ static int load(struct tracer *t)
 	bool want_ctx = t->s.out.json || options.journal || output_wants_ctx(&t->s.out) ||
 			/* --summary and --timeline place a process by its ancestors */
 			options.summary || options.timeline;
+	options.exe_id = t->s.out.json || options.journal || output_wants_exe_id(&t->s.out);
 	sigset_t stop_sigs, old_sigs;
 	int err;
 

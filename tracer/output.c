@@ -48,6 +48,14 @@ bool output_wants_ctx(const struct output *o)
 	return false;
 }
 
+bool output_wants_exe_id(const struct output *o)
+{
+	for (int i = 0; i < o->nfields; i++)
+		if (field_column(o->fields[i])->flags & F_EXE_ID)
+			return true;
+	return false;
+}
+
 bool output_has_field(const struct output *o, enum field f)
 {
 	for (int i = 0; i < o->nfields; i++)

@@ -34,6 +34,8 @@ bool output_has_field(const struct output *o, enum field f);
 void output_insert_field(struct output *o, enum field f, enum field before);
 /* Whether a field of the table is one of the ctx part's. */
 bool output_wants_ctx(const struct output *o);
+/* Whether a column needs the executed file's identity (F_EXE_ID). */
+bool output_wants_exe_id(const struct output *o);
 
 
 /* The table's header line, when there is one. */
