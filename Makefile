@@ -223,11 +223,11 @@ KERNELS_JOBS  ?= 1
 ARM64_BUILD   ?= build-arm64
 # and those booted again with lockdown=confidentiality and =integrity
 KERNELS_LOCKDOWN ?= 6.12-trixie
-# docs.sh, build.sh, quoting.sh and vm.sh test nothing of the kernel;
-# service.sh tests journald, logrotate and the unit on top of what the
-# others trace.
+# docs.sh, build.sh, quoting.sh, vm.sh and ecs.sh (a format of the same
+# records) test nothing of the kernel; service.sh tests journald,
+# logrotate and the unit on top of what the others trace.
 KERNEL_SUITES ?= $(filter-out tests/lib.sh tests/docs.sh tests/build.sh tests/quoting.sh \
-	tests/vm.sh tests/service.sh,\
+	tests/vm.sh tests/service.sh tests/ecs.sh,\
 	$(wildcard tests/*.sh))
 KERNELS_STORM_EXECS ?= 2000
 KERNELS_CACHE ?= /var/cache/execmon-kernels
