@@ -770,16 +770,31 @@ FENTRY_EXEC(execveat, FN_EXECVEAT)
 FENTRY_EXEC(execve32, FN32_EXECVE)
 FENTRY_EXEC(execveat32, FN32_EXECVEAT)
 
+/* __secure_computing()'s return value: the function took the call's
+ * seccomp data in 5.10 to 6.12 and takes nothing in 6.18, so the value's
+ * place in the context is not fixed; bpf_get_func_ret() (5.17 on) knows
+ * it, and before 5.17 it follows the one argument. */
+static __always_inline int secure_computing_ret(void *ctx)
+{
+	__u64 ret = 0;
+
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_func_ret)) {
+		bpf_get_func_ret(ctx, &ret);
+		return (int)ret;
+	}
+	return (int)(long)tp_arg(ctx, 1);
+}
+
 SEC("fexit/__secure_computing")
 int execmon_fexit_refused(void *ctx)
 {
-	return (int)(long)tp_arg(ctx, 1) == -1 ? on_refused(ctx, true) : 0;
+	return secure_computing_ret(ctx) == -1 ? on_refused(ctx, true) : 0;
 }
 
 SEC("fexit/__secure_computing")
 int execmon_fexit_refused_nx(void *ctx)
 {
-	return (int)(long)tp_arg(ctx, 1) == -1 ? on_refused(ctx, false) : 0;
+	return secure_computing_ret(ctx) == -1 ? on_refused(ctx, false) : 0;
 }
 
 SEC("kprobe")
