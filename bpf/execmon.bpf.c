@@ -782,7 +782,10 @@ static __always_inline int secure_computing_ret(void *ctx)
 		bpf_get_func_ret(ctx, &ret);
 		return (int)ret;
 	}
-	return (int)(long)tp_arg(ctx, 1);
+	/* one load at ctx + 8, as written: clang may otherwise move the
+	 * pointer first, and the verifier refuses a moved ctx */
+	asm volatile("%0 = *(u64 *)(%1 + 8)" : "=r"(ret) : "r"(ctx));
+	return (int)ret;
 }
 
 SEC("fexit/__secure_computing")

@@ -187,7 +187,7 @@ lost = printed = 0
 for line in open(sys.argv[1]):
     rec = json.loads(line)
     if "lost" in rec:
-        assert set(rec) == {"lost", "cpu", "time"}, rec
+        assert set(rec) == {"event", "lost", "cpu", "time"} and rec["event"] == "lost", rec
         assert rec["lost"] > 0 and (rec["cpu"] is None or rec["cpu"] >= 0), rec
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z", rec["time"]), rec
         lost += rec["lost"]

@@ -215,7 +215,7 @@ void json_ancestors(struct sbuf *b, const struct exec_record *rec)
 
 void json_format_lost(struct sbuf *b, __u64 lost, int cpu, __s64 real_ns)
 {
-	put_num(b, "{\"lost\":", lost);
+	put_num(b, "{\"event\":\"lost\",\"lost\":", lost);
 	sbuf_puts(b, ",\"cpu\":");
 	if (cpu >= 0)
 		sbuf_put_u64(b, cpu);

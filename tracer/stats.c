@@ -48,7 +48,7 @@ void stats_format(struct sbuf *b, const struct stats *st, bool json)
 	};
 	size_t n = sizeof(items) / sizeof(items[0]);
 
-	sbuf_puts(b, json ? "{\"stats\":{" : P_PREFIX);
+	sbuf_puts(b, json ? "{\"event\":\"stats\",\"stats\":{" : P_PREFIX);
 	for (size_t i = 0; i < n; i++) {
 		if (json)
 			sbuf_printf(b, "%s\"%s\":%llu", i ? "," : "", items[i].key,
