@@ -64,6 +64,9 @@ LDLIBS    += -lbpf -lelf -lz
 # --journal: sd_journal_sendv
 CPPFLAGS  += $(shell $(PKG_CONFIG) --cflags libsystemd 2>/dev/null)
 LDLIBS    += $(shell $(PKG_CONFIG) --libs libsystemd 2>/dev/null || echo -lsystemd)
+# --hash: SHA-256 (nettle), in a worker thread
+CPPFLAGS  += $(shell $(PKG_CONFIG) --cflags nettle 2>/dev/null)
+LDLIBS    += $(shell $(PKG_CONFIG) --libs nettle 2>/dev/null || echo -lnettle) -pthread
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -idirafter /usr/include/$(MULTIARCH) \
 	-Wall -Wno-unused-function
@@ -149,7 +152,7 @@ unit-tests: $(UNIT_BINS)
 # Debian packages needed to build, run and test; installed only when missing.
 DEPS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config \
 	python3 jq man-db bash-completion util-linux procps passwd zsh fish libclang-rt-dev \
-	logrotate systemd libsystemd-dev systemd-journal-remote
+	logrotate systemd libsystemd-dev systemd-journal-remote nettle-dev
 # make test-kernels: the VMs and their initramfs; the arm64 guests and
 # their root filesystem (tests/kernels/rootfs).
 DEPS += qemu-system-x86 busybox-static cpio xz-utils zstd qemu-system-arm mmdebstrap arch-test
@@ -163,7 +166,7 @@ DEPS += python3-jsonschema
 # libraries and pkg-config through dpkg multiarch.
 ifneq ($(CROSS),)
 DEPS += crossbuild-essential-$(DEB_ARCH) $(addsuffix :$(DEB_ARCH),pkgconf libbpf-dev libelf-dev \
-	zlib1g-dev libsystemd-dev)
+	zlib1g-dev libsystemd-dev nettle-dev)
 endif
 
 # --no-remove: a package of the other architecture that cannot be installed

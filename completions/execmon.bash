@@ -14,9 +14,9 @@ _execmon()
         fi
     done
 
-    local fields='time timestamp pid ppid uid user comm ret cwd cgroup mntns container_id container_runtime pod_uid exe_dev exe_ino exe_size exe_mtime exe_ctime auid loginuser sid tty euid egid secure pcomm exec_id parent_exec_id pidfs_ino nspid pidns exe_kind env exe args'
+    local fields='time timestamp pid ppid uid user comm ret cwd cgroup mntns container_id container_runtime pod_uid exe_dev exe_ino exe_size exe_mtime exe_ctime exe_sha256 auid loginuser sid tty euid egid secure pcomm exec_id parent_exec_id pidfs_ino nspid pidns exe_kind env exe args'
     local opts='--pid= --ppid= --uid= --comm= --cgroup= --tree= --fails --json --json=
-        --fields= --output= --journal --env --env= --no-header --time --timestamp --print-uid --buffer-pages=
+        --fields= --output= --journal --env --env= --hash --no-header --time --timestamp --print-uid --buffer-pages=
         --stats --strict --verbose --version --help --usage
         --exits --summary --summary= --timeline= -e --ring=
         -p -P -u -c -x -j -o -w -H -T -t -U -b -S -s -v -V

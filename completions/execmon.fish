@@ -3,7 +3,7 @@
 # Field names for --fields, after what is typed up to the last comma.
 function __fish_execmon_fields
     set -l done (commandline -ct | string replace -ra -- '^-o|^--fields=|[^,]*$' '')
-    for f in time timestamp pid ppid uid user comm ret cwd cgroup mntns container_id container_runtime pod_uid exe_dev exe_ino exe_size exe_mtime exe_ctime auid loginuser sid tty euid egid secure pcomm exec_id parent_exec_id pidfs_ino nspid pidns exe_kind env exe args
+    for f in time timestamp pid ppid uid user comm ret cwd cgroup mntns container_id container_runtime pod_uid exe_dev exe_ino exe_size exe_mtime exe_ctime exe_sha256 auid loginuser sid tty euid egid secure pcomm exec_id parent_exec_id pidfs_ino nspid pidns exe_kind env exe args
         echo $done$f
     end
 end
@@ -50,6 +50,7 @@ complete -c execmon -s o -l fields -x -n $no_json -a '(__fish_execmon_fields)' -
 complete -c execmon -s H -l no-header -d 'Do not print the header line'
 complete -c execmon -l journal -d 'Each exec one entry of the systemd journal'
 complete -c execmon -l env -d 'Add the environment (--env=NAME,... only those); it holds secrets'
+complete -c execmon -l hash -d 'Add the SHA-256 of each executed file'
 complete -c execmon -s w -l output -r -F -d 'Append to FILE instead of standard output'
 complete -c execmon -s T -l time -n $no_json -d 'Add a TIME column (HH:MM:SS)'
 complete -c execmon -s t -l timestamp -n $no_json -d 'Add seconds since execmon started'

@@ -114,7 +114,7 @@ check_fields "fish completion" "$(sed -nE 's/^ *for f in (.*)$/\1/p' "$FISH_COMP
 check_fields "man page" "$(awk '/^The fields, with their headers, are:/ { on = 1 }
 	on && /^\.PP/ { exit } on && prev ~ /^\.TP/ && $1 == ".B" { print $2 } { prev = $0 }' "$MAN")"
 check_fields "README" "$(awk '/^`-o` chooses the columns from/, /^$/' "$TOP/README.md" |
-	grep -oE '`[a-z_]+`' | tr -d '`')"
+	grep -oE '`[a-z0-9_]+`' | tr -d '`')"
 
 # bash_complete LINE: what the bash completion offers for LINE (the cursor
 # at its end), one per line; words are split at spaces and at '=', as

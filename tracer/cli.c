@@ -53,7 +53,7 @@ static const char doc[] =
 "Fields for --fields:";	/* the list is output.c's: see help_filter */
 
 enum { OPT_CGROUP = 0x100, OPT_TREE, OPT_JOURNAL, OPT_ENV,
-	OPT_CONTAINER,
+	OPT_CONTAINER, OPT_HASH,
 };
 enum { OPT_SUMMARY = 0x200, OPT_TIMELINE };
 enum { OPT_RING = 0x140 };
@@ -81,6 +81,8 @@ static const struct argp_option argp_options[] = {
 	  "a native one (EXECMON_PID=, EXECMON_ARG0=, ...)", 2 },
 	{ "env", OPT_ENV, "NAME,...", OPTION_ARG_OPTIONAL, "Add the environment of each new program "
 	  "(ENV column, JSON env), or only the variables named; off by default: it holds secrets", 2 },
+	{ "hash", OPT_HASH, NULL, 0, "Add the SHA-256 of each executed file (SHA256 column, JSON "
+	  "exe_sha256), read once per file version; a record waits for it at most 100 ms", 2 },
 	{ "summary", OPT_SUMMARY, "FILE", OPTION_ARG_OPTIONAL, "With -- COMMAND or --tree: at the end, "
 	  "the tree of what ran, each with its status and run time, on stderr or in FILE", 2 },
 	{ "timeline", OPT_TIMELINE, "FILE", 0, "With -- COMMAND or --tree: write the processes to FILE "
@@ -441,6 +443,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_ENV:
 		parse_env(state, arg);
 		break;
+	case OPT_HASH:
+		options.hash = true;
+		break;
 	case ARGP_KEY_ARG:
 		/* only after "--", so that a stray word is not run by mistake */
 		if (state->next < 2 || strcmp(state->argv[state->next - 2], "--"))
@@ -470,6 +475,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (!options.env && fields_name(FIELD_ENV))
 			argp_error(state, "-o env needs --env: the environment holds secrets, and is "
 				   "captured only when --env asks for it");
+		if (!options.hash && fields_name(FIELD_EXE_SHA256))
+			argp_error(state, "-o exe_sha256 needs --hash: each executed file is then read "
+				   "whole, which only --hash asks for");
 		if (options.json && (options.fields[0] || options.time || options.timestamp || options.print_uid))
 			argp_error(state, "--fields, --time, --timestamp and --print-uid choose table "
 				   "columns; --json always carries every field");

@@ -29,6 +29,7 @@ static const struct ecs_name {
 	{ "pid",		"process.pid",	ECS_SAME },
 	{ "nspid",		"process.vpid",	ECS_SAME },
 	{ "exe",		"process.executable",	ECS_SAME },
+	{ "exe_sha256",		"process.hash.sha256",	ECS_SAME },
 	{ "args",		"process.args",	ECS_SAME },
 	{ "cwd",		"process.working_directory",	ECS_SAME },
 	{ "euid",		"process.user.id",		ECS_ID },

@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include "fields.h"
 #include "cgroup.h"
+#include "cli.h"
+#include "hash.h"
 #include "json.h"
 #include "lookup.h"
 #include "quote.h"
@@ -629,6 +631,32 @@ static void v_exe_ctime(struct fval *v, const struct field_arg *a)
 	put(v, p_exe_ctime, FV_PUT);
 }
 
+/* --hash: the file's SHA-256, or why there is none; both null without
+ * --hash, and for a record that ran no file. */
+static void v_exe_sha256(struct fval *v, const struct field_arg *a)
+{
+	const struct hash_result *r;
+
+	if (!options.hash) {
+		none(v);
+		return;
+	}
+	r = hash_of(a->rec);
+	text(v, r->none || r->error ? NULL : r->hex);
+}
+
+static void v_exe_hash_error(struct fval *v, const struct field_arg *a)
+{
+	const struct hash_result *r;
+
+	if (!options.hash) {
+		none(v);
+		return;
+	}
+	r = hash_of(a->rec);
+	text(v, r->none ? NULL : r->error);
+}
+
 /* The ctx part's: each null when unknown or not captured. A plain number
  * is ctx->KEY, and null when it is UNSET (CTX_NUMBER_UNLESS). */
 #define CTX_NUMBER_IF(k, known)							\
@@ -816,6 +844,8 @@ static void v_env_unreadable(struct fval *v, const struct field_arg *a)
 	C(exe_size, FIELD_EXE_SIZE, "SIZE", 10, RIGHT, "EXECMON_EXE_SIZE", F_EXE_ID, NULL) \
 	C(exe_mtime, FIELD_EXE_MTIME, "MTIME", 30, LEFT, "EXECMON_EXE_MTIME", F_EXE_ID, NULL) \
 	C(exe_ctime, FIELD_EXE_CTIME, "CTIME", 30, LEFT, "EXECMON_EXE_CTIME", F_EXE_ID, NULL) \
+	C(exe_sha256, FIELD_EXE_SHA256, "SHA256", 64, LEFT, "EXECMON_EXE_SHA256", F_EXE_ID, NULL) \
+	K(exe_hash_error, "EXECMON_EXE_HASH_ERROR", F_EXE_ID)				\
 	K(args_truncated, "EXECMON_ARGS_TRUNCATED", 0)					\
 	K(exe_unreadable, "EXECMON_EXE_UNREADABLE", 0)					\
 	K(args_unreadable, "EXECMON_ARGS_UNREADABLE", 0)				\
@@ -1004,8 +1034,9 @@ static inline __attribute__((always_inline)) bool json_value(struct sbuf *b, con
 			JSON_LIT(",\"" #k "\":false");				\
 	} else {								\
 		JSON_LIT(",\"" #k "\":");					\
+		/* (an exit's own keys, past the mask, have no F_B64) */	\
 		if (!json_value(b, &v, a) && ((fl) & F_B64))			\
-			inexact |= 1ULL << IDX_##k;				\
+			inexact |= 1ULL << ((fl) & F_B64 ? IDX_##k : 0);	\
 	}									\
 }
 #define JSON_C(k, col, hdr, w, r, j, fl, c)	JSON_K(k, j, fl)

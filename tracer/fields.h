@@ -64,6 +64,7 @@ enum field {
 	FIELD_EXE_SIZE,
 	FIELD_EXE_MTIME,
 	FIELD_EXE_CTIME,
+	FIELD_EXE_SHA256,	/* with --hash */
 	/* who the process is: the ctx part, read only when one is asked for */
 	FIELDS_CTX(FIELD_ENUM_C, FIELD_ENUM_K, FIELD_ENUM_T)
 	FIELD_EXE_KIND,		/* file, memfd, deleted or anon */

@@ -31,6 +31,7 @@
 #include "reader.h"
 #include "sink.h"
 #include "stats.h"
+#include "hash.h"
 #include "stream.h"
 #include "summary.h"
 
@@ -401,7 +402,8 @@ static int load(struct tracer *t)
 	bool want_ctx = t->s.out.json || options.journal || output_wants_ctx(&t->s.out) ||
 			/* --summary and --timeline place a process by its ancestors */
 			options.summary || options.timeline;
-	options.exe_id = t->s.out.json || options.journal || output_wants_exe_id(&t->s.out);
+	options.exe_id = t->s.out.json || options.journal || output_wants_exe_id(&t->s.out) ||
+			 options.hash;
 	sigset_t stop_sigs, old_sigs;
 	int err;
 
@@ -632,6 +634,18 @@ static int run(struct tracer *t)
 	return err >= 0 && t->s.write_errno == EPIPE ? err : 0;
 }
 
+/* --stats --hash: how often a file was read, and how often it was not
+ * needed, on stderr (the stats line's format is kept as it is) */
+static void say_hash_stats(void)
+{
+	struct hash_stats hs;
+
+	hash_stats(&hs);
+	fprintf(stderr, P_PREFIX "hash: %llu files hashed, %llu cache hits, %llu timeouts, "
+		"%llu not hashed\n", (unsigned long long)hs.hashed, (unsigned long long)hs.hits,
+		(unsigned long long)hs.timeouts, (unsigned long long)hs.failed);
+}
+
 /* What is already in the buffers is shown before leaving, then the
  * statistics and the losses; returns the exit status. */
 static int finish(struct tracer *t, int status)
@@ -646,6 +660,8 @@ static int finish(struct tracer *t, int status)
 		status = 1;
 	if (options.stats)
 		stream_stats(&t->s, &st);
+	if (options.stats && options.hash)
+		say_hash_stats();
 	stream_flush(&t->s);
 	if (t->s.write_errno && t->s.write_errno != EPIPE) {
 		if (!t->s.write_said)

@@ -370,7 +370,7 @@ int main(void)
 	     "{\"event\":\"exec\",\"time\":\"1970-01-01T00:00:02.500000000Z\",\"mono_ns\":2500000000,\"pid\":4242,"
 	     "\"ppid\":1,\"uid\":0,\"gid\":0,\"user\":\"root\",\"comm\":\"my prog\","
 	     "\"exe\":\"/usr/bin/true\",\"args\":[\"true\",\"a\\\"\\\\\\t\\n\xef\xbf\xbd\"],"
-	     "\"exe_truncated\":0,\"exe_deleted\":false,\"exe_kind\":\"file\",\"exe_fd\":null,\"exe_dev\":null,\"exe_ino\":null,\"exe_size\":null,\"exe_mtime\":null,\"exe_ctime\":null,\"args_truncated\":0,\"exe_unreadable\":false,\"args_unreadable\":false,\"ret\":0,\"error\":null,\"check\":false,"
+	     "\"exe_truncated\":0,\"exe_deleted\":false,\"exe_kind\":\"file\",\"exe_fd\":null,\"exe_dev\":null,\"exe_ino\":null,\"exe_size\":null,\"exe_mtime\":null,\"exe_ctime\":null,\"exe_sha256\":null,\"exe_hash_error\":null,\"args_truncated\":0,\"exe_unreadable\":false,\"args_unreadable\":false,\"ret\":0,\"error\":null,\"check\":false,"
 	     "\"cwd\":null,\"cwd_truncated\":0,\"cwd_deleted\":null,\"cgroup_id\":0,\"cgroup\":null,\"mntns\":0,"
 	     "\"container_id\":null,\"container_runtime\":null,\"pod_uid\":null,"
 	     "\"auid\":null,\"loginuser\":null,\"sid\":null,\"tty\":null,\"euid\":null,\"egid\":null,"

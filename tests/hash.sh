@@ -1,0 +1,160 @@
+# --hash: the SHA-256 of the executed file (exe_sha256, exe_hash_error),
+# against sha256sum of the binary; read once per file version, never of
+# another version than the one that ran, and never holding the stream up
+# for long. Needs root.
+SUITE=hash
+. "$(dirname "$0")/lib.sh"
+
+# usage first: it needs no root
+out=$("$EXECMON" --help 2>/dev/null)
+check "--help lists --hash" grep -q -- '--hash' <<<"$out"
+out=$("$EXECMON" --hash=yes 2>"$TMP/usage.err"); rc=$?
+check "--hash takes no value: exit 64, nothing on stdout" \
+	test "$rc" = 64 -a -z "$out" -a -s "$TMP/usage.err"
+out=$("$EXECMON" -o exe_sha256 2>"$TMP/usage.err"); rc=$?
+check "-o exe_sha256 without --hash: exit 64, the reason on stderr" \
+	eval '[ "$rc" = 64 -a -z "$out" ] && grep -q -- "needs --hash" "$TMP/usage.err"'
+
+needs_root
+JSON=$TMP/json
+D=$TMP/h
+mkdir -p "$D"
+# execmon reads the files as nobody: the test's own are reachable by it
+chmod 755 "$TMP" "$D"
+
+# get FILE MARKER KEY...: the values of KEY (a.b.c for a nested one) in
+# FILE's JSON record whose arguments hold MARKER, one a line ("null" for
+# null or absent), or nothing.
+cat >"$TMP/get.py" <<'PY'
+import json, sys
+f, marker, keys = sys.argv[1], sys.argv[2], sys.argv[3:]
+for line in open(f):
+    try:
+        r = json.loads(line)
+    except ValueError:
+        continue
+    args = r.get("args") or (r.get("process") or {}).get("args") or []
+    if marker in args:
+        for k in keys:
+            v = r
+            for part in k.split("."):
+                v = v.get(part) if isinstance(v, dict) else None
+            print("null" if v is None else v)
+        break
+PY
+get() { python3 "$TMP/get.py" "$@"; }
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+REASONS=" changed gone timeout unreadable not-a-file "
+is_reason() { [[ "$REASONS" == *" $1 "* ]]; }
+
+cp /usr/bin/true "$D/h-true"
+cp /usr/bin/true "$D/h-mod"
+cp /usr/bin/sleep "$D/h-del"
+TRUE_SHA=$(sha "$D/h-true")
+FALSE_SHA=$(sha /usr/bin/false)
+SLEEP_SHA=$(sha "$D/h-del")
+
+start_tracer "$JSON" --hash --json -x --tree $$ -b 512 || fail "execmon --hash --json starts"
+JSON_PID=$TRACER_PID
+start_tracer "$TMP/table" --hash -H --tree $$ -o exe_sha256,args || fail "execmon --hash -o exe_sha256 starts"
+TABLE_PID=$TRACER_PID
+start_tracer "$TMP/ecs" --hash --json=ecs --tree $$ || fail "execmon --hash --json=ecs starts"
+ECS_PID=$TRACER_PID
+
+# twice: the first may find a busy machine's worker not yet done (a
+# timeout), the second then has the digest, read once
+"$D/h-true" h-plain
+"$D/h-true" h-plain2
+"$D/no-such-h" h-failed 2>/dev/null
+wait_for "$JSON" '"h-failed"' || fail "the JSON tracer saw the first execs"
+# rewritten in place (the same inode) before the tracer reads it
+[ -z "$DRY" ] && kill -STOP "$JSON_PID"
+"$D/h-mod" h-mod
+cp /usr/bin/false "$D/h-mod"
+[ -z "$DRY" ] && kill -CONT "$JSON_PID"
+# deleted while it runs
+bash -c 'exec -a h-del "$0" 2' "$D/h-del" &
+DEL_PID=$!
+for _ in $(seq 200); do
+	[ -n "$DRY" ] || [ "$(readlink "/proc/$DEL_PID/exe")" = "$D/h-del" ] && break
+	sleep 0.05
+done
+rm -f "$D/h-del"
+# a memfd's, which has no path
+[ -z "$DRY" ] && python3 - "$D/h-true" <<'PY'
+import os, sys
+fd = os.memfd_create("h-memfd", 0)
+os.write(fd, open(sys.argv[1], "rb").read())
+os.execve(fd, ["h-memfd", "h-memfd"], {})
+PY
+wait "$DEL_PID" 2>/dev/null
+/usr/bin/true h-end
+
+wait_for "$JSON" '"h-end"' || fail "the JSON tracer saw the end marker"
+wait_for "$TMP/table" 'h-end' || fail "the table tracer saw the end marker"
+wait_for "$TMP/ecs" '"h-end"' || fail "the ECS tracer saw the end marker"
+kill -INT "$JSON_PID" "$TABLE_PID" "$ECS_PID" 2>/dev/null
+wait "$JSON_PID" "$TABLE_PID" "$ECS_PID" 2>/dev/null
+TRACER_PID=
+
+got=$(get "$JSON" h-plain2 exe_sha256 exe_hash_error | tr '\n' ' ')
+check "JSON: exe_sha256 is sha256sum's ($TRUE_SHA)" test "$got" = "$TRUE_SHA null "
+got=$(get "$JSON" h-plain exe_sha256 exe_hash_error | tr '\n' ' ')
+check "JSON: the first exec has the digest too, or a timeout ($got)" \
+	test "$got" = "$TRUE_SHA null " -o "$got" = "null timeout "
+check "JSON: a failed exec has neither digest nor reason" \
+	test "$(get "$JSON" h-failed exe_sha256 exe_hash_error | tr '\n' ' ')" = "null null "
+read -r h e < <(get "$JSON" h-mod exe_sha256 exe_hash_error | tr '\n' ' ')
+# (or, on a busy machine, not read within the bound)
+check "JSON: a file rewritten after its exec is 'changed' or the original's, never the new one's ($e)" \
+	test -n "$h" -a "$h" != "$FALSE_SHA" -a \( "$e" = changed -o "$h" = "$TRUE_SHA" -o "$e" = timeout \)
+read -r h e < <(get "$JSON" h-del exe_sha256 exe_hash_error | tr '\n' ' ')
+check "JSON: a deleted binary has its digest or a reason ($h $e)" \
+	eval '[ "$h" = "$SLEEP_SHA" -a "$e" = null ] || { [ "$h" = null ] && is_reason "$e"; }'
+read -r k h e < <(get "$JSON" h-memfd exe_kind exe_sha256 exe_hash_error | tr '\n' ' ')
+check "JSON: a memfd's exec has its digest or a reason ($k $h $e)" \
+	eval '[ "$k" = memfd ] && { [ "$h" = "$TRUE_SHA" -a "$e" = null ] || { [ "$h" = null ] && is_reason "$e"; }; }'
+row=$(grep -F h-plain2 "$TMP/table" 2>/dev/null | head -n1)
+check "table: -o exe_sha256 shows the digest" test "$(echo $row)" = "$TRUE_SHA $D/h-true h-plain2"
+check "ECS: process.hash.sha256 is the digest" \
+	test "$(get "$TMP/ecs" h-plain2 process.hash.sha256)" = "$TRUE_SHA"
+
+# without --hash, the keys are there and null
+start_tracer "$TMP/nohash" --json --tree $$ || fail "execmon --json starts"
+"$D/h-true" h-nohash
+wait_for "$TMP/nohash" '"h-nohash"' || fail "the tracer without --hash saw its exec"
+stop_tracer
+check "JSON without --hash: exe_sha256 and exe_hash_error are null" \
+	test "$(get "$TMP/nohash" h-nohash exe_sha256 exe_hash_error | tr '\n' ' ')" = "null null "
+
+# a binary run 20 times is read once: the others are cache hits, or
+# records that did not wait for the first read (timeouts)
+cp /usr/bin/true "$D/h-once"
+start_tracer "$TMP/once" --hash --json --stats -c h-once || fail "execmon --hash --stats starts"
+for i in $(seq 20); do "$D/h-once" "h-once-$i"; done
+wait_for "$TMP/once" '"h-once-20"' || fail "the tracer saw the 20th exec"
+stop_tracer
+read -r hashed hits timeouts < <(sed -n 's/.*hash: \([0-9]*\) files hashed, \([0-9]*\) cache hits, \([0-9]*\) timeouts.*/\1 \2 \3/p' "$TMP/once.err")
+check "a binary exec'd 20 times is hashed once (hashed $hashed, hits $hits, timeouts $timeouts)" \
+	test "$hashed" = 1 -a "$((hits + timeouts))" = 19
+check "each of the 20 has the digest or a timeout" \
+	test "$(grep -c "\"exe_sha256\":\"$TRUE_SHA\"\|\"exe_hash_error\":\"timeout\"" "$TMP/once")" = 20
+
+# A 2 GB file takes longer than the bound: its record says "timeout" and
+# the next exec is printed all the same. Not under emulation (the kernel
+# matrix sets BURST_EXECS), where reading it would take the run's time.
+if [ -n "${BURST_EXECS:-}" ]; then
+	skip "a 2 GB binary gets 'timeout'" "under emulation"
+	skip "an exec after the 2 GB binary is printed" "under emulation"
+else
+	cp /usr/bin/true "$D/h-big"
+	[ -z "$DRY" ] && truncate -s 2G "$D/h-big"
+	start_tracer "$TMP/big" --hash --json --tree $$ || fail "execmon --hash starts for the big file"
+	"$D/h-big" h-big
+	"$D/h-true" h-after
+	wait_for "$TMP/big" '"h-after"'
+	stop_tracer
+	check "a 2 GB binary gets 'timeout'" test "$(get "$TMP/big" h-big exe_hash_error)" = timeout
+	check "an exec after the 2 GB binary is printed" grep -q '"h-after"' "$TMP/big"
+	rm -f "$D/h-big"
+fi

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <nettle/sha2.h>
+#include "hash.h"
+
+/* The file as the kernel saw it at the exec. */
+struct hash_key {
+	__u64 ino, size;
+	__s64 ctime_sec;
+	__u32 ctime_nsec, dev;	/* dev: the kernel's MAJOR << 20 | MINOR */
+};
+
+enum { E_FREE, E_PENDING, E_DONE };
+
+struct entry {
+	struct hash_key key;
+	int state;
+	const char *error;	/* E_DONE: NULL, or why there is no digest */
+	char hex[65];
+	int next;		/* the bucket's next entry, or -1 */
+};
+
+struct job {
+	struct hash_key key;
+	__u32 pid;
+	char *path;		/* the recorded path, or NULL */
+};
+
+#define BUCKETS		(HASH_CACHE_ENTRIES * 2)
+#define READ_BUF	(1 << 20)
+
+/* Everything below is the mutex's: the reader thread looks up and queues,
+ * the worker hashes and fills in. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t job_cv = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t done_cv;
+static bool started;
+static struct entry entries[HASH_CACHE_ENTRIES];
+static int buckets[BUCKETS];
+static int oldest;		/* the next entry to reuse, in FIFO order */
+static struct job queue[HASH_QUEUE];
+static int q_head, q_len;
+static struct hash_stats counts;
+
+static unsigned int bucket_of(const struct hash_key *k)
+{
+	__u64 h = k->ino * 0x9e3779b97f4a7c15ULL ^ k->dev ^ (__u64)k->ctime_nsec << 17 ^
+		  k->size * 0xc2b2ae3d27d4eb4fULL ^ (__u64)k->ctime_sec;
+
+	return (h ^ h >> 29) % BUCKETS;
+}
+
+static bool same_key(const struct hash_key *a, const struct hash_key *b)
+{
+	return a->ino == b->ino && a->size == b->size && a->dev == b->dev &&
+	       a->ctime_sec == b->ctime_sec && a->ctime_nsec == b->ctime_nsec;
+}
+
+static struct entry *find(const struct hash_key *k)
+{
+	for (int i = buckets[bucket_of(k)]; i >= 0; i = entries[i].next)
+		if (same_key(&entries[i].key, k))
+			return &entries[i];
+	return NULL;
+}
+
+/* A new entry for k: the oldest one's place, taken out of its bucket. */
+static struct entry *insert(const struct hash_key *k)
+{
+	int i = oldest;
+	struct entry *e = &entries[i];
+	unsigned int b;
+
+	oldest = (oldest + 1) % HASH_CACHE_ENTRIES;
+	if (e->state != E_FREE) {
+		for (int *p = &buckets[bucket_of(&e->key)]; *p >= 0; p = &entries[*p].next)
+			if (*p == i) {
+				*p = e->next;
+				break;
+			}
+	}
+	b = bucket_of(k);
+	*e = (struct entry){ .key = *k, .state = E_FREE, .next = buckets[b] };
+	buckets[b] = i;
+	return e;
+}
+
+/* Whether st is the file the kernel saw. */
+static bool same_file(const struct stat *st, const struct hash_key *k)
+{
+	return (__u64)st->st_ino == k->ino && (__u64)st->st_size == k->size &&
+	       ((__u32)major(st->st_dev) << 20 | (__u32)minor(st->st_dev)) == k->dev &&
+	       st->st_ctim.tv_sec == k->ctime_sec && (__u32)st->st_ctim.tv_nsec == k->ctime_nsec;
+}
+
+/* The digest of the open file fd into hex, or why not. */
+static const char *hash_fd(int fd, const struct hash_key *k, unsigned char *buf, char *hex)
+{
+	struct sha256_ctx ctx;
+	unsigned char digest[SHA256_DIGEST_SIZE];
+	struct stat st;
+	__u64 total = 0;
+	ssize_t n;
+
+	if (fstat(fd, &st))
+		return "unreadable";
+	if (!S_ISREG(st.st_mode))
+		return "not-a-file";
+	if (!same_file(&st, k))
+		return "changed";
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	sha256_init(&ctx);
+	while ((n = read(fd, buf, READ_BUF)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return "unreadable";
+		}
+		sha256_update(&ctx, n, buf);
+		total += n;
+	}
+	/* written to while it was read: the bytes may be of no one version */
+	if (total != k->size || fstat(fd, &st) || !same_file(&st, k))
+		return "changed";
+	sha256_digest(&ctx, sizeof(digest), digest);
+	for (size_t i = 0; i < sizeof(digest); i++)
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	return NULL;
+}
+
+/* Opens the file that ran: as /proc/PID/exe while the process lives (a
+ * memfd or a deleted file has no other name), else by its recorded path.
+ * The first digest of the very file wins; else the most telling reason. */
+static const char *hash_job(const struct job *j, unsigned char *buf, char *hex)
+{
+	const int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+	bool changed = false, denied = false, not_file = false;
+	char proc[32];
+	const char *names[2] = { proc, j->path };
+
+	snprintf(proc, sizeof(proc), "/proc/%u/exe", j->pid);
+	for (int i = 0; i < 2; i++) {
+		const char *why;
+		int fd;
+
+		if (!names[i])
+			continue;
+		/* the recorded path is resolved: a link at its end is not the file */
+		fd = open(names[i], i ? flags | O_NOFOLLOW : flags);
+		if (fd < 0) {
+			if (errno == EACCES || errno == EPERM)
+				denied = true;
+			else if (errno == ELOOP)
+				changed = true;
+			continue;
+		}
+		why = hash_fd(fd, &j->key, buf, hex);
+		close(fd);
+		if (!why)
+			return NULL;
+		if (!strcmp(why, "unreadable"))
+			return why;
+		changed |= !strcmp(why, "changed");
+		not_file |= !strcmp(why, "not-a-file");
+	}
+	return changed ? "changed" : denied ? "unreadable" : not_file ? "not-a-file" : "gone";
+}
+
+static void *worker(void *arg)
+{
+	unsigned char *buf = malloc(READ_BUF);
+
+	(void)arg;
+	for (;;) {
+		struct job j;
+		const char *why;
+		struct entry *e;
+		char hex[65] = "";
+
+		pthread_mutex_lock(&lock);
+		while (!q_len)
+			pthread_cond_wait(&job_cv, &lock);
+		j = queue[q_head];
+		q_head = (q_head + 1) % HASH_QUEUE;
+		q_len--;
+		pthread_mutex_unlock(&lock);
+
+		why = buf ? hash_job(&j, buf, hex) : "unreadable";
+		free(j.path);
+
+		pthread_mutex_lock(&lock);
+		if (why)
+			counts.failed++;
+		else
+			counts.hashed++;
+		/* forgotten meanwhile if 4096 other files came after it */
+		e = find(&j.key);
+		if (e && e->state == E_PENDING) {
+			e->state = E_DONE;
+			e->error = why;
+			memcpy(e->hex, hex, sizeof(hex));
+		}
+		pthread_cond_broadcast(&done_cv);
+		pthread_mutex_unlock(&lock);
+	}
+	return NULL;
+}
+
+/* The worker starts with the first file, after execmon has dropped its
+ * privileges: capabilities are a thread's own, and a thread made before
+ * the drop would keep them. Its signals are the main thread's. */
+static bool start(void)
+{
+	pthread_condattr_t ca;
+	pthread_t th;
+	sigset_t all, old;
+	int err;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&done_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	for (int i = 0; i < BUCKETS; i++)
+		buckets[i] = -1;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&th, NULL, worker, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err)
+		return false;
+	pthread_detach(th);
+	started = true;
+	return true;
+}
+
+static void wait_done(const struct hash_key *k, struct hash_result *r)
+{
+	struct timespec until;
+	struct entry *e;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += HASH_WAIT_MS * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	while ((e = find(k)) && e->state == E_PENDING)
+		if (pthread_cond_timedwait(&done_cv, &lock, &until) == ETIMEDOUT)
+			break;
+	if (!e || e->state != E_DONE) {
+		r->error = "timeout";
+		counts.timeouts++;
+	} else if (e->error) {
+		r->error = e->error;
+	} else {
+		memcpy(r->hex, e->hex, sizeof(r->hex));
+	}
+}
+
+static void lookup(const struct exec_record *rec, struct hash_result *r)
+{
+	const struct event *h = &rec->hdr;
+	struct hash_key k = {
+		.ino = h->exe_ino, .size = h->exe_size, .dev = h->exe_dev,
+		.ctime_sec = h->exe_ctime_sec, .ctime_nsec = h->exe_ctime_nsec,
+	};
+	struct entry *e;
+
+	pthread_mutex_lock(&lock);
+	if (!started && !start()) {
+		r->error = "unreadable";
+		goto out;
+	}
+	e = find(&k);
+	if (e && e->state == E_DONE && !e->error) {
+		counts.hits++;
+		memcpy(r->hex, e->hex, sizeof(r->hex));
+		goto out;
+	}
+	if (!e || e->state != E_PENDING) {
+		/* a file that failed may do better by this exec's process */
+		struct job *j;
+
+		if (q_len == HASH_QUEUE) {
+			r->error = "timeout";
+			counts.timeouts++;
+			goto out;
+		}
+		if (!e)
+			e = insert(&k);
+		e->state = E_PENDING;
+		j = &queue[(q_head + q_len++) % HASH_QUEUE];
+		*j = (struct job){ .key = k, .pid = h->pid };
+		/* a path that names the file, not a memfd's or a deleted one's */
+		if (exe_kind_of(h->flags) == EXE_KIND_FILE && !(h->flags & EV_EXE_TRUNCATED) &&
+		    rec->exe_len && rec->exe[0] == '/')
+			j->path = strndup(rec->exe, rec->exe_len);
+		pthread_cond_signal(&job_cv);
+	}
+	wait_done(&k, r);
+out:
+	pthread_mutex_unlock(&lock);
+}
+
+const struct hash_result *hash_of(const struct exec_record *rec)
+{
+	static struct hash_result r;
+	static const struct exec_record *last;
+	static __u64 last_ts;
+	static __u32 last_pid;
+
+	/* JSON and the journal ask twice, for the digest and for the error */
+	if (rec == last && rec->hdr.ts_ns == last_ts && rec->hdr.pid == last_pid)
+		return &r;
+	last = rec;
+	last_ts = rec->hdr.ts_ns;
+	last_pid = rec->hdr.pid;
+	memset(&r, 0, sizeof(r));
+	if (rec->hdr.kind != EV_KIND_EXEC || !(rec->hdr.flags & EV_EXE_ID))
+		r.none = true;
+	else
+		lookup(rec, &r);
+	return &r;
+}
+
+void hash_stats(struct hash_stats *st)
+{
+	pthread_mutex_lock(&lock);
+	*st = counts;
+	pthread_mutex_unlock(&lock);
+}
