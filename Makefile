@@ -64,9 +64,10 @@ LDLIBS    += -lbpf -lelf -lz
 # --journal: sd_journal_sendv
 CPPFLAGS  += $(shell $(PKG_CONFIG) --cflags libsystemd 2>/dev/null)
 LDLIBS    += $(shell $(PKG_CONFIG) --libs libsystemd 2>/dev/null || echo -lsystemd)
-# --hash: SHA-256 (nettle), in a worker thread
-CPPFLAGS  += $(shell $(PKG_CONFIG) --cflags nettle 2>/dev/null)
-LDLIBS    += $(shell $(PKG_CONFIG) --libs nettle 2>/dev/null || echo -lnettle) -pthread
+# --hash: SHA-256 (OpenSSL's libcrypto, which every Debian system has), in
+# a worker thread
+CPPFLAGS  += $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
+LDLIBS    += $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto) -pthread
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -idirafter /usr/include/$(MULTIARCH) \
 	-Wall -Wno-unused-function
@@ -152,7 +153,7 @@ unit-tests: $(UNIT_BINS)
 # Debian packages needed to build, run and test; installed only when missing.
 DEPS := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config \
 	python3 jq man-db bash-completion util-linux procps passwd zsh fish libclang-rt-dev \
-	logrotate systemd libsystemd-dev systemd-journal-remote nettle-dev
+	logrotate systemd libsystemd-dev systemd-journal-remote libssl-dev
 # make test-kernels: the VMs and their initramfs; the arm64 guests and
 # their root filesystem (tests/kernels/rootfs).
 DEPS += qemu-system-x86 busybox-static cpio xz-utils zstd qemu-system-arm mmdebstrap arch-test
@@ -166,7 +167,7 @@ DEPS += python3-jsonschema
 # libraries and pkg-config through dpkg multiarch.
 ifneq ($(CROSS),)
 DEPS += crossbuild-essential-$(DEB_ARCH) $(addsuffix :$(DEB_ARCH),pkgconf libbpf-dev libelf-dev \
-	zlib1g-dev libsystemd-dev nettle-dev)
+	zlib1g-dev libsystemd-dev libssl-dev)
 endif
 
 # --no-remove: a package of the other architecture that cannot be installed

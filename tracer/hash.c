@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <nettle/sha2.h>
+#include <openssl/evp.h>
 #include "hash.h"
 
 /* The file as the kernel saw it at the exec. */
@@ -106,10 +106,12 @@ static bool same_file(const struct stat *st, const struct hash_key *k)
 /* The digest of the open file fd into hex, or why not. */
 static const char *hash_fd(int fd, const struct hash_key *k, unsigned char *buf, char *hex)
 {
-	struct sha256_ctx ctx;
-	unsigned char digest[SHA256_DIGEST_SIZE];
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	const char *why = NULL;
 	struct stat st;
 	__u64 total = 0;
+	EVP_MD_CTX *ctx;
 	ssize_t n;
 
 	if (fstat(fd, &st))
@@ -119,21 +121,30 @@ static const char *hash_fd(int fd, const struct hash_key *k, unsigned char *buf,
 	if (!same_file(&st, k))
 		return "changed";
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	sha256_init(&ctx);
-	while ((n = read(fd, buf, READ_BUF)) != 0) {
+	ctx = EVP_MD_CTX_new();
+	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(ctx);
+		return "no-memory";
+	}
+	while (!why && (n = read(fd, buf, READ_BUF)) != 0) {
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return "unreadable";
+			if (errno != EINTR)
+				why = "unreadable";
+			continue;
 		}
-		sha256_update(&ctx, n, buf);
+		if (!EVP_DigestUpdate(ctx, buf, n))
+			why = "no-memory";
 		total += n;
 	}
 	/* written to while it was read: the bytes may be of no one version */
-	if (total != k->size || fstat(fd, &st) || !same_file(&st, k))
-		return "changed";
-	sha256_digest(&ctx, sizeof(digest), digest);
-	for (size_t i = 0; i < sizeof(digest); i++)
+	if (!why && (total != k->size || fstat(fd, &st) || !same_file(&st, k)))
+		why = "changed";
+	if (!why && (!EVP_DigestFinal_ex(ctx, digest, &len) || len != 32))
+		why = "no-memory";
+	EVP_MD_CTX_free(ctx);
+	if (why)
+		return why;
+	for (unsigned int i = 0; i < len; i++)
 		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 	return NULL;
 }
