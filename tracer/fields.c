@@ -6,7 +6,6 @@
 #include <unistd.h>
 #include "fields.h"
 #include "cgroup.h"
-#include "cli.h"
 #include "hash.h"
 #include "json.h"
 #include "lookup.h"
@@ -635,25 +634,15 @@ static void v_exe_ctime(struct fval *v, const struct field_arg *a)
  * --hash, and for a record that ran no file. */
 static void v_exe_sha256(struct fval *v, const struct field_arg *a)
 {
-	const struct hash_result *r;
+	const struct hash_result *r = hash_of(a->rec);
 
-	if (!options.hash) {
-		none(v);
-		return;
-	}
-	r = hash_of(a->rec);
 	text(v, r->none || r->error ? NULL : r->hex);
 }
 
 static void v_exe_hash_error(struct fval *v, const struct field_arg *a)
 {
-	const struct hash_result *r;
+	const struct hash_result *r = hash_of(a->rec);
 
-	if (!options.hash) {
-		none(v);
-		return;
-	}
-	r = hash_of(a->rec);
 	text(v, r->none ? NULL : r->error);
 }
 

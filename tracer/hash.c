@@ -51,6 +51,7 @@ static int oldest;		/* the next entry to reuse, in FIFO order */
 static struct job queue[HASH_QUEUE];
 static int q_head, q_len;
 static struct hash_stats counts;
+static bool enabled;		/* --hash */
 
 static unsigned int bucket_of(const struct hash_key *k)
 {
@@ -335,11 +336,16 @@ const struct hash_result *hash_of(const struct exec_record *rec)
 	last_ts = rec->hdr.ts_ns;
 	last_pid = rec->hdr.pid;
 	memset(&r, 0, sizeof(r));
-	if (rec->hdr.kind != EV_KIND_EXEC || !(rec->hdr.flags & EV_EXE_ID))
+	if (!enabled || rec->hdr.kind != EV_KIND_EXEC || !(rec->hdr.flags & EV_EXE_ID))
 		r.none = true;
 	else
 		lookup(rec, &r);
 	return &r;
+}
+
+void hash_enable(void)
+{
+	enabled = true;
 }
 
 void hash_stats(struct hash_stats *st)

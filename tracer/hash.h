@@ -23,8 +23,11 @@
 struct hash_result {
 	char hex[65];		/* lowercase, when error is NULL */
 	const char *error;	/* "changed", "gone", "timeout", ... */
-	bool none;		/* no file to hash: a failed exec, a check, an exit */
+	bool none;		/* no file to hash (a failed exec, a check, an exit), or no --hash */
 };
+
+/* --hash: digests are taken from now on; without it, every record has none. */
+void hash_enable(void);
 
 /* rec's file's digest, or why there is none; waits at most HASH_WAIT_MS.
  * The result is rec's until the next call for another record. */

@@ -407,6 +407,9 @@ static int load(struct tracer *t)
 	sigset_t stop_sigs, old_sigs;
 	int err;
 
+	if (options.hash)
+		hash_enable();
+
 	/* A signal would cut the loader's hand-over short, and the child has
 	 * the handler too (a Ctrl-C reaches both): the load runs with them
 	 * blocked, in both, and one that came meanwhile is handled after. */
