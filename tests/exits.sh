@@ -198,7 +198,7 @@ check "--summary: every process, in start order, each under its parent, with its
 import re, sys
 lines = open(sys.argv[1]).read().splitlines()
 ways = sys.argv[2]
-assert lines[0].startswith("execmon: 5 processes"), lines
+assert lines[0].startswith("5 processes ran"), lines
 got = []
 for l in lines[1:]:
     m = re.match(r"(\S+) +(\d+\.\d{3})s( +)(.*)$", l)

@@ -200,7 +200,7 @@ void summary_write(FILE *f)
 	struct sbuf b = {};
 
 	link_children();
-	fprintf(f, "execmon: %d processes ran: status, run time since exec, command\n", nprocs);
+	fprintf(f, "%d processes ran: status, run time since exec, command\n", nprocs);
 	for (int i = 0; i < nprocs; i++)
 		if (procs[i].parent < 0) {
 			/* the roots one by one: write_tree follows siblings */
