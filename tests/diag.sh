@@ -207,11 +207,12 @@ else
 	else
 		check "perf_event_mlock_kb 64: twice that (-b $double) is refused" test $rc -eq 1
 	fi
-	verbose=$(prlimit --memlock=0:0 "${with_caps[@]}" "$TMP/execmon-user" -v -b 128 -- /usr/bin/true 2>&1 >/dev/null)
+	# to a file: libbpf's log of every program is more than one argument may hold
+	prlimit --memlock=0:0 "${with_caps[@]}" "$TMP/execmon-user" -v -b 128 -- /usr/bin/true 2>"$TMP/verbose.err" >/dev/null
 	if confidential; then
 		skip "-v: libbpf's log, then the same reason" "$why_skipped"
 	else
-		check "-v: libbpf's log, then the same reason" bash -c 'grep -q "^libbpf: " <<<"$1" && tail -n 1 <<<"$1" | grep -q "^execmon: can.t open the perf buffers: .*perf_event_mlock_kb"' _ "$verbose"
+		check "-v: libbpf's log, then the same reason" bash -c 'grep -q "^libbpf: " "$1" && tail -n 1 "$1" | grep -q "^execmon: can.t open the perf buffers: .*perf_event_mlock_kb"' _ "$TMP/verbose.err"
 	fi
 fi
 sysctl_restore
