@@ -257,7 +257,8 @@ soak: deps
 # Record files through every output, for tests/structure.sh.
 $(BUILD)/recfmt: tests/tools/recfmt.c $(LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) \
+		-Wl,--wrap=cgroup_container,--wrap=hash_of $^ $(LDLIBS) -o $@
 
 # Cheap system calls and no exec, as dd bs=1 makes: the benchmark's
 # measure of what a tracer adds to every system call of the machine.

@@ -22,10 +22,12 @@ lists = {"args": ("EXECMON_ARG", "EXECMON_ARGC", "EXECMON_CMDLINE"),
 # the journal's own and the lists' fields; cwd_truncated is left out
 # without a cwd, where JSON has its 0
 own = {"MESSAGE", "MESSAGE_ID", "PRIORITY", "SYSLOG_IDENTIFIER"}
-records, cur, part = [], None, None
+records, cur, part, bad = [], None, None, []
 for line in open(sys.argv[1]):
     line = line.rstrip("\n")
-    if line.startswith("record "):
+    if line.startswith("undecodable "):
+        bad.append(line.split("/")[-1])
+    elif line.startswith("record "):
         cur = {"name": line[7:], "journal": {}}
         records.append(cur)
     elif line in ("json", "journal"):
@@ -38,6 +40,9 @@ for line in open(sys.argv[1]):
         k, v = line.split(" ", 1)
         assert k not in cur["journal"], (cur["name"], "twice", k)
         cur["journal"][k] = bytes.fromhex(v)
+# only the seed cut short on purpose; the others, of an older ABI, are
+# regenerated as tests/fuzz/seeds.c says
+assert bad == ["short"], ("undecodable seeds", bad)
 assert len(records) >= 10, len(records)
 keys = set()
 for r in records:

@@ -27,7 +27,8 @@ static void seed(const char *name, struct exec_record r, size_t keep)
 	r.hdr.ts_ns = 123456789;
 	r.hdr.pid = r.hdr.old_pid = 42;
 	r.hdr.ppid = 1;
-	r.hdr.cgroup_id = 1;
+	if (!r.hdr.cgroup_id)
+		r.hdr.cgroup_id = 1;
 	r.hdr.mntns = 4026531832u;
 	memcpy(r.hdr.comm, "true", 5);
 	if (!r.hdr.exe_full_len)
@@ -81,7 +82,8 @@ int main(int argc, char **argv)
 	seed("failed-ctx", (struct exec_record){ .hdr = { .kind = EV_KIND_FAILED, .ret = -13 },
 						 PART(exe, "./nope"), PART(argv, "./nope\0"),
 						 .ctx = (const char *)&ctx, .ctx_len = sizeof(ctx) }, 0);
-	seed("memfd", (struct exec_record){ .hdr = { .flags = EV_EXE_DELETED | EV_EXE_MEMFD },
+	seed("memfd", (struct exec_record){ .hdr = { .flags = EV_EXE_DELETED | EV_EXE_MEMFD | EV_EXE_ID,
+						    .exe_dev = 1, .exe_ino = 7, .exe_size = 10 },
 					    PART(exe, "/memfd:x"), PART(argv, "x\0") }, 0);
 	seed("env", (struct exec_record){ .hdr = { .flags = EV_ENV | EV_ENV_TRUNCATED },
 					  PART(exe, "/usr/bin/true"), PART(argv, "true\0"),
@@ -92,6 +94,27 @@ int main(int argc, char **argv)
 	/* execveat(fd, "", AT_EMPTY_PATH): the descriptor, and the file it named */
 	seed("exe-fd", (struct exec_record){ .hdr = { .flags = EV_EXE_FD }, .exe_fd = 3,
 					     PART(exe, "/usr/bin/true"), PART(argv, "true\0") }, 0);
+	/* the file that ran, as the kernel saw it at exec */
+	seed("exe-id", (struct exec_record){ .hdr = { .flags = EV_EXE_ID, .exe_dev = 8 << 20 | 1,
+						    .exe_ino = 1234567, .exe_size = 39256,
+						    .exe_mtime_sec = 1700000000, .exe_mtime_nsec = 5,
+						    .exe_ctime_sec = 1700000001, .exe_ctime_nsec = 999999999 },
+					     PART(exe, "/usr/bin/true"), PART(argv, "true\0") }, 0);
+	/* how a traced process ended: killed by SIGSEGV, with a core */
+	static const struct exit_info ended = {
+		.exec_ns = 100, .start_ns = 5000000000ULL, .run_ns = 2000000, .utime_ns = 1000000,
+		.stime_ns = 500000, .runtime_ns = 1500000, .maxrss_pages = 300, .status = 11 | 0x80,
+		.tid = 43,
+	};
+	seed("exit", (struct exec_record){ .hdr = { .kind = EV_KIND_EXIT, .flags = EV_EXIT },
+					   .exit = (const char *)&ended, .exit_len = sizeof(ended) }, 0);
+	/* and one that exited with a status of its own */
+	static const struct exit_info exited = { .start_ns = 5000000000ULL, .status = 3 << 8, .tid = 42 };
+	seed("exit-code", (struct exec_record){ .hdr = { .kind = EV_KIND_EXIT, .flags = EV_EXIT },
+						.exit = (const char *)&exited, .exit_len = sizeof(exited) }, 0);
+	/* in a container: tests/tools/recfmt.c knows this cgroup's id */
+	seed("container", (struct exec_record){ .hdr = { .cgroup_id = 0xc0 },
+						PART(exe, "/usr/bin/true"), PART(argv, "true\0") }, 0);
 	/* a header cut short */
 	seed("short", (struct exec_record){ PART(exe, "/usr/bin/true") }, 40);
 	return 0;
