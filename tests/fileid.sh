@@ -11,24 +11,6 @@ TABLE=$TMP/table
 D=$TMP/fid
 mkdir -p "$D"
 
-# get FILE MARKER KEY...: the values of KEY in FILE's JSON record whose
-# arguments hold MARKER, one a line ("null" for null), or nothing.
-cat >"$TMP/get.py" <<'PY'
-import json, sys
-f, marker, keys = sys.argv[1], sys.argv[2], sys.argv[3:]
-for line in open(f):
-    try:
-        r = json.loads(line)
-    except ValueError:
-        continue
-    if marker in (r.get("args") or []):
-        for k in keys:
-            v = r.get(k)
-            print("null" if v is None else v)
-        break
-PY
-get() { python3 "$TMP/get.py" "$@"; }
-
 # stat_id FILE: "MAJOR:MINOR INO SIZE MTIME CTIME" as stat(2) has them
 # (the times as seconds.nanoseconds); st_dev is glibc's makedev() of the
 # kernel's numbers.
@@ -42,7 +24,7 @@ stat_id() {
 # json_id FILE MARKER: the same from FILE's record of MARKER, the times
 # read back from RFC 3339.
 json_id() {
-	get "$1" "$2" exe_dev exe_ino exe_size exe_mtime exe_ctime | python3 -c '
+	json_get "$1" "$2" exe_dev exe_ino exe_size exe_mtime exe_ctime | python3 -c '
 import sys, datetime
 v = sys.stdin.read().split()
 if len(v) != 5 or "null" in v:
@@ -100,10 +82,10 @@ else
 	skip "JSON: a tmpfs file's device is stat's" "no /dev/shm"
 fi
 check "JSON: a failed exec has no identity" \
-	test "$(get "$JSON" "$D/no-such-fid" exe_dev exe_ino exe_size exe_mtime exe_ctime | sort -u)" = null
+	test "$(json_get "$JSON" "$D/no-such-fid" exe_dev exe_ino exe_size exe_mtime exe_ctime | sort -u)" = null
 # the table's cells: the numbers as JSON's, the times as JSON writes them
 row=$(grep -F fid-renamed "$TABLE" 2>/dev/null | head -n1)
-want="$(get "$JSON" fid-renamed exe_dev exe_ino exe_size exe_mtime exe_ctime | tr '\n' ' ')$D/fid-true fid-renamed"
+want="$(json_get "$JSON" fid-renamed exe_dev exe_ino exe_size exe_mtime exe_ctime | tr '\n' ' ')$D/fid-true fid-renamed"
 check "table: -o exe_dev,exe_ino,exe_size,exe_mtime,exe_ctime shows the same" \
 	test -n "$row" -a "$(echo $row)" = "$(echo $want)"
 [ -n "$SHM" ] && rm -rf "$SHM"

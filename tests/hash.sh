@@ -22,27 +22,6 @@ mkdir -p "$D"
 # execmon reads the files as nobody: the test's own are reachable by it
 chmod 755 "$TMP" "$D"
 
-# get FILE MARKER KEY...: the values of KEY (a.b.c for a nested one) in
-# FILE's JSON record whose arguments hold MARKER, one a line ("null" for
-# null or absent), or nothing.
-cat >"$TMP/get.py" <<'PY'
-import json, sys
-f, marker, keys = sys.argv[1], sys.argv[2], sys.argv[3:]
-for line in open(f):
-    try:
-        r = json.loads(line)
-    except ValueError:
-        continue
-    args = r.get("args") or (r.get("process") or {}).get("args") or []
-    if marker in args:
-        for k in keys:
-            v = r
-            for part in k.split("."):
-                v = v.get(part) if isinstance(v, dict) else None
-            print("null" if v is None else v)
-        break
-PY
-get() { python3 "$TMP/get.py" "$@"; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 REASONS=" changed gone timeout unreadable not-a-file "
 is_reason() { [[ "$REASONS" == *" $1 "* ]]; }
@@ -97,27 +76,27 @@ kill -INT "$JSON_PID" "$TABLE_PID" "$ECS_PID" 2>/dev/null
 wait "$JSON_PID" "$TABLE_PID" "$ECS_PID" 2>/dev/null
 TRACER_PID=
 
-got=$(get "$JSON" h-plain2 exe_sha256 exe_hash_error | tr '\n' ' ')
+got=$(json_get "$JSON" h-plain2 exe_sha256 exe_hash_error | tr '\n' ' ')
 check "JSON: exe_sha256 is sha256sum's ($TRUE_SHA)" test "$got" = "$TRUE_SHA null "
-got=$(get "$JSON" h-plain exe_sha256 exe_hash_error | tr '\n' ' ')
+got=$(json_get "$JSON" h-plain exe_sha256 exe_hash_error | tr '\n' ' ')
 check "JSON: the first exec has the digest too, or a timeout ($got)" \
 	test "$got" = "$TRUE_SHA null " -o "$got" = "null timeout "
 check "JSON: a failed exec has neither digest nor reason" \
-	test "$(get "$JSON" h-failed exe_sha256 exe_hash_error | tr '\n' ' ')" = "null null "
-read -r h e < <(get "$JSON" h-mod exe_sha256 exe_hash_error | tr '\n' ' ')
+	test "$(json_get "$JSON" h-failed exe_sha256 exe_hash_error | tr '\n' ' ')" = "null null "
+read -r h e < <(json_get "$JSON" h-mod exe_sha256 exe_hash_error | tr '\n' ' ')
 # (or, on a busy machine, not read within the bound)
 check "JSON: a file rewritten after its exec is 'changed' or the original's, never the new one's ($e)" \
 	test -n "$h" -a "$h" != "$FALSE_SHA" -a \( "$e" = changed -o "$h" = "$TRUE_SHA" -o "$e" = timeout \)
-read -r h e < <(get "$JSON" h-del exe_sha256 exe_hash_error | tr '\n' ' ')
+read -r h e < <(json_get "$JSON" h-del exe_sha256 exe_hash_error | tr '\n' ' ')
 check "JSON: a deleted binary has its digest or a reason ($h $e)" \
 	eval '[ "$h" = "$SLEEP_SHA" -a "$e" = null ] || { [ "$h" = null ] && is_reason "$e"; }'
-read -r k h e < <(get "$JSON" h-memfd exe_kind exe_sha256 exe_hash_error | tr '\n' ' ')
+read -r k h e < <(json_get "$JSON" h-memfd exe_kind exe_sha256 exe_hash_error | tr '\n' ' ')
 check "JSON: a memfd's exec has its digest or a reason ($k $h $e)" \
 	eval '[ "$k" = memfd ] && { [ "$h" = "$TRUE_SHA" -a "$e" = null ] || { [ "$h" = null ] && is_reason "$e"; }; }'
 row=$(grep -F h-plain2 "$TMP/table" 2>/dev/null | head -n1)
 check "table: -o exe_sha256 shows the digest" test "$(echo $row)" = "$TRUE_SHA $D/h-true h-plain2"
 check "ECS: process.hash.sha256 is the digest" \
-	test "$(get "$TMP/ecs" h-plain2 process.hash.sha256)" = "$TRUE_SHA"
+	test "$(json_get "$TMP/ecs" h-plain2 process.hash.sha256)" = "$TRUE_SHA"
 
 # without --hash, the keys are there and null
 start_tracer "$TMP/nohash" --json --tree $$ || fail "execmon --json starts"
@@ -125,7 +104,7 @@ start_tracer "$TMP/nohash" --json --tree $$ || fail "execmon --json starts"
 wait_for "$TMP/nohash" '"h-nohash"' || fail "the tracer without --hash saw its exec"
 stop_tracer
 check "JSON without --hash: exe_sha256 and exe_hash_error are null" \
-	test "$(get "$TMP/nohash" h-nohash exe_sha256 exe_hash_error | tr '\n' ' ')" = "null null "
+	test "$(json_get "$TMP/nohash" h-nohash exe_sha256 exe_hash_error | tr '\n' ' ')" = "null null "
 
 # a binary run 20 times is read once: the others are cache hits, or
 # records that did not wait for the first read (timeouts)
@@ -154,7 +133,7 @@ else
 	"$D/h-true" h-after
 	wait_for "$TMP/big" '"h-after"'
 	stop_tracer
-	check "a 2 GB binary gets 'timeout'" test "$(get "$TMP/big" h-big exe_hash_error)" = timeout
+	check "a 2 GB binary gets 'timeout'" test "$(json_get "$TMP/big" h-big exe_hash_error)" = timeout
 	check "an exec after the 2 GB binary is printed" grep -q '"h-after"' "$TMP/big"
 	rm -f "$D/h-big"
 fi

@@ -255,3 +255,48 @@ test_prog() {
 		cc -O2 -o "$2" "$src" 2>/dev/null
 	fi
 }
+
+# json_get FILE MARKER KEY...: from FILE's first JSON record whose
+# arguments (args, or ECS's process.args) hold MARKER, each KEY's value on
+# a line of its own, "null" for null or absent; a dotted KEY goes into
+# objects (process.hash.sha256). Nothing when no record has MARKER.
+json_get() {
+	python3 - "$@" <<'PY'
+import json, sys
+f, marker, keys = sys.argv[1], sys.argv[2], sys.argv[3:]
+for line in open(f):
+    try:
+        r = json.loads(line)
+    except ValueError:
+        continue
+    args = r.get("args") or (r.get("process") or {}).get("args") or []
+    if marker in args:
+        for k in keys:
+            v = r
+            for part in k.split("."):
+                v = v.get(part) if isinstance(v, dict) else None
+            print("null" if v is None else v)
+        break
+PY
+}
+
+# tally FILE MARK: "PRINTED LOST EMIT_FAILED STATS_LOST" of a run with
+# --json --stats: the execs whose argv[1] starts with MARK, the sum of the
+# lost records, and the failed sends and the lost records --stats counts
+# (-1 for a count it has not).
+tally() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+printed = lost = 0
+stats = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if "stats" in r:
+        stats = r["stats"]
+    elif "lost" in r:
+        lost += r["lost"]
+    elif len(r.get("args", [])) > 1 and r["args"][1].startswith(sys.argv[2]):
+        printed += 1
+print(printed, lost, stats.get("emit_failed", -1), stats.get("lost", -1))
+PY
+}

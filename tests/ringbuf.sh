@@ -92,33 +92,13 @@ else
 	fail "execmon --ring=bpf starts"
 fi
 
-# tally FILE MARK: "PRINTED LOST EMIT_FAILED" of a JSON run: the execs whose
-# argv[1] starts with MARK, the sum of the lost records, and the failed
-# sends --stats counts.
-tally() {
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-printed = lost = 0
-stats = {}
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    if "stats" in r:
-        stats = r["stats"]
-    elif "lost" in r:
-        lost += r["lost"]
-    elif len(r.get("args", [])) > 1 and r["args"][1].startswith(sys.argv[2]):
-        printed += 1
-print(printed, lost, stats.get("emit_failed", -1))
-PY
-}
-
 # A burst into a one-page-per-CPU ring: losses from a full ring, which the
 # kernel does not report, said from the BPF side's count, once each, as
 # they happen.
 if start_tracer "$TMP/burst" --json --stats --ring=bpf -b 1 -c rbxtrue; then
 	[ -n "$DRY" ] || "$STORM" -n "$N" -w 4 -u -m burst -a 3000 -e "$PROG" >/dev/null
 	stop_tracer
-	read -r printed lost counted <<<"$(tally "$TMP/burst" burst-)"
+	read -r printed lost counted _ <<<"$(tally "$TMP/burst" burst-)"
 	check "a burst into --ring=bpf -b 1 loses some execs ($printed printed, $lost lost)" \
 		test "${lost:-0}" -gt 0
 	check "the lost records add up to the failed sends --stats counts ($lost, $counted)" \
