@@ -372,35 +372,22 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 }
 
 /* A BTF-enabled raw tracepoint: the arguments are typed, so the pointers
- * reached from them are read with plain loads instead of helper calls. */
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(execmon_exec, struct task_struct *task, pid_t old_pid,
-	     struct linux_binprm *bprm)
-{
-	return on_exec(ctx, task, old_pid, bprm, true, false);
+ * reached from them are read with plain loads instead of helper calls.
+ * Four builds of one program: with and without the atomic exchange (see
+ * the top of the file), to the perf buffers or, --ring=bpf, the ring
+ * buffer. */
+#define EXEC_PROG(name, xchg, rb)						\
+SEC("tp_btf/sched_process_exec")						\
+int BPF_PROG(name, struct task_struct *task, pid_t old_pid,			\
+	     struct linux_binprm *bprm)						\
+{										\
+	return on_exec(ctx, task, old_pid, bprm, xchg, rb);			\
 }
 
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(execmon_exec_nx, struct task_struct *task, pid_t old_pid,
-	     struct linux_binprm *bprm)
-{
-	return on_exec(ctx, task, old_pid, bprm, false, false);
-}
-
-/* --ring=bpf's builds of the two above */
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(execmon_exec_rb, struct task_struct *task, pid_t old_pid,
-	     struct linux_binprm *bprm)
-{
-	return on_exec(ctx, task, old_pid, bprm, true, true);
-}
-
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(execmon_exec_rb_nx, struct task_struct *task, pid_t old_pid,
-	     struct linux_binprm *bprm)
-{
-	return on_exec(ctx, task, old_pid, bprm, false, true);
-}
+EXEC_PROG(execmon_exec, true, false)
+EXEC_PROG(execmon_exec_nx, false, false)
+EXEC_PROG(execmon_exec_rb, true, true)
+EXEC_PROG(execmon_exec_rb_nx, false, true)
 
 /* Follow mode: a child of a traced process is traced; an exited one is
  * forgotten. Threads share their process's tgid and need nothing. */
