@@ -303,8 +303,6 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	if (unlinked(exe_dentry->d_hash.pprev, exe_dentry->d_parent, exe_dentry))
 		flags |= EV_EXE_DELETED;
 	flags |= exe_kind(exe_dentry);
-	if (want_file_id)
-		flags |= put_file_id(ev, bprm->file->f_inode);
 	__u64 exe_len = put_path(ev, buf, pos, 0, 0);
 
 	if (!exe_len)
@@ -312,6 +310,9 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	ev->exe_len = exe_len;
 	ev->exe_full_len = full;
 	STAGE(ST_EXE);
+	if (want_file_id)
+		flags |= put_file_id(ev, bprm->file->f_inode);
+	STAGE(ST_FILE_ID);
 
 	__u64 arg_start = task->mm->arg_start;
 	__u64 arg_end = task->mm->arg_end;

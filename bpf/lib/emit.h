@@ -60,8 +60,8 @@ static __always_inline void count(__u64 *counter, bool plain)
  * normal build the marks are nothing at all.
  */
 #ifdef EXECMON_STAGES
-enum { ST_EMPTY, ST_HEADER, ST_FILTERED, ST_EXE, ST_ARGV, ST_SCRIPT, ST_CWD, ST_ENV, ST_CTX,
-       ST_OUTPUT, ST_COUNT };
+enum { ST_EMPTY, ST_HEADER, ST_FILTERED, ST_EXE, ST_FILE_ID, ST_ARGV, ST_SCRIPT, ST_CWD, ST_ENV,
+       ST_CTX, ST_OUTPUT, ST_COUNT };
 
 /* Per slot: the ns of each stage, then how often it ran; plain types, so
  * that the skeleton needs no declaration of them. */
