@@ -5,8 +5,6 @@ SUITE=structure
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 RECFMT=$TOP/${BUILD:-build}/recfmt
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 
 if [ ! -x "$RECFMT" ]; then
 	skip "journal and JSON: every key the same value" "no $RECFMT: make test builds it"
