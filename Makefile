@@ -222,7 +222,7 @@ test: deps
 # tests/kernels/run makes with the cross compiler (make deps ARCH=arm64
 # installs it when KERNELS has an arm64 kernel).
 KERNELS       ?= host 5.10 6.1 6.1-cloud 6.1-rt 6.12 6.12-trixie arm64-6.1 arm64-6.12
-KERNELS_FULL  ?= host 5.10 6.1 6.12-trixie arm64-6.12
+KERNELS_FULL  ?= host 5.10 6.1 arm64-6.12
 KERNELS_JOBS  ?= 1
 ARM64_BUILD   ?= build-arm64
 # and those booted again with lockdown=confidentiality and =integrity

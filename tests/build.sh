@@ -53,7 +53,7 @@ for cc in gcc clang; do
 		skip "$name" "$cc is not installed (make deps)"
 		continue
 	fi
-	out=$(make -C "$TOP" CC="$cc" WERROR=1 BUILD="$TMP/$cc" "$TMP/$cc/execmon" unit-tests 2>&1)
+	out=$(make -j2 -C "$TOP" CC="$cc" WERROR=1 BUILD="$TMP/$cc" "$TMP/$cc/execmon" unit-tests 2>&1)
 	rc=$?
 	if [ $rc -eq 0 ] && "$TMP/$cc/execmon" --version >/dev/null; then
 		pass "$name"
@@ -125,7 +125,7 @@ if ! unshare -m true 2>/dev/null; then
 	done
 else
 	out=$(unshare -m sh -c 'mount -t tmpfs none /sys/kernel/btf &&
-		! test -e /sys/kernel/btf/vmlinux && make -C "$1" BUILD="$2" "$2/execmon"' sh \
+		! test -e /sys/kernel/btf/vmlinux && make -j2 -C "$1" BUILD="$2" "$2/execmon"' sh \
 		"$TOP" "$TMP/nobtf" 2>&1)
 	rc=$?
 	if [ $rc -eq 0 ] && "$TMP/nobtf/execmon" --version >/dev/null; then

@@ -69,7 +69,9 @@ fi
 # Time order across CPUs: one CPU execs with long arguments, the other
 # with short ones, so that records committed to the one ring often come
 # out of the order of their times; the output is in time order.
-N=${BURST_EXECS:-1000}
+# (A third of the burst suites' count: under emulation, 200 execs fill a
+# one-page ring as surely, at a third of the time.)
+N=$((${BURST_EXECS:-3000} / 3))
 if start_tracer "$TMP/order" --json --ring=bpf -c rbxtrue; then
 	if [ -z "$DRY" ]; then
 		taskset -c 0 "$STORM" -n "$N" -w 1 -u -m slow -a 4000 -e "$PROG" >/dev/null &
@@ -129,9 +131,9 @@ else
 fi
 
 # Storms under the ring buffer, as tests/storm.sh runs them under the perf
-# buffers: every exec printed once or counted lost.
+# buffers, at half their size: every exec printed once or counted lost.
 RB_EXECMON=$TMP/execmon
 mkdir -p "$RB_EXECMON"
 printf '#!/bin/sh\nexec "%s" --ring=bpf "$@"\n' "$EXECMON" >"$RB_EXECMON/execmon"
 chmod 755 "$RB_EXECMON/execmon"
-EXECMON=$RB_EXECMON/execmon storm_check "${STORM_EXECS:-5000}" -r -a 20000
+EXECMON=$RB_EXECMON/execmon storm_check "$((${STORM_EXECS:-5000} / 2))" -r -a 20000
