@@ -131,9 +131,10 @@ else
 fi
 
 # Storms under the ring buffer, as tests/storm.sh runs them under the perf
-# buffers, at half their size: every exec printed once or counted lost.
+# buffers, at a quarter of their size: every exec printed once or counted
+# lost.
 RB_EXECMON=$TMP/execmon
 mkdir -p "$RB_EXECMON"
 printf '#!/bin/sh\nexec "%s" --ring=bpf "$@"\n' "$EXECMON" >"$RB_EXECMON/execmon"
 chmod 755 "$RB_EXECMON/execmon"
-EXECMON=$RB_EXECMON/execmon storm_check "$((${STORM_EXECS:-5000} / 2))" -r -a 20000
+EXECMON=$RB_EXECMON/execmon storm_check "$((${STORM_EXECS:-5000} / 4))" -r -a 20000
