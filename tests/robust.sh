@@ -81,6 +81,25 @@ check "loss total at exit" grep -qE '^execmon: lost [0-9]+ events in all$' "$OUT
 printed=$(grep -c overflow-padding "$OUT")
 lost=$(sed -n 's/^execmon: lost \([0-9]*\) events in all$/\1/p' "$OUT.err")
 check "--strict: every exec printed or counted lost ($printed + $lost)" test $((printed + lost)) -ge 300
+# A full buffer reports its drops only with its next record: with no
+# traced exec after them, they are said all the same, while tracing.
+cp /usr/bin/true "$TMP/quietloss"
+start_tracer "$OUT" --buffer-pages 1 -c quietloss
+kill -STOP "$TRACER_PID"
+for i in $(seq 60); do "$TMP/quietloss" "quiet-loss-$(printf '%0200d' "$i")"; done
+kill -CONT "$TRACER_PID"
+wait_for "$OUT.err" '^execmon: lost'
+check "a loss with no record after it: said while tracing" \
+	grep -qE '^execmon: lost [0-9]+ events that the full buffers did not report$' "$OUT.err"
+# then an exec on each CPU brings the buffers' own reports, of the same drops
+cpus=$(nproc)
+for c in $(seq 0 $((cpus - 1))); do taskset -c "$c" "$TMP/quietloss" "quiet-loss-after-$c"; done
+wait_for "$OUT" "quiet-loss-after-$((cpus - 1))"
+stop_tracer
+printed=$(grep -c quiet-loss "$OUT")
+lost=$(sed -n 's/^execmon: lost \([0-9]*\) events in all$/\1/p' "$OUT.err")
+check "a loss with no record after it: every exec printed or counted lost, once ($printed + $lost of $((60 + cpus)))" \
+	test "$((printed + ${lost:-0}))" -eq $((60 + cpus)) -a "$(grep -c '^execmon: lost' "$OUT.err")" = 2
 start_tracer "$OUT" --strict
 /usr/bin/true no-loss
 wait_for "$OUT" no-loss

@@ -285,7 +285,7 @@ static int trace(struct tracer *t)
 			stream_reopen(&t->s);
 		}
 		watch_cpus(t, now);
-		stream_check_losses(&t->s, t->bpf.bss->counters, &st, false);
+		stream_check_losses(&t->s, t->bpf.bss->counters, &st, now, false);
 		if (t->s.printed + t->s.malformed != handled)
 			last_print = now;
 		n = epoll_wait(epfd, evs, 8, sleep_ms(t, now, oldest, last_print));
@@ -658,7 +658,7 @@ static int finish(struct tracer *t, int status)
 	stop_drain = 0;
 	bpf_side_detach(&t->bpf);
 	drain(t, true);
-	stream_check_losses(&t->s, t->bpf.bss->counters, &st, true);
+	stream_check_losses(&t->s, t->bpf.bss->counters, &st, kernel_now_ns(), true);
 	if (summary_finish() && !status)
 		status = 1;
 	if (options.stats)

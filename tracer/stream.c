@@ -91,20 +91,32 @@ static void stream_loss(struct stream *s, __u64 lost, int cpu)
 void stream_lost(void *ctx, int cpu, __u64 lost)
 {
 	struct stream *s = ctx;
+	/* drops said already, from the BPF side's count, while the ring had
+	 * not reported them: each loss is said once */
+	__u64 said = lost < s->told_early ? lost : s->told_early;
 
+	s->told_early -= said;
+	lost -= said;
+	if (!lost)
+		return;
 	s->lost += lost;
 	p_err("lost %llu events on CPU %d", (unsigned long long)lost, cpu);
 	stream_loss(s, lost, cpu);
 }
 
+/* How long a full ring's drops may wait for its lost record. */
+#define UNTOLD_WAIT_NS	1000000000ULL
+
 /* The kernel's counters with this side's; every loss is reported once, as
  * soon as it is seen. A full ring reports its own drops, as a lost record
- * (on_lost) once it has room again, and the BPF side's count of them comes
- * first: those are left to the ring. Only the sends that no ring will report
- * (no ring on that CPU, see reader_watch) are said here, and, at the end
- * (final), the drops of a ring that never had room again to report them. */
+ * (on_lost), but only with the next record written to it: the BPF side's
+ * count of them comes first, and those are left to the ring for a second.
+ * A ring that stays silent longer (its CPU runs no more traced execs) has
+ * its drops said from that count, and its lost record, when it comes, is
+ * not said again. The sends that no ring will report (no ring on that CPU,
+ * see reader_watch) are said at once. */
 void stream_check_losses(struct stream *s, struct counters *counters, struct stats *st,
-			  bool final)
+			  __u64 now, bool final)
 {
 	__u64 unsent, full, untold;
 
@@ -127,11 +139,20 @@ void stream_check_losses(struct stream *s, struct counters *counters, struct sta
 		stream_loss(s, full - s->lost, -1);
 		s->lost = st->lost = full;
 	}
-	untold = final && full > st->lost ? full - st->lost : 0;
+	untold = full > st->lost ? full - st->lost : 0;
+	/* the wait starts with the first drop not reported, and again with
+	 * each loss the rings report */
+	if (!untold || !s->untold_since || st->lost != s->reported.lost)
+		s->untold_since = untold ? now : 0;
+	if (untold && !final && now - s->untold_since < UNTOLD_WAIT_NS)
+		untold = 0;
 	if (untold) {
 		p_err("lost %llu events that the full buffers did not report",
 		      (unsigned long long)untold);
 		stream_loss(s, untold, -1);
+		s->lost = st->lost = full;
+		s->told_early += untold;
+		s->untold_since = 0;
 	}
 	s->reported = *st;
 }

@@ -12,7 +12,9 @@
 struct stream {
 	struct output out;
 	struct stats reported;	/* the losses already reported */
-	__u64 lost;		/* records the perf buffers dropped */
+	__u64 lost;		/* records the perf buffers dropped, as said */
+	__u64 told_early;	/* of those, said before their ring's lost record */
+	__u64 untold_since;	/* when drops no ring had reported were first seen */
 	__u64 malformed;
 	__u64 printed;
 	__u64 unsent;		/* journal entries refused one by one */
@@ -27,10 +29,11 @@ struct stream {
 void stream_event(void *ctx, int cpu, const void *data, size_t size);
 void stream_lost(void *ctx, int cpu, __u64 lost);
 
-/* Reads the BPF side's counters into *st and says every loss not said yet;
- * `final` at the end, for the drops no ring reported. */
+/* Reads the BPF side's counters into *st and says every loss not said yet,
+ * as of now (CLOCK_MONOTONIC ns); `final` at the end, for the drops no ring
+ * reported. */
 void stream_check_losses(struct stream *s, struct counters *counters, struct stats *st,
-			 bool final);
+			 __u64 now, bool final);
 
 /* True when the output can still be written; keeps the error otherwise. */
 bool stream_flush(struct stream *s);
