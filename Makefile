@@ -227,14 +227,11 @@ KERNELS_JOBS  ?= 1
 ARM64_BUILD   ?= build-arm64
 # and those booted again with lockdown=confidentiality and =integrity
 KERNELS_LOCKDOWN ?= 6.12-trixie
-# docs.sh, build.sh, quoting.sh, vm.sh, ecs.sh (a format of the same
-# records) and hash.sh (files read in userspace, against a bound in
-# milliseconds that emulation cannot keep; the identity it keys on is
-# fileid.sh's) test nothing of the kernel; service.sh tests journald,
-# logrotate and the unit, and shipper.sh rsyslog, on top of what the
-# others trace.
+# docs.sh, build.sh, quoting.sh and vm.sh test nothing of the kernel;
+# service.sh tests journald, logrotate and the unit, and shipper.sh
+# rsyslog, on top of what the others trace.
 KERNEL_SUITES ?= $(filter-out tests/lib.sh tests/docs.sh tests/build.sh tests/quoting.sh \
-	tests/vm.sh tests/service.sh tests/shipper.sh tests/ecs.sh tests/hash.sh,\
+	tests/vm.sh tests/service.sh tests/shipper.sh,\
 	$(wildcard tests/*.sh))
 KERNELS_STORM_EXECS ?= 2000
 KERNELS_CACHE ?= /var/cache/execmon-kernels
