@@ -67,6 +67,7 @@ const volatile bool want_cwd = false;
 const volatile bool want_ctx = false;
 const volatile bool want_env = false;
 const volatile bool want_file_id = false;	/* the exe_dev ... exe_ctime fields */
+const volatile bool want_cgroup_mntns = false;	/* the cgroup_id and mntns fields */
 const volatile long sys_execve_nr = -1;		/* the architecture's numbers */
 const volatile long sys_execveat_nr = -1;
 const volatile long sys_execve_nr32 = -1;	/* and its 32-bit ABI's (x86: ia32) */
@@ -291,7 +292,8 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 
 	if (!ev || !buf)
 		return 0;
-	fill_header(ev, kind, pid, ppid, uid_gid, task->nsproxy->mnt_ns->ns.inum, comm);
+	fill_header(ev, kind, pid, ppid, uid_gid,
+		    want_cgroup_mntns ? task->nsproxy->mnt_ns->ns.inum : 0, comm);
 	ev->old_pid = old_pid;
 	STAGE(ST_HEADER);
 
@@ -500,7 +502,7 @@ static __always_inline int on_exit_rec(void *ctx, struct task_struct *task, bool
 	info.tid = task->pid;
 	/* the leader's comm: the last thread's may be a thread's name */
 	fill_header(ev, EV_KIND_EXIT, pid, task->real_parent->tgid, uid_gid,
-		    task->nsproxy->mnt_ns->ns.inum, leader->comm);
+		    want_cgroup_mntns ? task->nsproxy->mnt_ns->ns.inum : 0, leader->comm);
 	ev->old_pid = task->pid;
 	ev->flags = EV_EXIT;
 	ev->exe_len = 0;
@@ -618,7 +620,7 @@ static __always_inline int on_call_exit(void *ctx, struct pt_regs *regs, long re
 	if (!ev || !buf)
 		return 0;
 	fill_header(ev, check ? EV_KIND_CHECK : EV_KIND_FAILED, pid, ppid, uid_gid,
-		    BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum), comm);
+		    want_cgroup_mntns ? BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) : 0, comm);
 	ev->old_pid = tid;
 	ev->ret = ret;
 

@@ -133,6 +133,8 @@ enum field_flags {
 	F_TAIL	= 1 << 2,	/* the journal writes it after the others: a list
 				 * takes what they leave */
 	F_EXE_ID = 1 << 3,	/* the file's identity, read only when asked for */
+	F_CGROUP_MNTNS = 1 << 4, /* the cgroup and mount namespace, read only when
+				  * asked for */
 };
 
 struct field_desc {

@@ -399,11 +399,13 @@ static int prepare(struct tracer *t, int argc, char **argv)
 static int load(struct tracer *t)
 {
 	bool want_cwd = t->s.out.json || options.journal || output_has_field(&t->s.out, FIELD_CWD);
-	bool want_ctx = t->s.out.json || options.journal || output_wants_ctx(&t->s.out) ||
+	bool want_ctx = t->s.out.json || options.journal || output_wants(&t->s.out, F_CTX) ||
 			/* --summary and --timeline place a process by its ancestors */
 			options.summary || options.timeline;
-	options.exe_id = t->s.out.json || options.journal || output_wants_exe_id(&t->s.out) ||
+	options.exe_id = t->s.out.json || options.journal || output_wants(&t->s.out, F_EXE_ID) ||
 			 options.hash;
+	options.cgroup_mntns = t->s.out.json || options.journal ||
+			       output_wants(&t->s.out, F_CGROUP_MNTNS);
 	sigset_t stop_sigs, old_sigs;
 	int err;
 

@@ -40,18 +40,10 @@ const char *output_add_fields(struct output *o, char *list)
 	return NULL;
 }
 
-bool output_wants_ctx(const struct output *o)
+bool output_wants(const struct output *o, enum field_flags flag)
 {
 	for (int i = 0; i < o->nfields; i++)
-		if (field_column(o->fields[i])->flags & F_CTX)
-			return true;
-	return false;
-}
-
-bool output_wants_exe_id(const struct output *o)
-{
-	for (int i = 0; i < o->nfields; i++)
-		if (field_column(o->fields[i])->flags & F_EXE_ID)
+		if (field_column(o->fields[i])->flags & flag)
 			return true;
 	return false;
 }

@@ -32,10 +32,10 @@ void output_finish_fields(struct output *o);
 bool output_has_field(const struct output *o, enum field f);
 /* Adds f just before `before` (or at the end), unless it is there. */
 void output_insert_field(struct output *o, enum field f, enum field before);
-/* Whether a field of the table is one of the ctx part's. */
-bool output_wants_ctx(const struct output *o);
-/* Whether a column needs the executed file's identity (F_EXE_ID). */
-bool output_wants_exe_id(const struct output *o);
+/* Whether a column of the table has flag: F_CTX, one of the ctx part's;
+ * F_EXE_ID, the executed file's identity; F_CGROUP_MNTNS, the cgroup or
+ * the mount namespace. */
+bool output_wants(const struct output *o, enum field_flags flag);
 
 
 /* The table's header line, when there is one. */

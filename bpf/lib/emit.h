@@ -129,7 +129,10 @@ static __always_inline struct event *event_slot(void)
 	return bpf_map_lookup_elem(&execmon_heap, &key);
 }
 
-/* The header fields that every kind of record has. */
+/* The header fields that every kind of record has; the cgroup and the
+ * mount namespace (mntns, from the caller) only with want_cgroup_mntns:
+ * their reads are chains of loads, cold at an exec, that the default
+ * table does not show. */
 static __always_inline void fill_header(struct event *ev, __u8 kind, __u32 pid, __u32 ppid,
 					__u64 uid_gid, __u32 mntns, const char *comm)
 {
@@ -144,7 +147,7 @@ static __always_inline void fill_header(struct event *ev, __u8 kind, __u32 pid, 
 	ev->script_len = 0;
 	ev->cwd_len = 0;
 	ev->ret = 0;
-	ev->cgroup_id = bpf_get_current_cgroup_id();
+	ev->cgroup_id = want_cgroup_mntns ? bpf_get_current_cgroup_id() : 0;
 	ev->mntns = mntns;
 	ev->cwd_full_len = 0;
 	__builtin_memcpy(ev->comm, comm, COMM_LEN);

@@ -177,7 +177,8 @@ int main(void)
 
 	fields(&o, "auid,loginuser,sid,tty,euid,egid,secure,pcomm,exec_id,parent_exec_id,"
 		   "pidfs_ino,nspid,pidns,args");
-	CHECK("fields: a ctx field asks for the part", output_wants_ctx(&o));
+	CHECK("fields: a ctx field asks for the part", output_wants(&o, F_CTX));
+	CHECK("fields: no cgroup field, no cgroup", !output_wants(&o, F_CGROUP_MNTNS));
 	output_format(&o, &rec);
 	LINE("table: ctx fields without the part",
 	     "     - -              - -            -      - -      -                "
@@ -205,7 +206,8 @@ int main(void)
 	}
 	output_free(&o);
 	fields(&o, "pid,cwd,mntns,exe,args");
-	CHECK("fields: no ctx field, no part", !output_wants_ctx(&o));
+	CHECK("fields: no ctx field, no part", !output_wants(&o, F_CTX));
+	CHECK("fields: mntns asks for the cgroup and mount namespace", output_wants(&o, F_CGROUP_MNTNS));
 	output_free(&o);
 	make("/usr/bin/true", "true\0a b\0", 9, 0, NULL, 0);
 
