@@ -18,10 +18,10 @@
  * - 6.6 to 6.10: struct timespec64 __i_ctime, and __i_mtime from 6.7
  * - 6.11 on: i_mtime_sec, i_mtime_nsec, i_ctime_sec, i_ctime_nsec
  * Plain loads: inode is typed, reached from the tracepoint's bprm.
- * Inlined: as a subprogram, its code was cold at every exec, in an image
- * of its own, and took three times as long as the loads themselves. The
- * branch the verifier drops costs the program without it 19 instructions
- * of register moves. Returns EV_EXE_ID.
+ * Inlined: as a subprogram, its code sat in an image of its own, cold at
+ * each exec, a cost of its own in the stage timing. The branch the
+ * verifier drops costs the program without it 19 instructions of
+ * register moves. Returns EV_EXE_ID.
  */
 static __always_inline __u32 put_file_id(struct event *ev, struct inode *inode)
 {
