@@ -844,13 +844,14 @@ static void v_env_unreadable(struct fval *v, const struct field_arg *a)
 	C(cwd, FIELD_CWD, "CWD", 20, LEFT, "EXECMON_CWD", F_B64, c_cwd)			\
 	K(cwd_truncated, "EXECMON_CWD_TRUNCATED", 0)					\
 	K(cwd_deleted, "EXECMON_CWD_DELETED", 0)					\
-	K(cgroup_id, "EXECMON_CGROUP_ID", F_CGROUP_MNTNS)						\
-	C(cgroup, FIELD_CGROUP, "CGROUP", 24, LEFT, "EXECMON_CGROUP", F_CGROUP_MNTNS, c_cgroup)	\
-	C(mntns, FIELD_MNTNS, "MNTNS", 10, RIGHT, "EXECMON_MNTNS", F_CGROUP_MNTNS, NULL)		\
-	C(container_id, FIELD_CONTAINER_ID, "CONTAINER", 12, LEFT, "EXECMON_CONTAINER_ID", F_CGROUP_MNTNS,\
-	  c_container_id) \
+	K(cgroup_id, "EXECMON_CGROUP_ID", F_CGROUP_MNTNS)				\
+	C(cgroup, FIELD_CGROUP, "CGROUP", 24, LEFT, "EXECMON_CGROUP", F_CGROUP_MNTNS,	\
+	  c_cgroup)									\
+	C(mntns, FIELD_MNTNS, "MNTNS", 10, RIGHT, "EXECMON_MNTNS", F_CGROUP_MNTNS, NULL) \
+	C(container_id, FIELD_CONTAINER_ID, "CONTAINER", 12, LEFT, "EXECMON_CONTAINER_ID", \
+	  F_CGROUP_MNTNS, c_container_id)						\
 	C(container_runtime, FIELD_CONTAINER_RUNTIME, "RUNTIME", 10, LEFT,		\
-	  "EXECMON_CONTAINER_RUNTIME", F_CGROUP_MNTNS, NULL)						\
+	  "EXECMON_CONTAINER_RUNTIME", F_CGROUP_MNTNS, NULL)				\
 	C(pod_uid, FIELD_POD_UID, "POD_UID", 36, LEFT, "EXECMON_POD_UID", F_CGROUP_MNTNS, NULL)
 
 #define FIELDS_TAIL(C, K, T)								\
