@@ -398,14 +398,14 @@ static int prepare(struct tracer *t, int argc, char **argv)
 /* The steps of the start-up, in order; each says why it failed. */
 static int load(struct tracer *t)
 {
-	bool want_cwd = t->s.out.json || options.journal || output_has_field(&t->s.out, FIELD_CWD);
-	bool want_ctx = t->s.out.json || options.journal || output_wants(&t->s.out, F_CTX) ||
+	/* JSON and the journal carry every field; the table only its columns */
+	bool every = t->s.out.json || options.journal;
+	bool want_cwd = every || output_has_field(&t->s.out, FIELD_CWD);
+	bool want_ctx = every || output_wants(&t->s.out, F_CTX) ||
 			/* --summary and --timeline place a process by its ancestors */
 			options.summary || options.timeline;
-	options.exe_id = t->s.out.json || options.journal || output_wants(&t->s.out, F_EXE_ID) ||
-			 options.hash;
-	options.cgroup_mntns = t->s.out.json || options.journal ||
-			       output_wants(&t->s.out, F_CGROUP_MNTNS);
+	options.exe_id = every || output_wants(&t->s.out, F_EXE_ID) || options.hash;
+	options.cgroup_mntns = every || output_wants(&t->s.out, F_CGROUP_MNTNS);
 	sigset_t stop_sigs, old_sigs;
 	int err;
 

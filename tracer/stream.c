@@ -108,17 +108,18 @@ void stream_lost(void *ctx, int cpu, __u64 lost)
 #define UNTOLD_WAIT_NS	1000000000ULL
 
 /* The kernel's counters with this side's; every loss is reported once, as
- * soon as it is seen. A full ring reports its own drops, as a lost record
- * (on_lost), but only with the next record written to it: the BPF side's
- * count of them comes first, and those are left to the ring for a second.
- * A ring that stays silent longer (its CPU runs no more traced execs) has
- * its drops said from that count, and its lost record, when it comes, is
- * not said again. The sends that no ring will report (no ring on that CPU,
- * see reader_watch) are said at once. */
+ * soon as it is seen. A full perf buffer reports its own drops, as a lost
+ * record (on_lost), but only with the next record written to it: the BPF
+ * side's count of them comes first, and those are left to the ring for a
+ * second. A ring that stays silent longer (its CPU runs no more traced
+ * execs) has its drops said from that count, and its lost record, when it
+ * comes, is not said again. The BPF ring buffer never reports its drops:
+ * they are said from the count at once, as are the sends that no ring will
+ * report (no ring on that CPU, see reader_watch). */
 void stream_check_losses(struct stream *s, struct counters *counters, struct stats *st,
 			  __u64 now, bool final)
 {
-	__u64 unsent, full, untold;
+	__u64 unsent, untold;
 
 	stats_read(st, counters, COUNTER_SLOTS);
 	st->lost = s->lost;
@@ -130,27 +131,24 @@ void stream_check_losses(struct stream *s, struct counters *counters, struct sta
 		      (unsigned long long)unsent);
 		stream_loss(s, unsent, -1);
 	}
-	full = st->emit_failed - st->unsent;
-	if (options.ring_bpf && full > s->lost) {
-		/* the BPF ring buffer says nothing of its drops: they are said
-		 * here as soon as they are counted, and are the losses */
-		p_err("lost %llu events: the BPF ring buffer was full",
-		      (unsigned long long)(full - s->lost));
-		stream_loss(s, full - s->lost, -1);
-		s->lost = st->lost = full;
-	}
-	untold = full > st->lost ? full - st->lost : 0;
+	/* the sends that failed on a full ring, of which st->lost are said */
+	untold = st->emit_failed - st->unsent;
+	untold = untold > st->lost ? untold - st->lost : 0;
 	/* the wait starts with the first drop not reported, and again with
 	 * each loss the rings report */
 	if (!untold || !s->untold_since || st->lost != s->reported.lost)
 		s->untold_since = untold ? now : 0;
-	if (untold && !final && now - s->untold_since < UNTOLD_WAIT_NS)
+	if (untold && !final && !options.ring_bpf && now - s->untold_since < UNTOLD_WAIT_NS)
 		untold = 0;
 	if (untold) {
-		p_err("lost %llu events that the full buffers did not report",
-		      (unsigned long long)untold);
+		if (options.ring_bpf)
+			p_err("lost %llu events: the BPF ring buffer was full",
+			      (unsigned long long)untold);
+		else
+			p_err("lost %llu events that the full buffers did not report",
+			      (unsigned long long)untold);
 		stream_loss(s, untold, -1);
-		s->lost = st->lost = full;
+		s->lost = st->lost += untold;
 		s->told_early += untold;
 		s->untold_since = 0;
 	}
