@@ -64,8 +64,11 @@ enum { ST_EMPTY, ST_HEADER, ST_FILTERED, ST_EXE, ST_FILE_ID, ST_ARGV, ST_SCRIPT,
        ST_CTX, ST_OUTPUT, ST_COUNT };
 
 /* Per slot: the ns of each stage, then how often it ran; plain types, so
- * that the skeleton needs no declaration of them. */
-__u64 stage_slots[COUNTER_SLOTS][2 * ST_COUNT] __attribute__((aligned(64))) = {};
+ * that the skeleton needs no declaration of them. A slot fills whole cache
+ * lines: one that two CPUs shared would go back and forth between them,
+ * and the stage that first wrote to it would carry that cost. */
+#define STAGE_SLOT_LEN	((2 * ST_COUNT + 7) / 8 * 8)
+__u64 stage_slots[COUNTER_SLOTS][STAGE_SLOT_LEN] __attribute__((aligned(64))) = {};
 
 #define STAGE_START()								\
 	__u64 *stage_ = stage_slots[bpf_get_smp_processor_id() & (COUNTER_SLOTS - 1)]; \
