@@ -119,7 +119,9 @@ check "JSON without --hash: exe_sha256 and exe_hash_error are null" \
 	test "$(json_get "$TMP/nohash" h-nohash exe_sha256 exe_hash_error | tr '\n' ' ')" = "null null "
 
 # a binary run 20 times is read once: the others are cache hits, or
-# records that did not wait for the first read (timeouts)
+# records that did not wait for the first read (timeouts). One record
+# gets the digest by waiting for that read, unless the read ended while
+# no record waited, after a timeout: then the count is 20.
 cp /usr/bin/true "$D/h-once"
 start_tracer "$TMP/once" --hash --json --stats -c h-once || fail "execmon --hash --stats starts"
 for i in $(seq 20); do "$D/h-once" "h-once-$i"; done
@@ -127,7 +129,8 @@ wait_for "$TMP/once" '"h-once-20"' || fail "the tracer saw the 20th exec"
 stop_tracer
 read -r hashed hits timeouts < <(sed -n 's/.*hash: \([0-9]*\) files hashed, \([0-9]*\) cache hits, \([0-9]*\) timeouts.*/\1 \2 \3/p' "$TMP/once.err")
 check "a binary exec'd 20 times is hashed once (hashed $hashed, hits $hits, timeouts $timeouts)" \
-	test "$hashed" = 1 -a "$((hits + timeouts))" = 19
+	eval '[ "$hashed" = 1 ] && { [ "$((hits + timeouts))" = 19 ] ||
+		{ [ "${timeouts:-0}" -ge 1 ] && [ "$((hits + timeouts))" = 20 ]; }; }'
 check "each of the 20 has the digest or a timeout" \
 	test "$(grep -c "\"exe_sha256\":\"$TRUE_SHA\"\|\"exe_hash_error\":\"timeout\"" "$TMP/once")" = 20
 
