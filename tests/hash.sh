@@ -118,6 +118,47 @@ stop_tracer
 check "JSON without --hash: exe_sha256 and exe_hash_error are null" \
 	test "$(json_get "$TMP/nohash" h-nohash exe_sha256 exe_hash_error | tr '\n' ' ')" = "null null "
 
+# overlayfs with its layers on two filesystems and xino off (the default
+# of kernels built without OVERLAY_FS_XINO_AUTO): stat(2) gives a file of
+# the lower layer that layer's own device, where the kernel's inode has
+# the overlay's. The file is the same, and gets its digest.
+O=$TMP/ov
+ov_down() { umount "$O/m" "$O/lo" "$O/up" 2>/dev/null; }
+trap 'ov_down; cleanup' EXIT
+mkdir -p "$O/lo" "$O/up" "$O/m"
+if [ -n "$DRY" ]; then
+	ov=
+elif mount -t tmpfs h-lo "$O/lo" && mount -t tmpfs h-up "$O/up" && mkdir "$O/up/u" "$O/up/w" &&
+	cp /usr/bin/true "$O/lo/h-ov" && chmod 755 "$O" "$O/lo" &&
+	mount -t overlay h-ov -o "lowerdir=$O/lo,upperdir=$O/up/u,workdir=$O/up/w,xino=off" "$O/m"; then
+	ov=$(stat -L -c %Hd:%Ld "$O/m/h-ov")
+else
+	ov=none
+fi
+if [ "$ov" = none ]; then
+	skip "overlayfs: a lower layer's file has its digest" "no overlayfs here"
+else
+	start_tracer "$TMP/ov.json" --hash --json --tree $$ || fail "execmon --hash starts for overlayfs"
+	# again while the first read outlasts the bound
+	for i in $(seq 10); do
+		"$O/m/h-ov" "h-ov-$i"
+		wait_for "$TMP/ov.json" "\"h-ov-$i\"" || break
+		[ "$(json_get "$TMP/ov.json" "h-ov-$i" exe_hash_error)" = timeout ] || break
+		sleep 0.5
+	done
+	stop_tracer
+	read -r dev h e < <(json_get "$TMP/ov.json" "h-ov-$i" exe_dev exe_sha256 exe_hash_error | tr '\n' ' ')
+	mdev=$(awk -v m="$O/m" '$5 == m { print $3 }' /proc/self/mountinfo)
+	check "overlayfs: exe_dev is the overlay's, as mountinfo has it ($dev, $mdev; stat says $ov)" \
+		test -n "$dev" -a "$dev" = "$mdev"
+	if [ "$ov" = "$mdev" ]; then
+		skip "overlayfs: a lower layer's file has its digest" "stat gives the overlay's device here"
+	else
+		check "overlayfs: a lower layer's file has its digest ($h $e)" test "$h $e" = "$TRUE_SHA null"
+	fi
+fi
+ov_down
+
 # a binary run 20 times is read once: the others are cache hits, or
 # records that did not wait for the first read (timeouts). One record
 # gets the digest by waiting for that read, unless the read ended while

@@ -96,22 +96,65 @@ static struct entry *insert(const struct hash_key *k)
 	return e;
 }
 
-/* Whether st is the file the kernel saw. */
-static bool same_file(const struct stat *st, const struct hash_key *k)
+/* The kernel's MAJOR << 20 | MINOR of a device number. */
+static __u32 kdev(unsigned int maj, unsigned int min)
+{
+	return (__u32)maj << 20 | (__u32)min;
+}
+
+/*
+ * Whether the mount that fd is open on has the device dev, as the kernel
+ * reads it from the file's inode: the mount's line in mountinfo (of the
+ * namespace the fd was opened in) says it. On overlayfs with layers on
+ * different filesystems, stat(2) gives a file of a lower layer a device
+ * of that layer's own instead of the overlay's.
+ */
+static bool mount_has_dev(int fd, const char *mountinfo, __u32 dev)
+{
+	char path[64], *line = NULL;
+	unsigned int maj, min;
+	size_t cap = 0;
+	bool found = false;
+	int mnt_id = -1, id;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	fp = fopen(path, "re");
+	if (!fp)
+		return false;
+	while (getline(&line, &cap, fp) > 0 && sscanf(line, "mnt_id: %d", &mnt_id) != 1)
+		;
+	fclose(fp);
+	fp = mnt_id >= 0 ? fopen(mountinfo, "re") : NULL;
+	while (fp && !found && getline(&line, &cap, fp) > 0)
+		found = sscanf(line, "%d %*d %u:%u", &id, &maj, &min) == 3 && id == mnt_id &&
+			kdev(maj, min) == dev;
+	if (fp)
+		fclose(fp);
+	free(line);
+	return found;
+}
+
+/* Whether st is the file the kernel saw; dev_ok: its device was found to
+ * be the kernel's by its mount (mount_has_dev()). */
+static bool same_file(const struct stat *st, const struct hash_key *k, bool dev_ok)
 {
 	return (__u64)st->st_ino == k->ino && (__u64)st->st_size == k->size &&
-	       ((__u32)major(st->st_dev) << 20 | (__u32)minor(st->st_dev)) == k->dev &&
+	       (dev_ok || kdev(major(st->st_dev), minor(st->st_dev)) == k->dev) &&
 	       st->st_ctim.tv_sec == k->ctime_sec && (__u32)st->st_ctim.tv_nsec == k->ctime_nsec;
 }
 
-/* The digest of the open file fd into hex, or why not. */
-static const char *hash_fd(int fd, const struct hash_key *k, unsigned char *buf, char *hex)
+/* The digest of the open file fd into hex, or why not; mountinfo: where
+ * the mount it is open on is listed. */
+static const char *hash_fd(int fd, const char *mountinfo, const struct hash_key *k,
+			   unsigned char *buf, char *hex)
 {
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
 	const char *why = NULL;
 	struct stat st;
 	__u64 total = 0;
+	bool dev_ok = false;
 	EVP_MD_CTX *ctx;
 	ssize_t n;
 
@@ -119,8 +162,15 @@ static const char *hash_fd(int fd, const struct hash_key *k, unsigned char *buf,
 		return "unreadable";
 	if (!S_ISREG(st.st_mode))
 		return "not-a-file";
-	if (!same_file(&st, k))
+	/* the rest first: the mount is looked up only for a file that is
+	 * the kernel's in all but stat's device */
+	if (!same_file(&st, k, true))
 		return "changed";
+	if (kdev(major(st.st_dev), minor(st.st_dev)) != k->dev) {
+		if (!mount_has_dev(fd, mountinfo, k->dev))
+			return "changed";
+		dev_ok = true;
+	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	ctx = EVP_MD_CTX_new();
 	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
@@ -138,7 +188,7 @@ static const char *hash_fd(int fd, const struct hash_key *k, unsigned char *buf,
 		total += n;
 	}
 	/* written to while it was read: the bytes may be of no one version */
-	if (!why && (total != k->size || fstat(fd, &st) || !same_file(&st, k)))
+	if (!why && (total != k->size || fstat(fd, &st) || !same_file(&st, k, dev_ok)))
 		why = "changed";
 	if (!why && (!EVP_DigestFinal_ex(ctx, digest, &len) || len != 32))
 		why = "no-memory";
@@ -157,10 +207,13 @@ static const char *hash_job(const struct job *j, unsigned char *buf, char *hex)
 {
 	const int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
 	bool changed = false, denied = false, not_file = false;
-	char proc[32];
+	char proc[32], mounts[40];
 	const char *names[2] = { proc, j->path };
+	/* /proc/PID/exe is open on a mount of the process's namespace */
+	const char *mountinfo[2] = { mounts, "/proc/self/mountinfo" };
 
 	snprintf(proc, sizeof(proc), "/proc/%u/exe", j->pid);
+	snprintf(mounts, sizeof(mounts), "/proc/%u/mountinfo", j->pid);
 	for (int i = 0; i < 2; i++) {
 		const char *why;
 		int fd;
@@ -176,7 +229,7 @@ static const char *hash_job(const struct job *j, unsigned char *buf, char *hex)
 				changed = true;
 			continue;
 		}
-		why = hash_fd(fd, &j->key, buf, hex);
+		why = hash_fd(fd, mountinfo[i], &j->key, buf, hex);
 		close(fd);
 		if (!why)
 			return NULL;
