@@ -43,11 +43,13 @@ elf += struct.pack("<HHIQQQIHHHHHH", 2, machine, 1, 0x400078, 64, 0, 0, 64, 56, 
 elf += struct.pack("<IIQQQQQQ", 1, 5, 0, 0x400000, 0x400000, 0x1000, 0x10, 0x1000)
 open(path, "wb").write(elf.ljust(0x1000, b"\xcc"))
 os.chmod(path, 0o755)
-pid = os.fork()
-if pid == 0:
-    os.execv(path, ["late", "one", "two words"])
-_, st = os.waitpid(pid, 0)
-print(pid, "SIGSEGV" if os.WIFSIGNALED(st) and os.WTERMSIG(st) == signal.SIGSEGV else st)
+# and again with more arguments than the first read of argv's pointers
+for argv in (["late", "one", "two words"], ["late20"] + ["a%d" % i for i in range(1, 20)]):
+    pid = os.fork()
+    if pid == 0:
+        os.execv(path, argv)
+    _, st = os.waitpid(pid, 0)
+    print(pid, "SIGSEGV" if os.WIFSIGNALED(st) and os.WTERMSIG(st) == signal.SIGSEGV else st)
 EOF
 # Arguments in a page the process never touched (a file mapped and never
 # read): the kernel may copy them before the exec fails, or not; either
@@ -93,13 +95,17 @@ EOF
 wait_for "$OUT" '"p4095"' && wait_for "$OUT" '"args":\["cwd"'
 stop_tracer
 
-late_pid=$(cut -d' ' -f1 "$TMP/late")
+late_pid=$(sed -n 1p "$TMP/late" | cut -d' ' -f1)
 late=$(jq -c "select(.pid == ${late_pid:-0} and .ret != 0)" "$OUT")
 check "an exec failing past the point of no return: the process was killed" \
-	test "$(cut -d' ' -f2 "$TMP/late")" = SIGSEGV
+	test "$(cut -d' ' -f2 "$TMP/late" | sort -u)" = SIGSEGV
 check "an exec failing past the point of no return: its path, argv and error" \
 	test "$(jq -c '[.exe, .args, .error]' <<<"$late")" = \
 	"[\"$TMP/late-elf\",[\"late\",\"one\",\"two words\"],\"EINVAL\"]"
+late_pid=$(sed -n 2p "$TMP/late" | cut -d' ' -f1)
+late=$(jq -c "select(.pid == ${late_pid:-0} and .ret != 0)" "$OUT")
+check "the same with 20 arguments: all 20" \
+	test "$(jq -c '[.args[0], (.args | length), .args[19]]' <<<"$late")" = '["late20",20,"a19"]'
 untouched=$(jq -c 'select(.args[0] == "untouched")' "$OUT")
 check "argv in an untouched page: whole, or marked unreadable" \
 	jq -e '.args == ["untouched", "never-touched"] or
