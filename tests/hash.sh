@@ -51,9 +51,9 @@ for i in $(seq 10); do
 	[ -z "$DRY" ] || break
 	wait_for "$JSON" "\"$PLAIN\"" && wait_for "$TMP/table" " $PLAIN\$" &&
 		wait_for "$TMP/ecs" "\"$PLAIN\"" || break
-	grep -q "\"$PLAIN\".*$TRUE_SHA\|$TRUE_SHA.*\"$PLAIN\"" "$JSON" &&
+	[ "$(json_get "$JSON" "$PLAIN" exe_sha256)" = "$TRUE_SHA" ] &&
 		grep -q "^$TRUE_SHA .* $PLAIN\$" "$TMP/table" &&
-		grep -q "$TRUE_SHA.*\"$PLAIN\"\|\"$PLAIN\".*$TRUE_SHA" "$TMP/ecs" && break
+		[ "$(json_get "$TMP/ecs" "$PLAIN" process.hash.sha256)" = "$TRUE_SHA" ] && break
 	sleep 0.5
 done
 "$D/no-such-h" h-failed 2>/dev/null
