@@ -68,6 +68,7 @@ const volatile bool want_ctx = false;
 const volatile bool want_env = false;
 const volatile bool want_file_id = false;	/* the exe_dev ... exe_ctime fields */
 const volatile bool want_cgroup_mntns = false;	/* the cgroup_id and mntns fields */
+const volatile bool want_ppid = false;		/* an exec's ppid: its field, --ppid, the tree */
 const volatile long sys_execve_nr = -1;		/* the architecture's numbers */
 const volatile long sys_execveat_nr = -1;
 const volatile long sys_execve_nr32 = -1;	/* and its 32-bit ABI's (x86: ia32) */
@@ -258,7 +259,8 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	__u32 pid = task->tgid;
 	const struct cred *cred = task->cred;
 	__u64 uid_gid = (__u64)cred->gid.val << 32 | cred->uid.val;
-	__u32 ppid = task->real_parent->tgid;
+	/* the parent's task is a cache line of its own, cold at an exec */
+	__u32 ppid = want_ppid ? task->real_parent->tgid : 0;
 	struct counters *cnt = cpu_counters();
 	char comm[COMM_LEN];
 	__u8 kind = EV_KIND_EXEC;

@@ -42,6 +42,7 @@ struct options {
 	bool ring_bpf;			/* --ring=bpf: one BPF ring buffer */
 	bool exe_id;			/* read the executed file's identity: set from the output */
 	bool cgroup_mntns;		/* read the cgroup and mount namespace: the same */
+	bool ppid;			/* read an exec's parent: the same */
 	bool hash;			/* --hash: the executed file's SHA-256 */
 };
 

@@ -817,7 +817,7 @@ static void v_env_unreadable(struct fval *v, const struct field_arg *a)
 	T(FIELD_TIMESTAMP, "timestamp", "TIME(s)", 9, RIGHT, c_timestamp)		\
 	K(mono_ns, "EXECMON_MONO_NS", 0)						\
 	C(pid, FIELD_PID, "PID", 7, RIGHT, "EXECMON_PID", 0, NULL)			\
-	C(ppid, FIELD_PPID, "PPID", 7, RIGHT, "EXECMON_PPID", 0, NULL)			\
+	C(ppid, FIELD_PPID, "PPID", 7, RIGHT, "EXECMON_PPID", F_PPID, NULL)		\
 	C(uid, FIELD_UID, "UID", 6, RIGHT, "EXECMON_UID", 0, NULL)			\
 	K(gid, "EXECMON_GID", 0)							\
 	C(user, FIELD_USER, "USER", 8, LEFT, "EXECMON_USER", 0, c_user)			\

@@ -135,6 +135,7 @@ enum field_flags {
 	F_EXE_ID = 1 << 3,	/* the file's identity, read only when asked for */
 	F_CGROUP_MNTNS = 1 << 4, /* the cgroup and mount namespace, read only when
 				  * asked for */
+	F_PPID	= 1 << 5,	/* the parent's pid: the same */
 };
 
 struct field_desc {

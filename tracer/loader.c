@@ -230,6 +230,7 @@ static int configure(struct execmon_bpf *skel, const struct options *o, bool wan
 	skel->rodata->want_env = o->env;
 	skel->rodata->want_file_id = o->exe_id;
 	skel->rodata->want_cgroup_mntns = o->cgroup_mntns;
+	skel->rodata->want_ppid = o->ppid;
 	skel->rodata->slot_per_cpu = ncpus > 0 && ncpus <= COUNTER_SLOTS;
 	/* one event slot per CPU that can run the programs */
 	bpf_map__set_max_entries(skel->maps.execmon_heap, ncpus);

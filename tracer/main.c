@@ -406,6 +406,8 @@ static int load(struct tracer *t)
 			options.summary || options.timeline;
 	options.exe_id = every || output_wants(&t->s.out, F_EXE_ID) || options.hash;
 	options.cgroup_mntns = every || output_wants(&t->s.out, F_CGROUP_MNTNS);
+	options.ppid = every || output_wants(&t->s.out, F_PPID) || options.nppids ||
+		       options.summary || options.timeline;
 	sigset_t stop_sigs, old_sigs;
 	int err;
 

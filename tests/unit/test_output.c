@@ -179,6 +179,7 @@ int main(void)
 		   "pidfs_ino,nspid,pidns,args");
 	CHECK("fields: a ctx field asks for the part", output_wants(&o, F_CTX));
 	CHECK("fields: no cgroup field, no cgroup", !output_wants(&o, F_CGROUP_MNTNS));
+	CHECK("fields: no ppid field, no parent", !output_wants(&o, F_PPID));
 	output_format(&o, &rec);
 	LINE("table: ctx fields without the part",
 	     "     - -              - -            -      - -      -                "
@@ -208,6 +209,9 @@ int main(void)
 	fields(&o, "pid,cwd,mntns,exe,args");
 	CHECK("fields: no ctx field, no part", !output_wants(&o, F_CTX));
 	CHECK("fields: mntns asks for the cgroup and mount namespace", output_wants(&o, F_CGROUP_MNTNS));
+	output_free(&o);
+	fields(&o, "ppid,args");
+	CHECK("fields: ppid asks for the parent", output_wants(&o, F_PPID));
 	output_free(&o);
 	make("/usr/bin/true", "true\0a b\0", 9, 0, NULL, 0);
 
