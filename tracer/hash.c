@@ -107,28 +107,26 @@ static __u32 kdev(unsigned int maj, unsigned int min)
  * reads it from the file's inode: the mount's line in mountinfo (of the
  * namespace the fd was opened in) says it. On overlayfs with layers on
  * different filesystems, stat(2) gives a file of a lower layer a device
- * of that layer's own instead of the overlay's.
+ * of that layer's own instead of the overlay's. (statx for the mount's
+ * id: fdinfo, which has it too, is not ours to read on 5.10 once the
+ * privileges are dropped.)
  */
 static bool mount_has_dev(int fd, const char *mountinfo, __u32 dev)
 {
-	char path[64], *line = NULL;
 	unsigned int maj, min;
+	struct statx stx;
+	char *line = NULL;
 	size_t cap = 0;
 	bool found = false;
-	int mnt_id = -1, id;
 	FILE *fp;
+	__u64 id;
 
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	fp = fopen(path, "re");
-	if (!fp)
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) || !(stx.stx_mask & STATX_MNT_ID))
 		return false;
-	while (getline(&line, &cap, fp) > 0 && sscanf(line, "mnt_id: %d", &mnt_id) != 1)
-		;
-	fclose(fp);
-	fp = mnt_id >= 0 ? fopen(mountinfo, "re") : NULL;
+	fp = fopen(mountinfo, "re");
 	while (fp && !found && getline(&line, &cap, fp) > 0)
-		found = sscanf(line, "%d %*d %u:%u", &id, &maj, &min) == 3 && id == mnt_id &&
-			kdev(maj, min) == dev;
+		found = sscanf(line, "%llu %*u %u:%u", (unsigned long long *)&id, &maj, &min) == 3 &&
+			id == stx.stx_mnt_id && kdev(maj, min) == dev;
 	if (fp)
 		fclose(fp);
 	free(line);
