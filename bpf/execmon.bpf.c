@@ -528,37 +528,6 @@ int BPF_PROG(execmon_exit_rec_nx, struct task_struct *task)
 	return on_exit_rec(ctx, task, false);
 }
 
-/* The pointers of argv up to the first NULL or unreadable one, at most
- * FAILED_ARGS_MAX + 1. The first ARGS_CHUNK are read at once: most execs
- * have fewer arguments, and one helper call costs what one pointer's read
- * costs. Where that read fails (the array ends near an unmapped page) or
- * finds no NULL, one pointer at a time as before. */
-#define ARGS_CHUNK	16
-
-static __always_inline __u32 count_args(__u64 argv, bool compat)
-{
-	__u64 chunk[ARGS_CHUNK];
-	__u32 argc = 0;
-
-	if (!bpf_probe_read_user(chunk, compat ? sizeof(chunk) / 2 : sizeof(chunk), (void *)argv)) {
-		for (__u32 i = 0; i < ARGS_CHUNK; i++) {
-			__u64 arg = compat ? ((__u32 *)chunk)[i] : chunk[i];
-
-			if (!arg)
-				return i;
-		}
-		argc = ARGS_CHUNK;
-	}
-	for (__u32 i = argc; i <= FAILED_ARGS_MAX; i++) {
-		__u64 arg = 0;
-
-		if (bpf_probe_read_user(&arg, compat ? 4 : 8, (void *)(argv + i * (compat ? 4 : 8))) ||
-		    !arg)
-			return i;
-	}
-	return FAILED_ARGS_MAX + 1;
-}
-
 /* Failed execs: the call's arguments are noted on the way in and read on
  * the way out, when the exec failed and the caller's memory is intact.
  * regs are the call's, which the syscall wrapper takes. */
@@ -575,7 +544,14 @@ static __always_inline int on_call_enter(struct pt_regs *regs)
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 
 	call.mm = (__u64)BPF_CORE_READ(task, mm);
-	call.argc = count_args(call.argv, call.compat);
+	for (__u32 i = 0; i <= FAILED_ARGS_MAX; i++) {
+		__u64 arg = 0;
+
+		if (bpf_probe_read_user(&arg, call.compat ? 4 : 8,
+					(void *)(call.argv + i * (call.compat ? 4 : 8))) || !arg)
+			break;
+		call.argc++;
+	}
 	tid = (__u32)bpf_get_current_pid_tgid();
 	bpf_map_update_elem(&execmon_calls, &tid, &call, BPF_ANY);
 	return 0;
