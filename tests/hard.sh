@@ -43,7 +43,7 @@ elf += struct.pack("<HHIQQQIHHHHHH", 2, machine, 1, 0x400078, 64, 0, 0, 64, 56, 
 elf += struct.pack("<IIQQQQQQ", 1, 5, 0, 0x400000, 0x400000, 0x1000, 0x10, 0x1000)
 open(path, "wb").write(elf.ljust(0x1000, b"\xcc"))
 os.chmod(path, 0o755)
-# and again with more arguments than the first read of argv's pointers
+# and again with 20 arguments, each counted at the call
 for argv in (["late", "one", "two words"], ["late20"] + ["a%d" % i for i in range(1, 20)]):
     pid = os.fork()
     if pid == 0:
