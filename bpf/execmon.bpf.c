@@ -205,10 +205,14 @@ struct {
 #include "lib/failed_exec.h"
 #include "lib/file_id.h"
 
+/* The exec calls in flight, by the calling task's address: a thread other
+ * than the leader takes the leader's thread id as its exec passes the
+ * point of no return, and the call's exit must still find what its entry
+ * noted. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1);
-	__type(key, __u32);
+	__type(key, __u64);
 	__type(value, struct exec_call);
 } execmon_calls SEC(".maps");
 
@@ -269,15 +273,6 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 
 	STAGE(ST_EMPTY);
 	count(&cnt->seen, true);
-	if (sys_execve_nr >= 0 && old_pid != pid) {
-		/* This exec succeeded, so the call's exit has nothing to report; it
-		 * drops the call it noted itself, as the call returns 0, but
-		 * under the caller's thread id, which a thread other than the
-		 * leader gives up as it takes the leader's: that one goes here. */
-		__u32 tid = old_pid;
-
-		bpf_map_delete_elem(&execmon_calls, &tid);
-	}
 	if (is_self_check(task, pid)) {
 		kind = EV_KIND_SELF_CHECK;
 		self_check_hits = 1;
@@ -534,7 +529,6 @@ int BPF_PROG(execmon_exit_rec_nx, struct task_struct *task)
 static __always_inline int on_call_enter(struct pt_regs *regs)
 {
 	struct exec_call call;
-	__u32 tid;
 
 	if (!call_args(regs, syscall_nr(regs), &call))
 		return 0;
@@ -552,8 +546,9 @@ static __always_inline int on_call_enter(struct pt_regs *regs)
 			break;
 		call.argc++;
 	}
-	tid = (__u32)bpf_get_current_pid_tgid();
-	bpf_map_update_elem(&execmon_calls, &tid, &call, BPF_ANY);
+	__u64 key = (__u64)task;
+
+	bpf_map_update_elem(&execmon_calls, &key, &call, BPF_ANY);
 	return 0;
 }
 
@@ -583,12 +578,13 @@ static __always_inline int on_call_exit(void *ctx, struct pt_regs *regs, long re
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid, pid = pid_tgid >> 32;
-	struct exec_call *callp = lookup ? bpf_map_lookup_elem(&execmon_calls, &tid) : NULL;
+	__u64 key = bpf_get_current_task();
+	struct exec_call *callp = lookup ? bpf_map_lookup_elem(&execmon_calls, &key) : NULL;
 	struct exec_call call;
 
 	if (callp) {
 		call = *callp;
-		bpf_map_delete_elem(&execmon_calls, &tid);
+		bpf_map_delete_elem(&execmon_calls, &key);
 	} else {
 		if (!regs || ret >= 0 || !call_args(regs, syscall_nr(regs), &call))
 			return 0;

@@ -35,7 +35,7 @@ EOF
 # memory and kills the process. Its path and argv are still shown. The
 # truth: the file, the argv given, and the death by SIGSEGV.
 python3 - "$TMP" >"$TMP/late" <<'EOF'
-import os, signal, struct, sys
+import os, signal, struct, sys, threading, time
 path = sys.argv[1] + "/late-elf"
 elf = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
 machine = {"x86_64": 0x3E, "aarch64": 0xB7}[os.uname().machine]  # another is ENOEXEC, too early
@@ -43,10 +43,15 @@ elf += struct.pack("<HHIQQQIHHHHHH", 2, machine, 1, 0x400078, 64, 0, 0, 64, 56, 
 elf += struct.pack("<IIQQQQQQ", 1, 5, 0, 0x400000, 0x400000, 0x1000, 0x10, 0x1000)
 open(path, "wb").write(elf.ljust(0x1000, b"\xcc"))
 os.chmod(path, 0o755)
-# and again with 20 arguments, each counted at the call
-for argv in (["late", "one", "two words"], ["late20"] + ["a%d" % i for i in range(1, 20)]):
+# and again with 20 arguments, each counted at the call; and from a thread
+# other than the leader, whose thread id the exec takes from the leader's
+for argv in (["late", "one", "two words"], ["late20"] + ["a%d" % i for i in range(1, 20)],
+             ["late-thread", "x"]):
     pid = os.fork()
     if pid == 0:
+        if argv[0] == "late-thread":
+            threading.Thread(target=os.execv, args=(path, argv)).start()
+            time.sleep(30)
         os.execv(path, argv)
     _, st = os.waitpid(pid, 0)
     print(pid, "SIGSEGV" if os.WIFSIGNALED(st) and os.WTERMSIG(st) == signal.SIGSEGV else st)
@@ -106,6 +111,10 @@ late_pid=$(sed -n 2p "$TMP/late" | cut -d' ' -f1)
 late=$(jq -c "select(.pid == ${late_pid:-0} and .ret != 0)" "$OUT")
 check "the same with 20 arguments: all 20" \
 	test "$(jq -c '[.args[0], (.args | length), .args[19]]' <<<"$late")" = '["late20",20,"a19"]'
+late_pid=$(sed -n 3p "$TMP/late" | cut -d' ' -f1)
+late=$(jq -c "select(.pid == ${late_pid:-0} and .ret != 0)" "$OUT")
+check "the same from a thread other than the leader: shown" \
+	test "$(jq -c '[.args, .error]' <<<"$late")" = '[["late-thread","x"],"EINVAL"]'
 untouched=$(jq -c 'select(.args[0] == "untouched")' "$OUT")
 check "argv in an untouched page: whole, or marked unreadable" \
 	jq -e '.args == ["untouched", "never-touched"] or

@@ -16,7 +16,7 @@
 
 #include "clamp.h"
 
-/* An exec in flight, from the call's entry to its return, by thread id. */
+/* An exec in flight, from the call's entry to its return. */
 struct exec_call {
 	__u64 filename;		/* user pointers */
 	__u64 argv;
