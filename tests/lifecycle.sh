@@ -130,6 +130,38 @@ else
 	skip "INT during the load of -- COMMAND: the command never runs" "the load was never caught while it ran"
 fi
 
+# Once attached, before tracing has begun, for certain: the start-up
+# check's marker (execmon's first child past the attach) is stopped while
+# an exec runs and the signal comes. The exec was traced: it is shown.
+signal_after_attach() {
+	local child= try
+	for try in $(seq 20); do
+		[ -n "$DRY" ] && break
+		"$EXECMON" -o args >"$OUT" 2>"$OUT.err" &
+		pid=$!
+		while kill -0 $pid 2>/dev/null && ! attached $pid; do :; done
+		child=$(first_child $pid)
+		[ -n "$child" ] && kill -STOP "$child" 2>/dev/null && stopped "$child" &&
+			handler_ready $pid && break
+		[ -n "$child" ] && kill -CONT "$child" 2>/dev/null
+		child=
+		kill -KILL $pid 2>/dev/null
+		wait $pid 2>/dev/null
+	done
+	if [ -z "$child" ]; then
+		skip "INT after the attach: status 0" "${DRY:-the start-up check was never caught}"
+		skip "INT after the attach: the exec traced is shown" "${DRY:-the start-up check was never caught}"
+		return
+	fi
+	/usr/bin/true after-attach-$try
+	kill -INT $pid
+	kill -CONT "$child"
+	wait_exit $pid
+	check "INT after the attach: status 0" test "$rc" -eq 0
+	check "INT after the attach: the exec traced is shown" grep -qx "/usr/bin/true after-attach-$try" "$OUT"
+}
+signal_after_attach
+
 # The output fails while following a command (a full disk): tracing stops,
 # the error is said once, the command runs to its end, and the status is 1.
 rm -f "$TMP/done"

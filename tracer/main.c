@@ -125,6 +125,7 @@ struct tracer {
 	bool watch_said;	/* a ring that could not be opened was said */
 	struct follow follow;	/* pid 0 when not following */
 	bool followed_gone;	/* the command or tree root has exited */
+	bool attached;		/* the programs run: execs may be in the rings */
 };
 
 /* Rings follow the CPUs (see reader_watch); one that cannot be opened is
@@ -495,6 +496,7 @@ static int attach(struct tracer *t)
 	t->s.out.mono_to_real_ns = clock_wall_offset(0);
 	if (bpf_side_attach(&t->bpf))
 		return 1;
+	t->attached = true;
 	if (options.verbose)
 		p_err("loaded by a child process that peaked at %ld KB", t->bpf.loader_peak_kb);
 	return 0;
@@ -600,9 +602,9 @@ static int begin(struct tracer *t)
 	return err ? 1 : 0;
 }
 
-/* Returns 0 once tracing runs, or when a signal came first (nothing shown,
- * no command run: it waits for a go that now never comes); 1 once the
- * reason it cannot has been given. */
+/* Returns 0 once tracing runs, or when a signal came first (no command
+ * run: it waits for a go that now never comes; what was traced since the
+ * attach is shown); 1 once the reason it cannot has been given. */
 static int start(struct tracer *t)
 {
 	static int (*const steps[])(struct tracer *) = {
@@ -700,6 +702,8 @@ int main(int argc, char **argv)
 		status = start(&t);
 	if (!status && !exiting)
 		status = finish(&t, run(&t));
+	else if (!status && t.attached)
+		status = finish(&t, 0);
 	reader_free(t.reader);
 	opener_stop(&t.opener);
 	bpf_side_close(&t.bpf);
