@@ -81,32 +81,53 @@ stopped() {
 	return 1
 }
 
-# During the load, for certain: the loader (execmon's only child before it
-# attaches) is stopped while the signal comes. With BOTH, the loader gets
-# it too, as from a Ctrl-C to the whole process group. ARGS go to execmon;
-# a try that missed the load is made again. Sets pid to the last try's.
-signal_in_load() {
-	local sig=$1 both=$2 name=$3 child=
-	shift 3
+# catch_child PHASE ARGS: starts execmon with ARGS and holds its child
+# stopped, for certain: with PHASE load, the loader (execmon's only child
+# before it attaches), during the load; with PHASE start, the start-up
+# check's marker (its first child past the attach), which execmon waits
+# for before tracing begins. A try that missed is made again, 20 at most.
+# Sets pid and child; fails, child empty, if none was caught.
+catch_child() {
+	local phase=$1
+	shift
 	for _ in $(seq 20); do
+		child=
+		[ -n "$DRY" ] && return 1
 		"$EXECMON" "$@" >"$OUT" 2>"$OUT.err" &
 		pid=$!
-		while kill -0 $pid 2>/dev/null && ! attached $pid; do
+		if [ "$phase" = load ]; then
+			while kill -0 $pid 2>/dev/null && ! attached $pid; do
+				child=$(first_child $pid)
+				if [ -n "$child" ] && kill -STOP "$child" 2>/dev/null; then
+					# still not attached once it stopped: it is the loader
+					stopped "$child" && ! attached $pid && return 0
+					kill -CONT "$child" 2>/dev/null
+				fi
+			done
+		else
+			while kill -0 $pid 2>/dev/null && ! attached $pid; do :; done
 			child=$(first_child $pid)
 			if [ -n "$child" ] && kill -STOP "$child" 2>/dev/null; then
-				# still not attached once it stopped: it is the loader
-				stopped "$child" && ! attached $pid && break
+				stopped "$child" && handler_ready $pid && return 0
 				kill -CONT "$child" 2>/dev/null
 			fi
-			child=
-		done
-		[ -n "$child" ] && break
+		fi
 		kill -KILL $pid 2>/dev/null
 		wait $pid 2>/dev/null
 	done
-	if [ -z "$child" ]; then
-		skip "$name: status 0, nothing printed" "the load was never caught while it ran"
-		skip "$name: the loader is gone with execmon" "the load was never caught while it ran"
+	child=
+	return 1
+}
+
+# A signal during the load: the loader is held while it comes. With BOTH,
+# the loader gets it too, as from a Ctrl-C to the whole process group.
+# ARGS go to execmon. Sets pid to the last try's.
+signal_in_load() {
+	local sig=$1 both=$2 name=$3
+	shift 3
+	if ! catch_child load "$@"; then
+		skip "$name: status 0, nothing printed" "${DRY:-the load was never caught while it ran}"
+		skip "$name: the loader is gone with execmon" "${DRY:-the load was never caught while it ran}"
 		return 1
 	fi
 	kill -"$sig" $pid ${both:+$child}
@@ -130,37 +151,20 @@ else
 	skip "INT during the load of -- COMMAND: the command never runs" "the load was never caught while it ran"
 fi
 
-# Once attached, before tracing has begun, for certain: the start-up
-# check's marker (execmon's first child past the attach) is stopped while
-# an exec runs and the signal comes. The exec was traced: it is shown.
-signal_after_attach() {
-	local child= try
-	for try in $(seq 20); do
-		[ -n "$DRY" ] && break
-		"$EXECMON" -o args >"$OUT" 2>"$OUT.err" &
-		pid=$!
-		while kill -0 $pid 2>/dev/null && ! attached $pid; do :; done
-		child=$(first_child $pid)
-		[ -n "$child" ] && kill -STOP "$child" 2>/dev/null && stopped "$child" &&
-			handler_ready $pid && break
-		[ -n "$child" ] && kill -CONT "$child" 2>/dev/null
-		child=
-		kill -KILL $pid 2>/dev/null
-		wait $pid 2>/dev/null
-	done
-	if [ -z "$child" ]; then
-		skip "INT after the attach: status 0" "${DRY:-the start-up check was never caught}"
-		skip "INT after the attach: the exec traced is shown" "${DRY:-the start-up check was never caught}"
-		return
-	fi
-	/usr/bin/true after-attach-$try
+# Once attached, before tracing has begun: the start-up check's marker is
+# held while an exec runs and the signal comes. The exec was traced: it
+# is shown.
+if catch_child start -o args; then
+	/usr/bin/true after-attach-$pid
 	kill -INT $pid
 	kill -CONT "$child"
 	wait_exit $pid
 	check "INT after the attach: status 0" test "$rc" -eq 0
-	check "INT after the attach: the exec traced is shown" grep -qx "/usr/bin/true after-attach-$try" "$OUT"
-}
-signal_after_attach
+	check "INT after the attach: the exec traced is shown" grep -qx "/usr/bin/true after-attach-$pid" "$OUT"
+else
+	skip "INT after the attach: status 0" "${DRY:-the start-up check was never caught}"
+	skip "INT after the attach: the exec traced is shown" "${DRY:-the start-up check was never caught}"
+fi
 
 # The output fails while following a command (a full disk): tracing stops,
 # the error is said once, the command runs to its end, and the status is 1.

@@ -125,7 +125,6 @@ struct tracer {
 	bool watch_said;	/* a ring that could not be opened was said */
 	struct follow follow;	/* pid 0 when not following */
 	bool followed_gone;	/* the command or tree root has exited */
-	bool attached;		/* the programs run: execs may be in the rings */
 };
 
 /* Rings follow the CPUs (see reader_watch); one that cannot be opened is
@@ -496,7 +495,6 @@ static int attach(struct tracer *t)
 	t->s.out.mono_to_real_ns = clock_wall_offset(0);
 	if (bpf_side_attach(&t->bpf))
 		return 1;
-	t->attached = true;
 	if (options.verbose)
 		p_err("loaded by a child process that peaked at %ld KB", t->bpf.loader_peak_kb);
 	return 0;
@@ -702,8 +700,8 @@ int main(int argc, char **argv)
 		status = start(&t);
 	if (!status && !exiting)
 		status = finish(&t, run(&t));
-	else if (!status && t.attached)
-		status = finish(&t, 0);
+	else if (!status && t.bpf.nlinks)
+		status = finish(&t, 0);	/* attached: execs may be in the rings */
 	reader_free(t.reader);
 	opener_stop(&t.opener);
 	bpf_side_close(&t.bpf);
