@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include "cli.h"
 #include "arch.h"
 #include "cpus.h"
@@ -65,6 +66,30 @@ static const char *const exec_fns[] = { FN_EXECVE, FN_EXECVEAT, FN32_EXECVE, FN3
 enum fails_hook { HOOK_FENTRY, HOOK_KPROBE, HOOK_TRACEPOINT };
 static const char *const hook_names[] = { "fentry", "kprobe", "tracepoint" };
 
+/* The functions -x looks up in the kernel's BTF: the exec calls', then
+ * FN_REFUSED's. Their ids (negative where the kernel lacks one) come from
+ * one parse of it, made once: each lookup by libbpf's name parses it
+ * anew, and those parses took longer than the rest of -x's set-up. */
+#define KERNEL_FNS	(EXEC_FNS + 1)
+static int kernel_fn_ids[KERNEL_FNS];
+
+static int kernel_fn_id(size_t i)
+{
+	static bool read;
+
+	if (!read) {
+		struct btf *btf = btf__load_vmlinux_btf();
+
+		for (size_t j = 0; j < KERNEL_FNS; j++)
+			kernel_fn_ids[j] = !btf ? -ENOENT :
+				btf__find_by_name_kind(btf, j < EXEC_FNS ? exec_fns[j] : FN_REFUSED,
+						       BTF_KIND_FUNC);
+		btf__free(btf);
+		read = true;
+	}
+	return kernel_fn_ids[i];
+}
+
 /* Whether the kernel attaches an fentry program to execve: a two-
  * instruction one, loaded and attached for a moment, says. */
 static bool kernel_has_trampolines(void)
@@ -73,7 +98,7 @@ static bool kernel_has_trampolines(void)
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	int id = libbpf_find_vmlinux_btf_id(FN_EXECVE, BPF_TRACE_FENTRY);
+	int id = kernel_fn_id(0);	/* FN_EXECVE */
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
 		    .attach_btf_id = id);
 	int fd, link;
@@ -128,11 +153,11 @@ static int pick_fails_hook(void)
 	return kernel_has_kprobes() ? HOOK_KPROBE : HOOK_TRACEPOINT;
 }
 
-/* Whether the kernel has function fn (a 32-bit call's wrapper is missing
- * without the 32-bit ABI), by its BTF. */
-static bool kernel_has_fn(const char *fn)
+/* Whether the kernel has exec call i's function (a 32-bit call's wrapper
+ * is missing without the 32-bit ABI). */
+static bool kernel_has_fn(size_t i)
 {
-	return libbpf_find_vmlinux_btf_id(fn, BPF_TRACE_FENTRY) >= 0;
+	return kernel_fn_id(i) >= 0;
 }
 
 /* The initial pid namespace's inode number, fixed (PROC_PID_INIT_INO). */
@@ -273,13 +298,13 @@ static int configure(struct execmon_bpf *skel, const struct options *o, bool wan
 	};
 
 	for (size_t i = 0; i < EXEC_FNS; i++) {
-		bool on = fentry && kernel_has_fn(exec_fns[i]);
+		bool on = fentry && kernel_has_fn(i);
 
 		bpf_program__set_autoload(fentries[i][0], on);
 		pick_build(fentries[i][1], fentries[i][2], on, has_xchg);
 	}
 	/* (no seccomp, no refusals to see) */
-	bool refused = o->fails && kernel_has_fn(FN_REFUSED);
+	bool refused = o->fails && kernel_has_fn(EXEC_FNS);
 
 	pick_build(skel->progs.execmon_fexit_refused, skel->progs.execmon_fexit_refused_nx,
 		   fentry && refused, has_xchg);
@@ -359,7 +384,7 @@ static bool attach_exec_probes(struct bpf_program *prog, int *fds, struct load_m
 	for (size_t i = 0; i < EXEC_FNS; i++) {
 		struct bpf_link *link;
 
-		if (!kernel_has_fn(exec_fns[i]))
+		if (!kernel_has_fn(i))
 			continue;
 		link = bpf_program__attach_kprobe(prog, ret, exec_fns[i]);
 		if (!link) {
