@@ -1,4 +1,4 @@
-# A storm of 50,000 execs with argv of mixed sizes, up to past the argv
+# A storm of 20,000 execs with argv of mixed sizes, up to past the argv
 # limit: every exec printed once or counted as lost. Needs root. (make soak runs the
 # same check on 1,000,000.)
 SUITE=storm
@@ -6,4 +6,4 @@ SUITE=storm
 
 needs_root
 STORM=$BUILD/storm
-storm_check "${STORM_EXECS:-50000}" -r -a 20000
+storm_check "${STORM_EXECS:-20000}" -r -a 20000
