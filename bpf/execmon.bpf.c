@@ -758,6 +758,42 @@ FENTRY_EXEC(execveat, FN_EXECVEAT)
 FENTRY_EXEC(execve32, FN32_EXECVE)
 FENTRY_EXEC(execveat32, FN32_EXECVEAT)
 
+/* execveat's, where its wrapper has execve's prototype: they jump to
+ * execve's programs with a tail call, so that the verifier checks that
+ * work once instead of twice, as it was most of -x's start-up. The kernel
+ * allows the jump only between functions of the same prototype: the
+ * tracer loads these or the whole ones above by the kernel's BTF, and
+ * puts execve's programs in the arrays (the 32-bit ABI's pair alike). */
+#define TAIL_ARRAY(name)							\
+struct {									\
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);					\
+	__uint(max_entries, 1);							\
+	__type(key, __u32);							\
+	__type(value, __u32);							\
+} name SEC(".maps");
+
+TAIL_ARRAY(execmon_enter_tail)
+TAIL_ARRAY(execmon_exit_tail)
+TAIL_ARRAY(execmon_enter_tail32)
+TAIL_ARRAY(execmon_exit_tail32)
+
+#define FENTRY_EXEC_TAIL(name, fn, enter, exit)					\
+SEC("fentry/" fn)								\
+int execmon_fentry_##name##_tail(void *ctx)					\
+{										\
+	bpf_tail_call(ctx, &enter, 0);						\
+	return 0;								\
+}										\
+SEC("fexit/" fn)								\
+int execmon_fexit_##name##_tail(void *ctx)					\
+{										\
+	bpf_tail_call(ctx, &exit, 0);						\
+	return 0;								\
+}
+
+FENTRY_EXEC_TAIL(execveat, FN_EXECVEAT, execmon_enter_tail, execmon_exit_tail)
+FENTRY_EXEC_TAIL(execveat32, FN32_EXECVEAT, execmon_enter_tail32, execmon_exit_tail32)
+
 /* __secure_computing()'s return value: the function took the call's
  * seccomp data in 5.10 to 6.12 and takes nothing in 6.18, so the value's
  * place in the context is not fixed; bpf_get_func_ret() (5.17 on) knows

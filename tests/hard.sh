@@ -147,12 +147,12 @@ check "removed working directory: marked deleted" test "$(said cwd cwd)" = "$(tr
 check "a working directory that is there: not marked" test "$(said file cwd)" = "$(pwd)"
 
 # 32-bit system calls (x86's ia32 ABI, through int 0x80): a failed execve
-# is shown with its argv, and calls whose 32-bit numbers are the 64-bit
-# execve's and execveat's, or whose 64-bit number is the 32-bit execve's,
-# are not execs at all.
+# and a failed execveat are shown with their argv, and calls whose 32-bit
+# numbers are the 64-bit execve's and execveat's, or whose 64-bit number
+# is the 32-bit execve's, are not execs at all.
 compat_prog=$TMP/compat_exec
 compat_checks=("32-bit failed execve: the call failed" "32-bit failed execve shown"
-	"32-bit calls numbered as 64-bit execs: not shown")
+	"32-bit failed execveat shown" "32-bit calls numbered as 64-bit execs: not shown")
 if [ "$(uname -m)" != x86_64 ] || ! test_prog compat_exec "$compat_prog"; then
 	for t in "${compat_checks[@]}"; do skip "$t" "x86-64 and its helper (make test-progs) or a C compiler are needed"; done
 elif ! "$compat_prog" /nonexistent >/dev/null 2>&1; then
@@ -167,7 +167,9 @@ else
 	stop_tracer
 	mine=$(jq -c "select(.pid == $pid and .ret != 0)" "$OUT")
 	check "${compat_checks[0]}" grep -qx 'execve -2' "$TMP/compat.out"
-	check "${compat_checks[1]}" \
-		test "$(jq -c '[.exe, .args, .ret]' <<<"$mine")" = "[\"$TMP/no-such-compat\",[\"c32\",\"arg one\"],-2]"
-	check "${compat_checks[2]}" test "$(grep -c . <<<"$mine")" = 1
+	check "${compat_checks[1]}" test "$(jq -c 'select(.args[0] == "c32") | [.exe, .args, .ret]' \
+		<<<"$mine")" = "[\"$TMP/no-such-compat\",[\"c32\",\"arg one\"],-2]"
+	check "${compat_checks[2]}" test "$(jq -c 'select(.args[0] == "c32at") | [.exe, .args, .ret]' \
+		<<<"$mine")" = "[\"$TMP/no-such-compat\",[\"c32at\",\"arg one\"],-2]"
+	check "${compat_checks[3]}" test "$(grep -c . <<<"$mine")" = 2
 fi

@@ -72,6 +72,7 @@ static const char *const hook_names[] = { "fentry", "kprobe", "tracepoint" };
  * anew, and those parses took longer than the rest of -x's set-up. */
 #define KERNEL_FNS	(EXEC_FNS + 1)
 static int kernel_fn_ids[KERNEL_FNS];
+static __u32 kernel_fn_protos[KERNEL_FNS];	/* the BTF id of each one's prototype */
 
 static int kernel_fn_id(size_t i)
 {
@@ -80,10 +81,13 @@ static int kernel_fn_id(size_t i)
 	if (!read) {
 		struct btf *btf = btf__load_vmlinux_btf();
 
-		for (size_t j = 0; j < KERNEL_FNS; j++)
+		for (size_t j = 0; j < KERNEL_FNS; j++) {
 			kernel_fn_ids[j] = !btf ? -ENOENT :
 				btf__find_by_name_kind(btf, j < EXEC_FNS ? exec_fns[j] : FN_REFUSED,
 						       BTF_KIND_FUNC);
+			if (kernel_fn_ids[j] > 0)
+				kernel_fn_protos[j] = btf__type_by_id(btf, kernel_fn_ids[j])->type;
+		}
 		btf__free(btf);
 		read = true;
 	}
@@ -158,6 +162,16 @@ static int pick_fails_hook(void)
 static bool kernel_has_fn(size_t i)
 {
 	return kernel_fn_id(i) >= 0;
+}
+
+/* Whether exec call i is an execveat whose fentry and fexit programs jump
+ * to execve's (of the same ABI, the call before it in exec_fns): where
+ * the kernel has both wrappers, of the same prototype, which the kernel
+ * requires of a tail call's two ends. */
+static bool tails_to_execve(size_t i)
+{
+	return (i == 1 || i == 3) && kernel_has_fn(i) && kernel_has_fn(i - 1) &&
+	       kernel_fn_protos[i] == kernel_fn_protos[i - 1];
 }
 
 /* The initial pid namespace's inode number, fixed (PROC_PID_INIT_INO). */
@@ -297,11 +311,22 @@ static int configure(struct execmon_bpf *skel, const struct options *o, bool wan
 		  skel->progs.execmon_fexit_execveat32_nx },
 	};
 
-	for (size_t i = 0; i < EXEC_FNS; i++) {
-		bool on = fentry && kernel_has_fn(i);
+	struct bpf_program *tails[EXEC_FNS][2] = {
+		[1] = { skel->progs.execmon_fentry_execveat_tail,
+			skel->progs.execmon_fexit_execveat_tail },
+		[3] = { skel->progs.execmon_fentry_execveat32_tail,
+			skel->progs.execmon_fexit_execveat32_tail },
+	};
 
-		bpf_program__set_autoload(fentries[i][0], on);
-		pick_build(fentries[i][1], fentries[i][2], on, has_xchg);
+	for (size_t i = 0; i < EXEC_FNS; i++) {
+		bool on = fentry && kernel_has_fn(i), tail = on && tails_to_execve(i);
+
+		bpf_program__set_autoload(fentries[i][0], on && !tail);
+		pick_build(fentries[i][1], fentries[i][2], on && !tail, has_xchg);
+		if (tails[i][0]) {
+			bpf_program__set_autoload(tails[i][0], tail);
+			bpf_program__set_autoload(tails[i][1], tail);
+		}
 	}
 	/* (no seccomp, no refusals to see) */
 	bool refused = o->fails && kernel_has_fn(EXEC_FNS);
@@ -397,6 +422,43 @@ static bool attach_exec_probes(struct bpf_program *prog, int *fds, struct load_m
 	return true;
 }
 
+/* -x by fentry and fexit: execve's programs into the arrays through which
+ * execveat's jump to them (tails_to_execve()), for each ABI. Returns 0, or
+ * a negative errno once the reason has been printed. */
+static int fill_tails(struct execmon_bpf *skel)
+{
+	struct {
+		struct bpf_map *enter, *exit;
+		struct bpf_program *fentry, *fexit, *fexit_nx;
+	} pairs[] = {
+		{ skel->maps.execmon_enter_tail, skel->maps.execmon_exit_tail,
+		  skel->progs.execmon_fentry_execve, skel->progs.execmon_fexit_execve,
+		  skel->progs.execmon_fexit_execve_nx },
+		{ skel->maps.execmon_enter_tail32, skel->maps.execmon_exit_tail32,
+		  skel->progs.execmon_fentry_execve32, skel->progs.execmon_fexit_execve32,
+		  skel->progs.execmon_fexit_execve32_nx },
+	};
+
+	for (size_t p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++) {
+		int key = 0, enter = bpf_program__fd(pairs[p].fentry);
+		int exit = bpf_program__fd(pairs[p].fexit);
+
+		if (!tails_to_execve(2 * p + 1))
+			continue;
+		if (exit < 0)
+			exit = bpf_program__fd(pairs[p].fexit_nx);
+		if (bpf_map_update_elem(bpf_map__fd(pairs[p].enter), &key, &enter, BPF_ANY) ||
+		    bpf_map_update_elem(bpf_map__fd(pairs[p].exit), &key, &exit, BPF_ANY)) {
+			int err = -errno;
+
+			p_err("can't point %s's fentry and fexit programs at %s's: %s",
+			      exec_fns[2 * p + 1], exec_fns[2 * p], strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 /* The child: everything that needs the kernel's BTF or the loaded object.
  * It loads, sends the maps, waits for the word, attaches and sends the
  * links. If the tracer goes away first, it just exits. */
@@ -423,6 +485,8 @@ static void load_child(int sock, const struct options *o, bool want_cwd, bool wa
 		diag_failed(DIAG_LOAD, -msg.err);
 		_exit(send_msg(sock, &msg, NULL) ? 1 : 0);
 	}
+	if (o->fails && hook == HOOK_FENTRY && (msg.err = fill_tails(skel)))
+		_exit(send_msg(sock, &msg, NULL) ? 1 : 0);
 #define BPF_SIDE_MAP_FD(id, name) \
 	if (bpf_map__fd(skel->maps.name) >= 0) { \
 		fds[msg.nfds++] = bpf_map__fd(skel->maps.name); \

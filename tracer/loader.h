@@ -26,7 +26,12 @@ struct options;
 	X(TRACKED, execmon_tracked)	/* follow mode's set of processes */	\
 	X(CGROUP, execmon_cgroup)	/* --cgroup's cgroup array */		\
 	X(BSS, bss)			/* mapped: counters, self_check_pid */	\
-	X(RB, execmon_rb)		/* --ring=bpf's ring buffer, or -1 */
+	X(RB, execmon_rb)		/* --ring=bpf's ring buffer, or -1 */	\
+	/* -x's tail calls (a program array is emptied once no fd is left) */	\
+	X(ENTER_TAIL, execmon_enter_tail)					\
+	X(EXIT_TAIL, execmon_exit_tail)						\
+	X(ENTER_TAIL32, execmon_enter_tail32)					\
+	X(EXIT_TAIL32, execmon_exit_tail32)
 
 enum bpf_side_map {
 #define BPF_SIDE_MAP_ENUM(id, name) MAP_##id,
