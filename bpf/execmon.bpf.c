@@ -760,10 +760,11 @@ FENTRY_EXEC(execveat32, FN32_EXECVEAT)
 
 /* execveat's, where its wrapper has execve's prototype: they jump to
  * execve's programs with a tail call, so that the verifier checks that
- * work once instead of twice, as it was most of -x's start-up. The kernel
- * allows the jump only between functions of the same prototype: the
- * tracer loads these or the whole ones above by the kernel's BTF, and
- * puts execve's programs in the arrays (the 32-bit ABI's pair alike). */
+ * work once instead of twice (checking the copies was most of -x's
+ * start-up). The kernel allows the jump only between functions of the
+ * same prototype: the tracer loads these or the whole ones above by the
+ * kernel's BTF, and puts execve's programs in the arrays (the 32-bit
+ * ABI's pair alike). */
 #define TAIL_ARRAY(name)							\
 struct {									\
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);					\

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* 32-bit system calls from a 64-bit process, through int 0x80: a failed
  * execve (11 in the ia32 table) of PATH with argv "c32" "arg one", the
- * same by execveat (358) with argv "c32at" "arg one", and two calls whose ia32 numbers are the x86-64 numbers of execve and
- * execveat (oldolduname 59, timerfd_create 322), both failing; then the
- * 64-bit call numbered 11 (munmap), failing. Prints each result. */
+ * same by execveat (358) with argv "c32at" "arg one", and two calls
+ * whose ia32 numbers are the x86-64 numbers of execve and execveat
+ * (oldolduname 59, timerfd_create 322), both failing; then the 64-bit
+ * call numbered 11 (munmap), failing. Prints each result. */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
