@@ -70,7 +70,8 @@ static const char *const hook_names[] = { "fentry", "kprobe", "tracepoint" };
  * FN_REFUSED's. Their ids (negative where the kernel lacks one) come from
  * one parse of it, made once: each lookup by libbpf's name parses it
  * anew, and those parses took longer than the rest of -x's set-up. */
-#define KERNEL_FNS	(EXEC_FNS + 1)
+#define KERNEL_FN_REFUSED	EXEC_FNS
+#define KERNEL_FNS		(EXEC_FNS + 1)
 static int kernel_fn_ids[KERNEL_FNS];
 static __u32 kernel_fn_protos[KERNEL_FNS];	/* the BTF id of each one's prototype */
 
@@ -83,7 +84,7 @@ static int kernel_fn_id(size_t i)
 
 		for (size_t j = 0; j < KERNEL_FNS; j++) {
 			kernel_fn_ids[j] = !btf ? -ENOENT :
-				btf__find_by_name_kind(btf, j < EXEC_FNS ? exec_fns[j] : FN_REFUSED,
+				btf__find_by_name_kind(btf, j == KERNEL_FN_REFUSED ? FN_REFUSED : exec_fns[j],
 						       BTF_KIND_FUNC);
 			if (kernel_fn_ids[j] > 0)
 				kernel_fn_protos[j] = btf__type_by_id(btf, kernel_fn_ids[j])->type;
@@ -158,7 +159,7 @@ static int pick_fails_hook(void)
 }
 
 /* Whether the kernel has exec call i's function (a 32-bit call's wrapper
- * is missing without the 32-bit ABI). */
+ * is missing without the 32-bit ABI), or KERNEL_FN_REFUSED's. */
 static bool kernel_has_fn(size_t i)
 {
 	return kernel_fn_id(i) >= 0;
@@ -235,6 +236,40 @@ static int configure_ring(struct execmon_bpf *skel, const struct options *o, int
 	return bpf_map__set_max_entries(skel->maps.execmon_rb, size);
 }
 
+/* The fentry and fexit programs of exec call i (in exec_fns' order): the
+ * whole ones and, for an execveat, those that jump through the arrays
+ * enter and exit to execve's (tails_to_execve()). */
+struct exec_hook {
+	struct bpf_program *fentry, *fexit, *fexit_nx, *fentry_tail, *fexit_tail;
+	struct bpf_map *enter, *exit;
+};
+
+static struct exec_hook exec_hook(const struct execmon_bpf *skel, size_t i)
+{
+	const struct exec_hook hooks[EXEC_FNS] = {
+		{ .fentry = skel->progs.execmon_fentry_execve,
+		  .fexit = skel->progs.execmon_fexit_execve,
+		  .fexit_nx = skel->progs.execmon_fexit_execve_nx },
+		{ .fentry = skel->progs.execmon_fentry_execveat,
+		  .fexit = skel->progs.execmon_fexit_execveat,
+		  .fexit_nx = skel->progs.execmon_fexit_execveat_nx,
+		  .fentry_tail = skel->progs.execmon_fentry_execveat_tail,
+		  .fexit_tail = skel->progs.execmon_fexit_execveat_tail,
+		  .enter = skel->maps.execmon_enter_tail, .exit = skel->maps.execmon_exit_tail },
+		{ .fentry = skel->progs.execmon_fentry_execve32,
+		  .fexit = skel->progs.execmon_fexit_execve32,
+		  .fexit_nx = skel->progs.execmon_fexit_execve32_nx },
+		{ .fentry = skel->progs.execmon_fentry_execveat32,
+		  .fexit = skel->progs.execmon_fexit_execveat32,
+		  .fexit_nx = skel->progs.execmon_fexit_execveat32_nx,
+		  .fentry_tail = skel->progs.execmon_fentry_execveat32_tail,
+		  .fexit_tail = skel->progs.execmon_fexit_execveat32_tail,
+		  .enter = skel->maps.execmon_enter_tail32, .exit = skel->maps.execmon_exit_tail32 },
+	};
+
+	return hooks[i];
+}
+
 /* Read-only data, map sizes and the programs to load: what the options
  * fix before the load. Returns 0, or a negative errno once the reason has
  * been printed. */
@@ -300,36 +335,19 @@ static int configure(struct execmon_bpf *skel, const struct options *o, bool wan
 	}
 	bool fentry = o->fails && hook == HOOK_FENTRY, kprobe = o->fails && hook == HOOK_KPROBE;
 	bool tp = o->fails && hook == HOOK_TRACEPOINT;
-	struct bpf_program *fentries[EXEC_FNS][3] = {
-		{ skel->progs.execmon_fentry_execve, skel->progs.execmon_fexit_execve,
-		  skel->progs.execmon_fexit_execve_nx },
-		{ skel->progs.execmon_fentry_execveat, skel->progs.execmon_fexit_execveat,
-		  skel->progs.execmon_fexit_execveat_nx },
-		{ skel->progs.execmon_fentry_execve32, skel->progs.execmon_fexit_execve32,
-		  skel->progs.execmon_fexit_execve32_nx },
-		{ skel->progs.execmon_fentry_execveat32, skel->progs.execmon_fexit_execveat32,
-		  skel->progs.execmon_fexit_execveat32_nx },
-	};
-
-	struct bpf_program *tails[EXEC_FNS][2] = {
-		[1] = { skel->progs.execmon_fentry_execveat_tail,
-			skel->progs.execmon_fexit_execveat_tail },
-		[3] = { skel->progs.execmon_fentry_execveat32_tail,
-			skel->progs.execmon_fexit_execveat32_tail },
-	};
-
 	for (size_t i = 0; i < EXEC_FNS; i++) {
+		struct exec_hook h = exec_hook(skel, i);
 		bool on = fentry && kernel_has_fn(i), tail = on && tails_to_execve(i);
 
-		bpf_program__set_autoload(fentries[i][0], on && !tail);
-		pick_build(fentries[i][1], fentries[i][2], on && !tail, has_xchg);
-		if (tails[i][0]) {
-			bpf_program__set_autoload(tails[i][0], tail);
-			bpf_program__set_autoload(tails[i][1], tail);
+		bpf_program__set_autoload(h.fentry, on && !tail);
+		pick_build(h.fexit, h.fexit_nx, on && !tail, has_xchg);
+		if (h.fentry_tail) {
+			bpf_program__set_autoload(h.fentry_tail, tail);
+			bpf_program__set_autoload(h.fexit_tail, tail);
 		}
 	}
 	/* (no seccomp, no refusals to see) */
-	bool refused = o->fails && kernel_has_fn(EXEC_FNS);
+	bool refused = o->fails && kernel_has_fn(KERNEL_FN_REFUSED);
 
 	pick_build(skel->progs.execmon_fexit_refused, skel->progs.execmon_fexit_refused_nx,
 		   fentry && refused, has_xchg);
@@ -423,36 +441,24 @@ static bool attach_exec_probes(struct bpf_program *prog, int *fds, struct load_m
 }
 
 /* -x by fentry and fexit: execve's programs into the arrays through which
- * execveat's jump to them (tails_to_execve()), for each ABI. Returns 0, or
- * a negative errno once the reason has been printed. */
-static int fill_tails(struct execmon_bpf *skel)
+ * execveat's jump to them, for each ABI where they do. Returns 0, or a
+ * negative errno once the reason has been printed. */
+static int fill_tails(const struct execmon_bpf *skel)
 {
-	struct {
-		struct bpf_map *enter, *exit;
-		struct bpf_program *fentry, *fexit, *fexit_nx;
-	} pairs[] = {
-		{ skel->maps.execmon_enter_tail, skel->maps.execmon_exit_tail,
-		  skel->progs.execmon_fentry_execve, skel->progs.execmon_fexit_execve,
-		  skel->progs.execmon_fexit_execve_nx },
-		{ skel->maps.execmon_enter_tail32, skel->maps.execmon_exit_tail32,
-		  skel->progs.execmon_fentry_execve32, skel->progs.execmon_fexit_execve32,
-		  skel->progs.execmon_fexit_execve32_nx },
-	};
-
-	for (size_t p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++) {
-		int key = 0, enter = bpf_program__fd(pairs[p].fentry);
-		int exit = bpf_program__fd(pairs[p].fexit);
-
-		if (!tails_to_execve(2 * p + 1))
+	for (size_t i = 0; i < EXEC_FNS; i++) {
+		if (!tails_to_execve(i))
 			continue;
+		struct exec_hook at = exec_hook(skel, i), to = exec_hook(skel, i - 1);
+		int key = 0, enter = bpf_program__fd(to.fentry), exit = bpf_program__fd(to.fexit);
+
 		if (exit < 0)
-			exit = bpf_program__fd(pairs[p].fexit_nx);
-		if (bpf_map_update_elem(bpf_map__fd(pairs[p].enter), &key, &enter, BPF_ANY) ||
-		    bpf_map_update_elem(bpf_map__fd(pairs[p].exit), &key, &exit, BPF_ANY)) {
+			exit = bpf_program__fd(to.fexit_nx);
+		if (bpf_map_update_elem(bpf_map__fd(at.enter), &key, &enter, BPF_ANY) ||
+		    bpf_map_update_elem(bpf_map__fd(at.exit), &key, &exit, BPF_ANY)) {
 			int err = -errno;
 
 			p_err("can't point %s's fentry and fexit programs at %s's: %s",
-			      exec_fns[2 * p + 1], exec_fns[2 * p], strerror(-err));
+			      exec_fns[i], exec_fns[i - 1], strerror(-err));
 			return err;
 		}
 	}
