@@ -207,8 +207,8 @@ struct {
 
 /* The exec calls in flight, by the calling task's address: a thread other
  * than the leader takes the leader's thread id as its exec passes the
- * point of no return, and the call's exit must still find what its entry
- * noted. */
+ * point of no return, and the call's exit must still find what was noted
+ * (at its entry, or where the exec failed past that point). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1);
@@ -523,9 +523,10 @@ int BPF_PROG(execmon_exit_rec_nx, struct task_struct *task)
 	return on_exit_rec(ctx, task, false);
 }
 
-/* Failed execs: the call's arguments are noted on the way in and read on
- * the way out, when the exec failed and the caller's memory is intact.
- * regs are the call's, which the syscall wrapper takes. */
+/* Failed execs, with kprobes or sys_enter: the call's arguments are noted
+ * on the way in and read on the way out, when the exec failed and the
+ * caller's memory is intact. regs are the call's, which the syscall
+ * wrapper takes. (fexit needs no entry: see on_call_exit().) */
 static __always_inline int on_call_enter(struct pt_regs *regs)
 {
 	struct exec_call call;
@@ -564,21 +565,44 @@ static __always_inline struct pt_regs *current_regs(void)
 	return (struct pt_regs *)(stack + THREAD_SIZE - bpf_core_type_size(struct pt_regs));
 }
 
+/* How the end of a call finds what the call was (on_call_exit()). */
+enum call_from {
+	CALL_NOTED,	/* kprobes, sys_exit: noted at the entry */
+	CALL_FEXIT,	/* fexit: the registers, and execmon_fexit_late's note */
+	CALL_REFUSED,	/* refused by seccomp: the registers alone */
+};
+
 /*
- * The end of a call: ret is its return value. An exec noted on the way in
- * is looked up (with lookup); one that was not, with regs, is a call that a
- * seccomp filter (or its supervisor in user space) refused with an error:
- * the call's function, and the hooks on it, never ran. It is told apart by
- * its number; its arguments are still in the registers, its memory is the
- * caller's. A filter that traps (SIGSYS) leaves no error: not shown; one
- * that kills never returns.
+ * The end of a call: ret is its return value.
+ * - CALL_NOTED: the exec noted on the way in is looked up.
+ * - CALL_FEXIT: nothing was noted on the way in. A call that failed before
+ *   the point of no return left its arguments in the registers (the
+ *   syscall wrapper's regs, which only its return overwrites, and only a
+ *   successful exec clears) and its memory intact: they are read from
+ *   there, as a refused call's are. One that failed past it was noted by
+ *   execmon_fexit_late. A call that worked costs one compare (before
+ *   6.14, which adds checks that work without an exec): the programs
+ *   run at every exec of the machine, and nearly all work.
+ * - CALL_REFUSED, or a call that sys_exit sees and sys_enter did not: a
+ *   seccomp filter (or its supervisor in user space) refused it with an
+ *   error; the call's function, and the hooks on it, never ran. It is told
+ *   apart by its number.
+ * A filter that traps (SIGSYS) leaves no error: not shown; one that kills
+ * never returns.
  */
-static __always_inline int on_call_exit(void *ctx, struct pt_regs *regs, long ret, bool lookup,
+static __always_inline int on_call_exit(void *ctx, struct pt_regs *regs, long ret, int from,
 					bool xchg)
 {
+	/* A check (6.14 on) succeeds without an exec: only there is a call
+	 * that worked looked at. */
+	if (from == CALL_FEXIT && ret >= 0 &&
+	    !bpf_core_field_exists(((struct linux_binprm___check *)0)->is_check))
+		return 0;
+
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid, pid = pid_tgid >> 32;
 	__u64 key = bpf_get_current_task();
+	bool lookup = from == CALL_NOTED || (from == CALL_FEXIT && ret < 0);
 	struct exec_call *callp = lookup ? bpf_map_lookup_elem(&execmon_calls, &key) : NULL;
 	struct exec_call call;
 
@@ -586,7 +610,9 @@ static __always_inline int on_call_exit(void *ctx, struct pt_regs *regs, long re
 		call = *callp;
 		bpf_map_delete_elem(&execmon_calls, &key);
 	} else {
-		if (!regs || ret >= 0 || !call_args(regs, syscall_nr(regs), &call))
+		if (from == CALL_FEXIT)
+			regs = current_regs();
+		if (!regs || !call_args(regs, syscall_nr(regs), &call))
 			return 0;
 		call.mm = (__u64)BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), mm);
 	}
@@ -720,12 +746,13 @@ static __always_inline int on_refused(void *ctx, bool xchg)
 {
 	struct pt_regs *regs = current_regs();
 
-	return on_call_exit(ctx, regs, syscall_ret(regs), false, xchg);
+	return on_call_exit(ctx, regs, syscall_ret(regs), CALL_REFUSED, xchg);
 }
 
 /*
- * The hooks: fentry and fexit on each exec call's function where the
- * kernel has BPF trampolines, else a kprobe and a kretprobe (one program
+ * The hooks: fexit on each exec call's function where the kernel has BPF
+ * trampolines, with fexit on bprm_execve() for the execs that fail past
+ * the point of no return; else a kprobe and a kretprobe (one program
  * each, attached to all four); and after __secure_computing(), for the
  * calls a filter refuses. Where the kernel has neither trampolines nor
  * kprobes, the raw tracepoints sys_enter and sys_exit, which run at every
@@ -736,35 +763,30 @@ static __always_inline int on_refused(void *ctx, bool xchg)
  * from there, as 5.10's BTF has the argument's type of some of the
  * wrappers as a declaration only, which makes the verifier refuse a load
  * of it. Only the return value is read from the context. */
-#define FENTRY_EXEC(name, fn)							\
-SEC("fentry/" fn)								\
-int execmon_fentry_##name(void *ctx)						\
-{										\
-	return on_call_enter(current_regs());					\
-}										\
+#define FEXIT_EXEC(name, fn)							\
 SEC("fexit/" fn)								\
 int execmon_fexit_##name(void *ctx)						\
 {										\
-	return on_call_exit(ctx, NULL, (long)tp_arg(ctx, 1), true, true);	\
+	return on_call_exit(ctx, NULL, (long)tp_arg(ctx, 1), CALL_FEXIT, true);	\
 }										\
 SEC("fexit/" fn)								\
 int execmon_fexit_##name##_nx(void *ctx)					\
 {										\
-	return on_call_exit(ctx, NULL, (long)tp_arg(ctx, 1), true, false);	\
+	return on_call_exit(ctx, NULL, (long)tp_arg(ctx, 1), CALL_FEXIT, false); \
 }
 
-FENTRY_EXEC(execve, FN_EXECVE)
-FENTRY_EXEC(execveat, FN_EXECVEAT)
-FENTRY_EXEC(execve32, FN32_EXECVE)
-FENTRY_EXEC(execveat32, FN32_EXECVEAT)
+FEXIT_EXEC(execve, FN_EXECVE)
+FEXIT_EXEC(execveat, FN_EXECVEAT)
+FEXIT_EXEC(execve32, FN32_EXECVE)
+FEXIT_EXEC(execveat32, FN32_EXECVEAT)
 
-/* execveat's, where its wrapper has execve's prototype: they jump to
- * execve's programs with a tail call, so that the verifier checks that
- * work once instead of twice (checking the copies was most of -x's
- * start-up). The kernel allows the jump only between functions of the
- * same prototype: the tracer loads these or the whole ones above by the
- * kernel's BTF, and puts execve's programs in the arrays (the 32-bit
- * ABI's pair alike). */
+/* execveat's, where its wrapper has execve's prototype: it jumps to
+ * execve's program with a tail call (which tells the two calls apart by
+ * their numbers), so that the verifier checks that work once instead of
+ * twice (checking the copies was most of -x's start-up). The kernel allows
+ * the jump only between functions of the same prototype: the tracer loads
+ * this or the whole one above by the kernel's BTF, and puts execve's
+ * program in the array (the 32-bit ABI's pair alike). */
 #define TAIL_ARRAY(name)							\
 struct {									\
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);					\
@@ -773,18 +795,10 @@ struct {									\
 	__type(value, __u32);							\
 } name SEC(".maps");
 
-TAIL_ARRAY(execmon_enter_tail)
 TAIL_ARRAY(execmon_exit_tail)
-TAIL_ARRAY(execmon_enter_tail32)
 TAIL_ARRAY(execmon_exit_tail32)
 
-#define FENTRY_EXEC_TAIL(name, fn, enter, exit)					\
-SEC("fentry/" fn)								\
-int execmon_fentry_##name##_tail(void *ctx)					\
-{										\
-	bpf_tail_call(ctx, &enter, 0);						\
-	return 0;								\
-}										\
+#define FEXIT_EXEC_TAIL(name, fn, exit)						\
 SEC("fexit/" fn)								\
 int execmon_fexit_##name##_tail(void *ctx)					\
 {										\
@@ -792,25 +806,58 @@ int execmon_fexit_##name##_tail(void *ctx)					\
 	return 0;								\
 }
 
-FENTRY_EXEC_TAIL(execveat, FN_EXECVEAT, execmon_enter_tail, execmon_exit_tail)
-FENTRY_EXEC_TAIL(execveat32, FN32_EXECVEAT, execmon_enter_tail32, execmon_exit_tail32)
+FEXIT_EXEC_TAIL(execveat, FN_EXECVEAT, execmon_exit_tail)
+FEXIT_EXEC_TAIL(execveat32, FN32_EXECVEAT, execmon_exit_tail32)
+
+/* A traced function's return value, after its nargs arguments before 5.17;
+ * bpf_get_func_ret() (5.17 on) knows where it is. One load at ctx + 8 *
+ * nargs, as written: clang may otherwise move the pointer first, and the
+ * verifier refuses a moved ctx. */
+#define FUNC_RET(ctx, nargs)							\
+({										\
+	__u64 __ret = 0;							\
+										\
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_func_ret))\
+		bpf_get_func_ret(ctx, &__ret);					\
+	else									\
+		asm volatile("%0 = *(u64 *)(%1 + %2)"				\
+			     : "=r"(__ret) : "r"(ctx), "i"(8 * (nargs)));	\
+	__ret;									\
+})
+
+/*
+ * An exec that failed past the point of no return, where its caller's
+ * memory was already replaced (and the process is killed): noted for the
+ * fexit of its call, which finds its registers no longer the caller's.
+ * The note holds no memory (so the exit takes the exec as late) and the
+ * count of arguments in the kernel's copy, all that is left of them. An
+ * exec that worked, or failed before that point, costs a compare.
+ * bprm_execve() takes bprm first: with fd, filename and flags after it
+ * in 5.10 and 6.1, alone in 6.12.
+ */
+SEC("fexit/bprm_execve")
+int execmon_fexit_late(void *ctx)
+{
+	struct linux_binprm *bprm = tp_arg(ctx, 0);
+
+	/* (an int: the register's upper half is not part of it) */
+	if ((int)FUNC_RET(ctx, 4) >= 0 || !BPF_CORE_READ_BITFIELD(bprm, point_of_no_return))
+		return 0;
+
+	struct exec_call call = { .dirfd = AT_FDCWD, .argc = bprm->argc };
+	__u64 key = bpf_get_current_task();
+
+	bpf_map_update_elem(&execmon_calls, &key, &call, BPF_ANY);
+	return 0;
+}
 
 /* __secure_computing()'s return value: the function took the call's
  * seccomp data in 5.10 to 6.12 and takes nothing in 6.18, so the value's
- * place in the context is not fixed; bpf_get_func_ret() (5.17 on) knows
- * it, and before 5.17 it follows the one argument. */
+ * place in the context is not fixed; before 5.17 it follows the one
+ * argument. */
 static __always_inline int secure_computing_ret(void *ctx)
 {
-	__u64 ret = 0;
-
-	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_func_ret)) {
-		bpf_get_func_ret(ctx, &ret);
-		return (int)ret;
-	}
-	/* one load at ctx + 8, as written: clang may otherwise move the
-	 * pointer first, and the verifier refuses a moved ctx */
-	asm volatile("%0 = *(u64 *)(%1 + 8)" : "=r"(ret) : "r"(ctx));
-	return (int)ret;
+	return (int)FUNC_RET(ctx, 1);
 }
 
 SEC("fexit/__secure_computing")
@@ -834,13 +881,13 @@ int BPF_KPROBE(execmon_kprobe_exec, struct pt_regs *regs)
 SEC("kretprobe")
 int BPF_KRETPROBE(execmon_kretprobe_exec, long ret)
 {
-	return on_call_exit(ctx, NULL, ret, true, true);
+	return on_call_exit(ctx, NULL, ret, CALL_NOTED, true);
 }
 
 SEC("kretprobe")
 int BPF_KRETPROBE(execmon_kretprobe_exec_nx, long ret)
 {
-	return on_call_exit(ctx, NULL, ret, true, false);
+	return on_call_exit(ctx, NULL, ret, CALL_NOTED, false);
 }
 
 SEC("kretprobe/__secure_computing")
@@ -873,7 +920,7 @@ static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret
 	if (id != sys_execve_nr && id != sys_execveat_nr &&
 	    id != sys_execve_nr32 && id != sys_execveat_nr32)
 		return 0;
-	return on_call_exit(ctx, regs, ret, true, xchg);
+	return on_call_exit(ctx, regs, ret, CALL_NOTED, xchg);
 }
 
 SEC("tp_btf/sys_exit")

@@ -224,6 +224,13 @@ struct linux_binprm {
 	const char *filename;
 	const char *interp;
 	unsigned int secureexec:1;	/* a bit whose place moved across versions */
+	unsigned int point_of_no_return:1;
+	int argc;
+};
+
+/* 6.14 on: an execveat with AT_EXECVE_CHECK only checks the file */
+struct linux_binprm___check {
+	unsigned int is_check:1;
 };
 
 /* struct pt_regs, and what else differs by architecture: arch.h */

@@ -1,5 +1,5 @@
-# Where -x hooks the exec calls: the hook the kernel gives (fentry and
-# fexit, else kprobes) and each one forced with EXECMON_FAILS_HOOK show the
+# Where -x hooks the exec calls: the hook the kernel gives (fexit, else
+# kprobes) and each one forced with EXECMON_FAILS_HOOK show the
 # same failed execs; no program of -x sits on the raw sys_enter/sys_exit
 # tracepoints; a process that makes many system calls but no exec runs none
 # of them. Needs root.
@@ -83,7 +83,7 @@ hook_of() { sed -n 's/^execmon: failed execs hooked by \([a-z]*\):.*/\1/p' "$1";
 
 run_failed default "$TMP/default" || fail "execmon -x starts"
 hook=$(hook_of "$TMP/default.err")
-[ -n "$DRY" ] && hook=fentry
+[ -n "$DRY" ] && hook=fexit
 check "-x says which hook it picked" test -n "$hook"
 
 check "default hook: each failed exec shown once, with the error its caller got" \
@@ -108,7 +108,7 @@ same_as_default() {
 }
 
 # Each hook forced gives the same records; a kernel without one says so.
-for h in fentry kprobe tracepoint; do
+for h in fexit kprobe tracepoint; do
 	name="EXECMON_FAILS_HOOK=$h: the same failed execs as the default hook"
 	if [ -n "$DRY" ]; then
 		skip "$name" "$DRY"

@@ -58,20 +58,30 @@ static const char *const exec_fns[] = { FN_EXECVE, FN_EXECVEAT, FN32_EXECVE, FN3
 #define EXEC_FNS	(sizeof(exec_fns) / sizeof(exec_fns[0]))
 /* where a refused call is seen */
 #define FN_REFUSED	"__secure_computing"
+/* where fexit sees an exec fail past the point of no return */
+#define FN_LATE		"bprm_execve"
 
-/* How -x hooks the exec calls: BPF trampolines (fentry and fexit); else
- * kprobes (arm64 before 6.0 has no trampolines); else, on a kernel that
- * has neither or refuses them, the raw tracepoints sys_enter and sys_exit,
- * which every system call runs. EXECMON_FAILS_HOOK names one, for tests. */
-enum fails_hook { HOOK_FENTRY, HOOK_KPROBE, HOOK_TRACEPOINT };
-static const char *const hook_names[] = { "fentry", "kprobe", "tracepoint" };
+/* How -x hooks the exec calls: BPF trampolines (fexit, on the exec calls
+ * and FN_LATE); else kprobes (arm64 before 6.0 has no trampolines); else,
+ * on a kernel that has neither or refuses them, the raw tracepoints
+ * sys_enter and sys_exit, which every system call runs. EXECMON_FAILS_HOOK
+ * names one, for tests. */
+enum fails_hook { HOOK_FEXIT, HOOK_KPROBE, HOOK_TRACEPOINT };
+static const char *const hook_names[] = { "fexit", "kprobe", "tracepoint" };
 
 /* The functions -x looks up in the kernel's BTF: the exec calls', then
- * FN_REFUSED's. Their ids (negative where the kernel lacks one) come from
- * one parse of it, made once: each lookup by libbpf's name parses it
- * anew, and those parses took longer than the rest of -x's set-up. */
+ * FN_REFUSED's and FN_LATE's. Their ids (negative where the kernel lacks
+ * one) come from one parse of it, made once: each lookup by libbpf's name
+ * parses it anew, and those parses took longer than the rest of -x's
+ * set-up. */
 #define KERNEL_FN_REFUSED	EXEC_FNS
-#define KERNEL_FNS		(EXEC_FNS + 1)
+#define KERNEL_FN_LATE		(EXEC_FNS + 1)
+#define KERNEL_FNS		(EXEC_FNS + 2)
+static const char *kernel_fn_name(size_t i)
+{
+	return i == KERNEL_FN_REFUSED ? FN_REFUSED : i == KERNEL_FN_LATE ? FN_LATE : exec_fns[i];
+}
+
 static int kernel_fn_ids[KERNEL_FNS];
 static __u32 kernel_fn_protos[KERNEL_FNS];	/* the BTF id of each one's prototype */
 
@@ -84,8 +94,7 @@ static int kernel_fn_id(size_t i)
 
 		for (size_t j = 0; j < KERNEL_FNS; j++) {
 			kernel_fn_ids[j] = !btf ? -ENOENT :
-				btf__find_by_name_kind(btf, j == KERNEL_FN_REFUSED ? FN_REFUSED : exec_fns[j],
-						       BTF_KIND_FUNC);
+				btf__find_by_name_kind(btf, kernel_fn_name(j), BTF_KIND_FUNC);
 			if (kernel_fn_ids[j] > 0)
 				kernel_fn_protos[j] = btf__type_by_id(btf, kernel_fn_ids[j])->type;
 		}
@@ -95,7 +104,7 @@ static int kernel_fn_id(size_t i)
 	return kernel_fn_ids[i];
 }
 
-/* Whether the kernel attaches an fentry program to execve: a two-
+/* Whether the kernel attaches an fexit program to execve: a two-
  * instruction one, loaded and attached for a moment, says. */
 static bool kernel_has_trampolines(void)
 {
@@ -104,7 +113,7 @@ static bool kernel_has_trampolines(void)
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	int id = kernel_fn_id(0);	/* FN_EXECVE */
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FEXIT,
 		    .attach_btf_id = id);
 	int fd, link;
 
@@ -130,6 +139,23 @@ static bool kernel_has_kprobes(void)
 	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
 }
 
+/* Whether the kernel has exec call i's function (a 32-bit call's wrapper
+ * is missing without the 32-bit ABI), or KERNEL_FN_REFUSED's or
+ * KERNEL_FN_LATE's. */
+static bool kernel_has_fn(size_t i)
+{
+	return kernel_fn_id(i) >= 0;
+}
+
+/* Why fexit can't be had, or NULL: it needs trampolines, and FN_LATE in
+ * the BTF (a function the compiler inlined is not there). */
+static const char *fexit_missing(void)
+{
+	if (!kernel_has_trampolines())
+		return "refuses an fexit program on " FN_EXECVE;
+	return kernel_has_fn(KERNEL_FN_LATE) ? NULL : "has no " FN_LATE " in its BTF";
+}
+
 /* The hook, or -EINVAL once EXECMON_FAILS_HOOK's bad value is said. */
 static int pick_fails_hook(void)
 {
@@ -137,37 +163,33 @@ static int pick_fails_hook(void)
 
 	if (want && *want) {
 		for (int i = 0; i < (int)(sizeof(hook_names) / sizeof(hook_names[0])); i++) {
+			const char *missing = NULL;
+
 			if (strcmp(want, hook_names[i]))
 				continue;
-			if ((i == HOOK_FENTRY && !kernel_has_trampolines()) ||
-			    (i == HOOK_KPROBE && !kernel_has_kprobes())) {
+			if (i == HOOK_FEXIT)
+				missing = fexit_missing();
+			else if (i == HOOK_KPROBE && !kernel_has_kprobes())
+				missing = "has no kprobes (CONFIG_KPROBES)";
+			if (missing) {
 				p_err("EXECMON_FAILS_HOOK=%s: this kernel %s; unset it to let "
-				      "execmon pick", want, i == HOOK_FENTRY ?
-				      "refuses an fentry program on " FN_EXECVE :
-				      "has no kprobes (CONFIG_KPROBES)");
+				      "execmon pick", want, missing);
 				return -EINVAL;
 			}
 			return i;
 		}
-		p_err("EXECMON_FAILS_HOOK=%s: not fentry, kprobe or tracepoint; unset it to "
+		p_err("EXECMON_FAILS_HOOK=%s: not fexit, kprobe or tracepoint; unset it to "
 		      "let execmon pick", want);
 		return -EINVAL;
 	}
-	if (kernel_has_trampolines())
-		return HOOK_FENTRY;
+	if (!fexit_missing())
+		return HOOK_FEXIT;
 	return kernel_has_kprobes() ? HOOK_KPROBE : HOOK_TRACEPOINT;
 }
 
-/* Whether the kernel has exec call i's function (a 32-bit call's wrapper
- * is missing without the 32-bit ABI), or KERNEL_FN_REFUSED's. */
-static bool kernel_has_fn(size_t i)
-{
-	return kernel_fn_id(i) >= 0;
-}
-
-/* Whether exec call i is an execveat whose fentry and fexit programs jump
- * to execve's (of the same ABI, the call before it in exec_fns): where
- * the kernel has both wrappers, of the same prototype, which the kernel
+/* Whether exec call i is an execveat whose fexit program jumps to
+ * execve's (of the same ABI, the call before it in exec_fns): where the
+ * kernel has both wrappers, of the same prototype, which the kernel
  * requires of a tail call's two ends. */
 static bool tails_to_execve(size_t i)
 {
@@ -236,35 +258,29 @@ static int configure_ring(struct execmon_bpf *skel, const struct options *o, int
 	return bpf_map__set_max_entries(skel->maps.execmon_rb, size);
 }
 
-/* The fentry and fexit programs of exec call i (in exec_fns' order): the
- * whole ones and, for an execveat, those that jump through the arrays
- * enter and exit to execve's (tails_to_execve()). */
+/* The fexit programs of exec call i (in exec_fns' order): the whole ones
+ * and, for an execveat, the one that jumps through the array exit to
+ * execve's (tails_to_execve()). */
 struct exec_hook {
-	struct bpf_program *fentry, *fexit, *fexit_nx, *fentry_tail, *fexit_tail;
-	struct bpf_map *enter, *exit;
+	struct bpf_program *fexit, *fexit_nx, *fexit_tail;
+	struct bpf_map *exit;
 };
 
 static struct exec_hook exec_hook(const struct execmon_bpf *skel, size_t i)
 {
 	const struct exec_hook hooks[EXEC_FNS] = {
-		{ .fentry = skel->progs.execmon_fentry_execve,
-		  .fexit = skel->progs.execmon_fexit_execve,
+		{ .fexit = skel->progs.execmon_fexit_execve,
 		  .fexit_nx = skel->progs.execmon_fexit_execve_nx },
-		{ .fentry = skel->progs.execmon_fentry_execveat,
-		  .fexit = skel->progs.execmon_fexit_execveat,
+		{ .fexit = skel->progs.execmon_fexit_execveat,
 		  .fexit_nx = skel->progs.execmon_fexit_execveat_nx,
-		  .fentry_tail = skel->progs.execmon_fentry_execveat_tail,
 		  .fexit_tail = skel->progs.execmon_fexit_execveat_tail,
-		  .enter = skel->maps.execmon_enter_tail, .exit = skel->maps.execmon_exit_tail },
-		{ .fentry = skel->progs.execmon_fentry_execve32,
-		  .fexit = skel->progs.execmon_fexit_execve32,
+		  .exit = skel->maps.execmon_exit_tail },
+		{ .fexit = skel->progs.execmon_fexit_execve32,
 		  .fexit_nx = skel->progs.execmon_fexit_execve32_nx },
-		{ .fentry = skel->progs.execmon_fentry_execveat32,
-		  .fexit = skel->progs.execmon_fexit_execveat32,
+		{ .fexit = skel->progs.execmon_fexit_execveat32,
 		  .fexit_nx = skel->progs.execmon_fexit_execveat32_nx,
-		  .fentry_tail = skel->progs.execmon_fentry_execveat32_tail,
 		  .fexit_tail = skel->progs.execmon_fexit_execveat32_tail,
-		  .enter = skel->maps.execmon_enter_tail32, .exit = skel->maps.execmon_exit_tail32 },
+		  .exit = skel->maps.execmon_exit_tail32 },
 	};
 
 	return hooks[i];
@@ -333,24 +349,22 @@ static int configure(struct execmon_bpf *skel, const struct options *o, bool wan
 		bpf_map__set_max_entries(skel->maps.execmon_execd, EXECD_MAX);
 		bpf_map__set_map_flags(skel->maps.execmon_execd, BPF_F_NO_PREALLOC);
 	}
-	bool fentry = o->fails && hook == HOOK_FENTRY, kprobe = o->fails && hook == HOOK_KPROBE;
+	bool fexit = o->fails && hook == HOOK_FEXIT, kprobe = o->fails && hook == HOOK_KPROBE;
 	bool tp = o->fails && hook == HOOK_TRACEPOINT;
 	for (size_t i = 0; i < EXEC_FNS; i++) {
 		struct exec_hook h = exec_hook(skel, i);
-		bool on = fentry && kernel_has_fn(i), tail = on && tails_to_execve(i);
+		bool on = fexit && kernel_has_fn(i), tail = on && tails_to_execve(i);
 
-		bpf_program__set_autoload(h.fentry, on && !tail);
 		pick_build(h.fexit, h.fexit_nx, on && !tail, has_xchg);
-		if (h.fentry_tail) {
-			bpf_program__set_autoload(h.fentry_tail, tail);
+		if (h.fexit_tail)
 			bpf_program__set_autoload(h.fexit_tail, tail);
-		}
 	}
+	bpf_program__set_autoload(skel->progs.execmon_fexit_late, fexit);
 	/* (no seccomp, no refusals to see) */
 	bool refused = o->fails && kernel_has_fn(KERNEL_FN_REFUSED);
 
 	pick_build(skel->progs.execmon_fexit_refused, skel->progs.execmon_fexit_refused_nx,
-		   fentry && refused, has_xchg);
+		   fexit && refused, has_xchg);
 	bpf_program__set_autoload(skel->progs.execmon_kprobe_exec, kprobe);
 	pick_build(skel->progs.execmon_kretprobe_exec, skel->progs.execmon_kretprobe_exec_nx,
 		   kprobe, has_xchg);
@@ -440,25 +454,24 @@ static bool attach_exec_probes(struct bpf_program *prog, int *fds, struct load_m
 	return true;
 }
 
-/* -x by fentry and fexit: execve's programs into the arrays through which
- * execveat's jump to them, for each ABI where they do. Returns 0, or a
- * negative errno once the reason has been printed. */
+/* -x by fexit: execve's program into the array through which execveat's
+ * jumps to it, for each ABI where it does. Returns 0, or a negative errno
+ * once the reason has been printed. */
 static int fill_tails(const struct execmon_bpf *skel)
 {
 	for (size_t i = 0; i < EXEC_FNS; i++) {
 		if (!tails_to_execve(i))
 			continue;
 		struct exec_hook at = exec_hook(skel, i), to = exec_hook(skel, i - 1);
-		int key = 0, enter = bpf_program__fd(to.fentry), exit = bpf_program__fd(to.fexit);
+		int key = 0, exit = bpf_program__fd(to.fexit);
 
 		if (exit < 0)
 			exit = bpf_program__fd(to.fexit_nx);
-		if (bpf_map_update_elem(bpf_map__fd(at.enter), &key, &enter, BPF_ANY) ||
-		    bpf_map_update_elem(bpf_map__fd(at.exit), &key, &exit, BPF_ANY)) {
+		if (bpf_map_update_elem(bpf_map__fd(at.exit), &key, &exit, BPF_ANY)) {
 			int err = -errno;
 
-			p_err("can't point %s's fentry and fexit programs at %s's: %s",
-			      exec_fns[i], exec_fns[i - 1], strerror(-err));
+			p_err("can't point %s's fexit program at %s's: %s", exec_fns[i],
+			      exec_fns[i - 1], strerror(-err));
 			return err;
 		}
 	}
@@ -481,7 +494,7 @@ static void load_child(int sock, const struct options *o, bool want_cwd, bool wa
 		_exit(1);
 	}
 	msg.bell_exact = kernel_has_xchg();
-	int hook = o->fails ? pick_fails_hook() : HOOK_FENTRY;
+	int hook = o->fails ? pick_fails_hook() : HOOK_FEXIT;
 
 	msg.err = hook < 0 ? hook : configure(skel, o, want_cwd, want_ctx, msg.bell_exact, hook);
 	if (msg.err)
@@ -491,7 +504,7 @@ static void load_child(int sock, const struct options *o, bool want_cwd, bool wa
 		diag_failed(DIAG_LOAD, -msg.err);
 		_exit(send_msg(sock, &msg, NULL) ? 1 : 0);
 	}
-	if (o->fails && hook == HOOK_FENTRY && (msg.err = fill_tails(skel)))
+	if (o->fails && hook == HOOK_FEXIT && (msg.err = fill_tails(skel)))
 		_exit(send_msg(sock, &msg, NULL) ? 1 : 0);
 #define BPF_SIDE_MAP_FD(id, name) \
 	if (bpf_map__fd(skel->maps.name) >= 0) { \
@@ -525,7 +538,7 @@ static void load_child(int sock, const struct options *o, bool want_cwd, bool wa
 	}
 	if (!msg.err && o->fails && o->verbose)
 		p_err("failed execs hooked by %s: %s%s", hook_names[hook],
-		      hook == HOOK_FENTRY ? "fentry and fexit on the exec calls" :
+		      hook == HOOK_FEXIT ? "fexit on the exec calls and " FN_LATE :
 		      hook == HOOK_KPROBE ? "kprobes and kretprobes on the exec calls" :
 		      "the raw tracepoints sys_enter and sys_exit, at every system call",
 		      getenv("EXECMON_FAILS_HOOK") && *getenv("EXECMON_FAILS_HOOK") ?

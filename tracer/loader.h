@@ -28,9 +28,7 @@ struct options;
 	X(BSS, bss)			/* mapped: counters, self_check_pid */	\
 	X(RB, execmon_rb)		/* --ring=bpf's ring buffer, or -1 */	\
 	/* -x's tail calls (a program array is emptied once no fd is left) */	\
-	X(ENTER_TAIL, execmon_enter_tail)					\
 	X(EXIT_TAIL, execmon_exit_tail)						\
-	X(ENTER_TAIL32, execmon_enter_tail32)					\
 	X(EXIT_TAIL32, execmon_exit_tail32)
 
 enum bpf_side_map {
@@ -43,7 +41,7 @@ enum bpf_side_map {
 /* Room for a link per program of the skeleton, each attached once: the
  * count follows the BPF side's programs, so that none is ever left out.
  * (-x's kprobe and kretprobe take four links each, but then its eight
- * fentry and fexit programs, and more, are not loaded.) */
+ * fexit programs, and more, are not loaded.) */
 #define LOADER_LINKS_MAX	(sizeof(((struct execmon_bpf *)0)->progs) / sizeof(struct bpf_program *))
 
 struct bpf_side {

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Failed execs (-x): the call's arguments as the entry of its function
- * sees them (fentry or a kprobe on the syscall wrapper, whose one argument
- * is the call's pt_regs), and what its return reads when the call failed:
- * a descriptor's path for fexecve, argv one argument at a time, and
- * --comm's name of an exec that never got one. A call that seccomp
- * refuses never enters the function: its arguments are read from the
- * registers after __secure_computing() instead. Where the kernel has
- * neither trampolines nor kprobes, sys_enter and sys_exit do the same at
- * every system call. Part of execmon.bpf.c, included after its knobs
+ * Failed execs (-x): the call's arguments, from the registers the syscall
+ * wrapper takes (its one argument, the call's pt_regs), and what its
+ * return reads when the call failed: a descriptor's path for fexecve, argv
+ * one argument at a time, and --comm's name of an exec that never got one.
+ * fexit reads the registers at the return, a kprobe at the entry. A call
+ * that seccomp refuses never enters the function: its arguments are read
+ * from the registers after __secure_computing() instead. Where the kernel
+ * has neither trampolines nor kprobes, sys_enter and sys_exit do the same
+ * at every system call. Part of execmon.bpf.c, included after its knobs
  * (--comm's, the call numbers), emit.h, path.h and exe_kind.h.
  */
 #ifndef EXECMON_LIB_FAILED_EXEC_H
@@ -22,7 +22,9 @@ struct exec_call {
 	__u64 argv;
 	__u64 compat;		/* a 32-bit call: argv holds 4-byte pointers */
 	__u64 mm;		/* the caller's memory, which a late failure replaces */
-	__u32 argc;		/* arguments counted at the call, at most FAILED_ARGS_MAX + 1 */
+	__u32 argc;		/* how many strings of the kernel's copy a late failure
+				 * shows: the caller's count (at most FAILED_ARGS_MAX
+				 * + 1), or with fexit the kernel's own */
 	__u32 at_flags;		/* execveat's flags; 0 for execve */
 	__s32 dirfd;		/* execveat's; AT_FDCWD for execve */
 	__u32 pad;
