@@ -221,8 +221,11 @@ test: deps
 # once. The arm64 kernels run the arm64 build, in ARM64_BUILD, which
 # tests/kernels/run makes with the cross compiler (make deps ARCH=arm64
 # installs it when KERNELS has an arm64 kernel).
-KERNELS       ?= host 5.10 6.1 6.1-cloud 6.1-rt 6.12 6.12-trixie arm64-6.1 arm64-6.12
+KERNELS       ?= host 5.10 6.1 6.1-cloud 6.1-rt 6.12 6.12-trixie arm64-6.1 arm64-6.12 forky
 KERNELS_FULL  ?= host 5.10 6.1 arm64-6.12
+# and those that run the suites of -x alone: forky (Debian's testing) is the
+# one kernel of the matrix with both BPF trampolines and exec checks
+KERNELS_FAILS ?= forky
 KERNELS_JOBS  ?= 1
 ARM64_BUILD   ?= build-arm64
 # and those booted again with lockdown=confidentiality and =integrity
@@ -239,7 +242,7 @@ KERNELS_CACHE ?= /var/cache/execmon-kernels
 test-kernels: deps
 	$(if $(filter arm64-%,$(KERNELS)),$(Q)$(MAKE) --no-print-directory deps ARCH=arm64)
 	$(Q)$(MAKE) --no-print-directory all unit-tests test-progs
-	$(Q)BUILD=$(BUILD) KERNELS="$(KERNELS)" KERNELS_FULL="$(KERNELS_FULL)" \
+	$(Q)BUILD=$(BUILD) KERNELS="$(KERNELS)" KERNELS_FULL="$(KERNELS_FULL)" KERNELS_FAILS="$(KERNELS_FAILS)" \
 		KERNELS_LOCKDOWN="$(KERNELS_LOCKDOWN)" \
 		KERNEL_SUITES="$(KERNEL_SUITES)" KERNELS_STORM_EXECS=$(KERNELS_STORM_EXECS) \
 		KERNELS_CACHE=$(KERNELS_CACHE) KERNELS_JOBS=$(KERNELS_JOBS) ARM64_BUILD=$(ARM64_BUILD) \
