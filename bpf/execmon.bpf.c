@@ -606,15 +606,23 @@ static __always_inline int on_call_exit(void *ctx, struct pt_regs *regs, long re
 	struct exec_call *callp = lookup ? bpf_map_lookup_elem(&execmon_calls, &key) : NULL;
 	struct exec_call call;
 
+	__u64 mm_now = (__u64)BPF_CORE_READ((struct task_struct *)key, mm);
+	bool noted = false;
+
 	if (callp) {
 		call = *callp;
 		bpf_map_delete_elem(&execmon_calls, &key);
-	} else {
+		/* fexit's note is this exec's only if it names the memory the
+		 * exec failed in: not one that a task gone from the same address
+		 * left, its call's exit not hooked yet as execmon started */
+		noted = from != CALL_FEXIT || call.late_mm == mm_now;
+	}
+	if (!noted) {
 		if (from == CALL_FEXIT)
 			regs = current_regs();
 		if (!regs || !call_args(regs, syscall_nr(regs), &call))
 			return 0;
-		call.mm = (__u64)BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), mm);
+		call.mm = mm_now;
 	}
 
 	/* A check runs nothing, and is shown whether it passed or not; a
@@ -829,8 +837,10 @@ FEXIT_EXEC_TAIL(execveat32, FN32_EXECVEAT, execmon_exit_tail32)
  * An exec that failed past the point of no return, where its caller's
  * memory was already replaced (and the process is killed): noted for the
  * fexit of its call, which finds its registers no longer the caller's.
- * The note holds no memory (so the exit takes the exec as late) and the
- * count of arguments in the kernel's copy, all that is left of them. An
+ * The note holds no caller's memory (so the exit takes the exec as late),
+ * the memory the exec failed in (which tells it from a note that a task
+ * gone from the same address left) and the count of arguments in the
+ * kernel's copy, all that is left of them. An
  * exec that worked, or failed before that point, costs a compare.
  * bprm_execve() takes bprm first: with fd, filename and flags after it
  * in 5.10 and 6.1, alone in 6.12.
@@ -844,8 +854,9 @@ int execmon_fexit_late(void *ctx)
 	if ((int)FUNC_RET(ctx, 4) >= 0 || !BPF_CORE_READ_BITFIELD(bprm, point_of_no_return))
 		return 0;
 
-	struct exec_call call = { .dirfd = AT_FDCWD, .argc = bprm->argc };
 	__u64 key = bpf_get_current_task();
+	struct exec_call call = { .dirfd = AT_FDCWD, .argc = bprm->argc,
+				  .late_mm = (__u64)BPF_CORE_READ((struct task_struct *)key, mm) };
 
 	bpf_map_update_elem(&execmon_calls, &key, &call, BPF_ANY);
 	return 0;

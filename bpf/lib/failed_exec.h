@@ -28,6 +28,7 @@ struct exec_call {
 	__u32 at_flags;		/* execveat's flags; 0 for execve */
 	__s32 dirfd;		/* execveat's; AT_FDCWD for execve */
 	__u32 pad;
+	__u64 late_mm;		/* fexit's note: the memory the exec failed in */
 };
 
 /* the kernel's values (linux/fcntl.h) */
