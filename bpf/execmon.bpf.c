@@ -840,8 +840,8 @@ FEXIT_EXEC_TAIL(execveat32, FN32_EXECVEAT, execmon_exit_tail32)
  * The note holds no caller's memory (so the exit takes the exec as late),
  * the memory the exec failed in (which tells it from a note that a task
  * gone from the same address left) and the count of arguments in the
- * kernel's copy, all that is left of them. An
- * exec that worked, or failed before that point, costs a compare.
+ * kernel's copy, all that is left of them. An exec that worked, or failed
+ * before that point, costs a compare.
  * bprm_execve() takes bprm first: with fd, filename and flags after it
  * in 5.10 and 6.1, alone in 6.12.
  */
