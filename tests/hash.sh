@@ -177,6 +177,29 @@ check "a binary exec'd 20 times is hashed once (hashed $hashed, hits $hits, time
 check "each of the 20 has the digest or a timeout" \
 	test "$(grep -c "\"exe_sha256\":\"$TRUE_SHA\"\|\"exe_hash_error\":\"timeout\"" "$TMP/once")" = 20
 
+# A file execmon may not read (execute only, and /proc/PID/exe of root's
+# process is not its to open), run in a loop: each record has the reason,
+# and the file is tried again at most once a second (HASH_RETRY_MS), not
+# at each exec.
+cp /usr/bin/true "$D/h-unread"
+chmod 711 "$D/h-unread"
+start_tracer "$TMP/unread" --hash --json --stats -c h-unread || fail "execmon --hash starts for the unreadable file"
+t0=$(date +%s%N)
+for i in $(seq 20); do "$D/h-unread" "h-unread-$i"; done
+wait_for "$TMP/unread" '"h-unread-20"' || fail "the tracer saw the 20th exec of the unreadable file"
+secs=$(( ($(date +%s%N) - t0) / 1000000000 ))
+stop_tracer
+failed=$(sed -n 's/.*hash: .* \([0-9]*\) not hashed.*/\1/p' "$TMP/unread.err")
+check "an unreadable file: each of its 20 execs says 'unreadable' (or 'timeout')" \
+	test "$(grep -c '"exe_hash_error":"\(unreadable\|timeout\)"' "$TMP/unread")" = 20
+if [ "$secs" -ge 15 ]; then
+	skip "an unreadable file run 20 times is tried at most once a second" \
+		"its execs took ${secs}s, too far apart to tell"
+else
+	check "an unreadable file run 20 times in ${secs}s is tried at most once a second (tried ${failed:-?})" \
+		test -n "$failed" -a "${failed:-99}" -le $((secs + 2)) -a "${failed:-99}" -lt 20
+fi
+
 # A 2 GB file takes longer than the bound: its record says "timeout" and
 # the next exec is printed all the same. Not under emulation (the kernel
 # matrix sets BURST_EXECS), where reading it would take the run's time.

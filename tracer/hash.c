@@ -26,6 +26,7 @@ struct entry {
 	struct hash_key key;
 	int state;
 	const char *error;	/* E_DONE: NULL, or why there is no digest */
+	__u64 retry_ns;		/* E_DONE with an error: not read again before */
 	char hex[65];
 	int next;		/* the bucket's next entry, or -1 */
 };
@@ -239,6 +240,14 @@ static const char *hash_job(const struct job *j, unsigned char *buf, char *hex)
 	return changed ? "changed" : denied ? "unreadable" : not_file ? "not-a-file" : "gone";
 }
 
+static __u64 now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (__u64)t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
 static void *worker(void *arg)
 {
 	unsigned char *buf = malloc(READ_BUF);
@@ -271,6 +280,7 @@ static void *worker(void *arg)
 		if (e && e->state == E_PENDING) {
 			e->state = E_DONE;
 			e->error = why;
+			e->retry_ns = now_ns() + HASH_RETRY_MS * 1000000ULL;
 			memcpy(e->hex, hex, sizeof(hex));
 		}
 		pthread_cond_broadcast(&done_cv);
@@ -348,8 +358,14 @@ static void lookup(const struct exec_record *rec, struct hash_result *r)
 		memcpy(r->hex, e->hex, sizeof(r->hex));
 		goto out;
 	}
+	/* a file that failed keeps its reason for a while: an unreadable
+	 * program run in a loop is not tried again at each of its execs */
+	if (e && e->state == E_DONE && now_ns() < e->retry_ns) {
+		r->error = e->error;
+		goto out;
+	}
 	if (!e || e->state != E_PENDING) {
-		/* a file that failed may do better by this exec's process */
+		/* past that, it may do better by this exec's process */
 		struct job *j;
 
 		if (q_len == HASH_QUEUE) {

@@ -15,6 +15,10 @@
  * with exe_hash_error "timeout"; the digest goes on being computed, and
  * the next exec of that file finds it. */
 #define HASH_WAIT_MS		100
+/* How long a file that could not be hashed keeps its reason before an
+ * exec of it has it read again (a later process may reach it where an
+ * earlier one could not). */
+#define HASH_RETRY_MS		1000
 /* Files whose digest is remembered; the oldest is forgotten first. */
 #define HASH_CACHE_ENTRIES	4096
 /* Files waiting for the worker; a miss past these is a "timeout" too. */
