@@ -73,6 +73,9 @@ const volatile long sys_execve_nr = -1;		/* the architecture's numbers */
 const volatile long sys_execveat_nr = -1;
 const volatile long sys_execve_nr32 = -1;	/* and its 32-bit ABI's (x86: ia32) */
 const volatile long sys_execveat_nr32 = -1;
+/* -x by kprobes: execmon_kprobe_late gives a late failure its count of
+ * arguments, which the entry need not count then. */
+const volatile bool late_kprobe = false;
 /* Each CPU has a counter slot of its own: no more CPUs than COUNTER_SLOTS. */
 const volatile bool slot_per_cpu = false;
 
@@ -527,7 +530,7 @@ int BPF_PROG(execmon_exit_rec_nx, struct task_struct *task)
  * on the way in and read on the way out, when the exec failed and the
  * caller's memory is intact. regs are the call's, which the syscall
  * wrapper takes. (fexit needs no entry: see on_call_exit().) */
-static __always_inline int on_call_enter(struct pt_regs *regs)
+static __always_inline int on_call_enter(struct pt_regs *regs, bool count)
 {
 	struct exec_call call;
 
@@ -535,11 +538,14 @@ static __always_inline int on_call_enter(struct pt_regs *regs)
 		return 0;
 	/* Past the point of no return, a failing exec has already replaced
 	 * the caller's memory: argv is then read from the copy the kernel
-	 * made for the new program, whose count only the call's array says. */
+	 * made for the new program. Its count is the kernel's where a kprobe
+	 * on begin_new_exec() notes it (execmon_kprobe_late); sys_enter has
+	 * only the call's array to count, which a script's interpreter line
+	 * lengthens in the kernel's copy. */
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 
 	call.mm = (__u64)BPF_CORE_READ(task, mm);
-	for (__u32 i = 0; i <= FAILED_ARGS_MAX; i++) {
+	for (__u32 i = 0; i <= FAILED_ARGS_MAX && count; i++) {
 		__u64 arg = 0;
 
 		if (bpf_probe_read_user(&arg, call.compat ? 4 : 8,
@@ -886,7 +892,23 @@ int execmon_fexit_refused_nx(void *ctx)
 SEC("kprobe")
 int BPF_KPROBE(execmon_kprobe_exec, struct pt_regs *regs)
 {
-	return on_call_enter(regs);
+	return on_call_enter(regs, !late_kprobe);
+}
+
+/* With kprobes, the count of arguments in the kernel's copy, which a
+ * late failure shows: begin_new_exec() is where an exec passes the point
+ * of no return, its bprm's argc final (a script's interpreter line and
+ * binfmt_misc already counted). It runs at every exec that gets that far;
+ * an exec call noted at its entry gets the count. */
+SEC("kprobe/begin_new_exec")
+int BPF_KPROBE(execmon_kprobe_late, struct linux_binprm *bprm)
+{
+	__u64 key = bpf_get_current_task();
+	struct exec_call *callp = bpf_map_lookup_elem(&execmon_calls, &key);
+
+	if (callp)
+		callp->argc = BPF_CORE_READ(bprm, argc);
+	return 0;
 }
 
 SEC("kretprobe")
@@ -921,7 +943,7 @@ int BPF_PROG(execmon_sys_enter, struct pt_regs *regs, long id)
 	if (id != sys_execve_nr && id != sys_execveat_nr &&
 	    id != sys_execve_nr32 && id != sys_execveat_nr32)
 		return 0;
-	return on_call_enter(regs);
+	return on_call_enter(regs, true);
 }
 
 static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret, bool xchg)

@@ -34,15 +34,10 @@ EOF
 # more file than memory): the kernel has already replaced the caller's
 # memory and kills the process. Its path and argv are still shown. The
 # truth: the file, the argv given, and the death by SIGSEGV.
+python3 "$(dirname "$0")/tools/late_elf.py" "$TMP/late-elf"
 python3 - "$TMP" >"$TMP/late" <<'EOF'
-import os, signal, struct, sys, threading, time
+import os, signal, sys, threading, time
 path = sys.argv[1] + "/late-elf"
-elf = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
-machine = {"x86_64": 0x3E, "aarch64": 0xB7}[os.uname().machine]  # another is ENOEXEC, too early
-elf += struct.pack("<HHIQQQIHHHHHH", 2, machine, 1, 0x400078, 64, 0, 0, 64, 56, 1, 0, 0, 0)
-elf += struct.pack("<IIQQQQQQ", 1, 5, 0, 0x400000, 0x400000, 0x1000, 0x10, 0x1000)
-open(path, "wb").write(elf.ljust(0x1000, b"\xcc"))
-os.chmod(path, 0o755)
 # and again with 20 arguments, each counted at the call; and from a thread
 # other than the leader, whose thread id the exec takes from the leader's
 for argv in (["late", "one", "two words"], ["late20"] + ["a%d" % i for i in range(1, 20)],

@@ -45,9 +45,30 @@ os.close(fd)
 tell("ebadf", libc.syscall(SYS_execveat, fd, b"", argv("xhook-ebadf-" + tag), None, 0x1000))
 tell("enotdir", libc.syscall(SYS_execveat, os.open(d + "/not-exec", os.O_RDONLY), b"x",
                              argv("xhook-enotdir-" + tag), None, 0))
+
+# Past the point of no return, which kills the caller: a binary, and a
+# script whose interpreter is that binary (run by a relative path, which
+# the kernel's copy of argv holds as given).
+def late(name, path, words):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.chdir(d)
+            os.execv(path, words)
+        finally:
+            os._exit(127)
+    print(name, os.waitpid(pid, 0)[1], flush=True)
+
+late("late", d + "/late-elf", ["xhook-late-" + tag, "two words"])
+script = "xhook-lscript-" + tag
+with open(d + "/" + script, "w") as f:
+    f.write("#!" + d + "/late-elf\n")
+os.chmod(d + "/" + script, 0o755)
+late("lscript", script, ["lscript", "one", "last"])
 EOF
 printf 'not a program\n' >"$D/not-exec"
 chmod 644 "$D/not-exec"
+python3 "$(dirname "$0")/tools/late_elf.py" "$D/late-elf"
 
 # run_failed TAG OUT [ENV...]: execmon -x --json under ENV, the calls
 # above, a refusal by seccomp, then OUT holds the records whose first
@@ -99,12 +120,31 @@ for name, err in want.items():
 assert [r["args"] for r in recs if r["args"] and r["args"][0] == "xhook-enoent"] == \
     [["xhook-enoent", "two words", ""]]
 assert len([r for r in recs if r["error"] == "EFAULT" and r["args_unreadable"]]) == 1
+late = [r for r in recs if r["args"] and r["args"][0] == "xhook-late"]
+assert [(r["exe"], r["args"], r["error"]) for r in late] == \
+    [("D/late-elf", ["xhook-late", "two words"], "EINVAL")], late
 EOF
+# A script that fails late shows the kernel's copy of its argv, which its
+# interpreter line changed: the interpreter, the script, then the caller's
+# arguments but the first. With the system call tracepoints, the count of
+# that copy's strings is the caller's (see the README): one fewer here.
+name="default hook: a script failing past the point of no return, with the kernel's argv"
+lscript='{"exe":"D/late-elf","args":["D/late-elf","xhook-lscript","one","last"],"error":"EINVAL","args_unreadable":false,"exe_fd":null}'
+if [ "$hook" = tracepoint ]; then
+	skip "$name" "the system call tracepoints count the caller's arguments"
+else
+	check "$name" test "$(grep '"xhook-lscript"' "$TMP/default")" = "$lscript"
+fi
 
 # same_as_default HOOK: the run with HOOK forced used it, and saw what the
-# default one saw
+# default one saw; but for the script that fails late where one of the two
+# is the system call tracepoints' (above)
 same_as_default() {
-	[ "$(hook_of "$TMP/$1.err")" = "$1" ] && cmp -s "$TMP/default" "$TMP/$1"
+	local skip='^$'
+
+	[ "$1" = tracepoint ] || [ "$hook" = tracepoint ] && skip='"xhook-lscript"'
+	[ "$(hook_of "$TMP/$1.err")" = "$1" ] &&
+		cmp -s <(grep -v "$skip" "$TMP/default") <(grep -v "$skip" "$TMP/$1")
 }
 
 # Each hook forced gives the same records; a kernel without one says so.

@@ -60,6 +60,8 @@ static const char *const exec_fns[] = { FN_EXECVE, FN_EXECVEAT, FN32_EXECVE, FN3
 #define FN_REFUSED	"__secure_computing"
 /* where fexit sees an exec fail past the point of no return */
 #define FN_LATE		"bprm_execve"
+/* where a kprobe sees an exec pass it (execmon_kprobe_late's target) */
+#define FN_NEW_EXEC	"begin_new_exec"
 
 /* How -x hooks the exec calls: BPF trampolines (fexit, on the exec calls
  * and FN_LATE); else kprobes (arm64 before 6.0 has no trampolines); else,
@@ -70,16 +72,18 @@ enum fails_hook { HOOK_FEXIT, HOOK_KPROBE, HOOK_TRACEPOINT };
 static const char *const hook_names[] = { "fexit", "kprobe", "tracepoint" };
 
 /* The functions -x looks up in the kernel's BTF: the exec calls', then
- * FN_REFUSED's and FN_LATE's. Their ids (negative where the kernel lacks
+ * FN_REFUSED's, FN_LATE's and FN_NEW_EXEC's. Their ids (negative where the kernel lacks
  * one) come from one parse of it, made once: each lookup by libbpf's name
  * parses it anew, and those parses took longer than the rest of -x's
  * set-up. */
 #define KERNEL_FN_REFUSED	EXEC_FNS
 #define KERNEL_FN_LATE		(EXEC_FNS + 1)
-#define KERNEL_FNS		(EXEC_FNS + 2)
+#define KERNEL_FN_NEW_EXEC	(EXEC_FNS + 2)
+#define KERNEL_FNS		(EXEC_FNS + 3)
 static const char *kernel_fn_name(size_t i)
 {
-	return i == KERNEL_FN_REFUSED ? FN_REFUSED : i == KERNEL_FN_LATE ? FN_LATE : exec_fns[i];
+	return i == KERNEL_FN_REFUSED ? FN_REFUSED : i == KERNEL_FN_LATE ? FN_LATE :
+	       i == KERNEL_FN_NEW_EXEC ? FN_NEW_EXEC : exec_fns[i];
 }
 
 static int kernel_fn_ids[KERNEL_FNS];
@@ -366,6 +370,11 @@ static int configure(struct execmon_bpf *skel, const struct options *o, bool wan
 	pick_build(skel->progs.execmon_fexit_refused, skel->progs.execmon_fexit_refused_nx,
 		   fexit && refused, has_xchg);
 	bpf_program__set_autoload(skel->progs.execmon_kprobe_exec, kprobe);
+	/* (without it, the entry counts the caller's arguments) */
+	bool late_kprobe = kprobe && kernel_has_fn(KERNEL_FN_NEW_EXEC);
+
+	bpf_program__set_autoload(skel->progs.execmon_kprobe_late, late_kprobe);
+	skel->rodata->late_kprobe = late_kprobe;
 	pick_build(skel->progs.execmon_kretprobe_exec, skel->progs.execmon_kretprobe_exec_nx,
 		   kprobe, has_xchg);
 	pick_build(skel->progs.execmon_kretprobe_refused, skel->progs.execmon_kretprobe_refused_nx,
@@ -539,7 +548,8 @@ static void load_child(int sock, const struct options *o, bool want_cwd, bool wa
 	if (!msg.err && o->fails && o->verbose)
 		p_err("failed execs hooked by %s: %s%s", hook_names[hook],
 		      hook == HOOK_FEXIT ? "fexit on the exec calls and " FN_LATE :
-		      hook == HOOK_KPROBE ? "kprobes and kretprobes on the exec calls" :
+		      hook == HOOK_KPROBE ? "kprobes and kretprobes on the exec calls, and a "
+					    "kprobe on " FN_NEW_EXEC :
 		      "the raw tracepoints sys_enter and sys_exit, at every system call",
 		      getenv("EXECMON_FAILS_HOOK") && *getenv("EXECMON_FAILS_HOOK") ?
 		      " (EXECMON_FAILS_HOOK)" : "");

@@ -23,8 +23,8 @@ struct exec_call {
 	__u64 compat;		/* a 32-bit call: argv holds 4-byte pointers */
 	__u64 mm;		/* the caller's memory, which a late failure replaces */
 	__u32 argc;		/* how many strings of the kernel's copy a late failure
-				 * shows: the caller's count (at most FAILED_ARGS_MAX
-				 * + 1), or with fexit the kernel's own */
+				 * shows: the kernel's own count (fexit, kprobes), or
+				 * the caller's (sys_enter; at most FAILED_ARGS_MAX + 1) */
 	__u32 at_flags;		/* execveat's flags; 0 for execve */
 	__s32 dirfd;		/* execveat's; AT_FDCWD for execve */
 	__u32 pad;
