@@ -38,8 +38,9 @@ python3 "$(dirname "$0")/tools/late_elf.py" "$TMP/late-elf"
 python3 - "$TMP" >"$TMP/late" <<'EOF'
 import os, signal, sys, threading, time
 path = sys.argv[1] + "/late-elf"
-# and again with 20 arguments, each counted at the call; and from a thread
-# other than the leader, whose thread id the exec takes from the leader's
+# and again with 20 arguments, all in the count a late failure reads; and
+# from a thread other than the leader, whose thread id the exec takes from
+# the leader's
 for argv in (["late", "one", "two words"], ["late20"] + ["a%d" % i for i in range(1, 20)],
              ["late-thread", "x"]):
     pid = os.fork()

@@ -72,10 +72,10 @@ enum fails_hook { HOOK_FEXIT, HOOK_KPROBE, HOOK_TRACEPOINT };
 static const char *const hook_names[] = { "fexit", "kprobe", "tracepoint" };
 
 /* The functions -x looks up in the kernel's BTF: the exec calls', then
- * FN_REFUSED's, FN_LATE's and FN_NEW_EXEC's. Their ids (negative where the kernel lacks
- * one) come from one parse of it, made once: each lookup by libbpf's name
- * parses it anew, and those parses took longer than the rest of -x's
- * set-up. */
+ * FN_REFUSED's, FN_LATE's and FN_NEW_EXEC's. Their ids (negative where
+ * the kernel lacks one) come from one parse of it, made once: each lookup
+ * by libbpf's name parses it anew, and those parses took longer than the
+ * rest of -x's set-up. */
 #define KERNEL_FN_REFUSED	EXEC_FNS
 #define KERNEL_FN_LATE		(EXEC_FNS + 1)
 #define KERNEL_FN_NEW_EXEC	(EXEC_FNS + 2)
