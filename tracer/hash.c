@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <openssl/evp.h>
+#include "clock.h"
 #include "hash.h"
 
 /* The file as the kernel saw it at the exec. */
@@ -240,14 +241,6 @@ static const char *hash_job(const struct job *j, unsigned char *buf, char *hex)
 	return changed ? "changed" : denied ? "unreadable" : not_file ? "not-a-file" : "gone";
 }
 
-static __u64 now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (__u64)t.tv_sec * 1000000000ULL + t.tv_nsec;
-}
-
 static void *worker(void *arg)
 {
 	unsigned char *buf = malloc(READ_BUF);
@@ -280,7 +273,7 @@ static void *worker(void *arg)
 		if (e && e->state == E_PENDING) {
 			e->state = E_DONE;
 			e->error = why;
-			e->retry_ns = now_ns() + HASH_RETRY_MS * 1000000ULL;
+			e->retry_ns = kernel_now_ns() + HASH_RETRY_MS * 1000000ULL;
 			memcpy(e->hex, hex, sizeof(hex));
 		}
 		pthread_cond_broadcast(&done_cv);
@@ -360,7 +353,7 @@ static void lookup(const struct exec_record *rec, struct hash_result *r)
 	}
 	/* a file that failed keeps its reason for a while: an unreadable
 	 * program run in a loop is not tried again at each of its execs */
-	if (e && e->state == E_DONE && now_ns() < e->retry_ns) {
+	if (e && e->state == E_DONE && kernel_now_ns() < e->retry_ns) {
 		r->error = e->error;
 		goto out;
 	}
