@@ -16,7 +16,7 @@
 
 static __s64 timens_mono_ns;	/* execmon's CLOCK_MONOTONIC minus the kernel's */
 
-static __s64 clock_ns(clockid_t clk)
+__s64 clock_ns(clockid_t clk)
 {
 	struct timespec ts;
 

@@ -8,11 +8,15 @@
 #define EXECMON_CLOCK_H
 
 #include <linux/types.h>
+#include <time.h>
 
 /* Reads the offset of execmon's time namespace, if it is in one; before
  * any other call. Returns 0, or a negative errno when the offset cannot be
  * known (then it is taken as 0). */
 int clock_setup(void);
+
+/* Now on clock clk, as read by execmon (in its time namespace). */
+__s64 clock_ns(clockid_t clk);
 
 /* Now, on the clock the BPF side stamps events with. */
 __u64 kernel_now_ns(void);

@@ -548,8 +548,10 @@ static void load_child(int sock, const struct options *o, bool want_cwd, bool wa
 	if (!msg.err && o->fails && o->verbose)
 		p_err("failed execs hooked by %s: %s%s", hook_names[hook],
 		      hook == HOOK_FEXIT ? "fexit on the exec calls and " FN_LATE :
-		      hook == HOOK_KPROBE ? "kprobes and kretprobes on the exec calls, and a "
-					    "kprobe on " FN_NEW_EXEC :
+		      hook == HOOK_KPROBE ?
+		      (bpf_program__fd(skel->progs.execmon_kprobe_late) >= 0 ?
+		       "kprobes and kretprobes on the exec calls, and a kprobe on " FN_NEW_EXEC :
+		       "kprobes and kretprobes on the exec calls") :
 		      "the raw tracepoints sys_enter and sys_exit, at every system call",
 		      getenv("EXECMON_FAILS_HOOK") && *getenv("EXECMON_FAILS_HOOK") ?
 		      " (EXECMON_FAILS_HOOK)" : "");

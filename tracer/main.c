@@ -42,7 +42,7 @@
  * quiet spell, shows HOLDBACK_NS after it rings the bell; no event waits
  * longer than BATCH_NS + HOLDBACK_NS, 85 ms. */
 #define BATCH_NS	(75 * 1000000ULL)
-#define SELF_CHECK_NS	(1000 * 1000000ULL)
+#define SELF_CHECK_NS	(1000 * 1000000LL)
 /* Where the BPF side can miss the bell (before 5.12), the longest sleep
  * with nothing to read. */
 #define INEXACT_BELL_MS	50
@@ -109,14 +109,6 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	wake_loop();
 }
 
-static __u64 clock_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 struct tracer {
 	struct stream s;	/* first: the reader's ops get &t->s */
 	struct bpf_side bpf;
@@ -165,7 +157,7 @@ static int self_check(struct tracer *t)
 {
 	int go[2], status;
 	pid_t child;
-	__u64 deadline;
+	__s64 deadline;
 
 	if (pipe2(go, O_CLOEXEC))
 		return -errno;

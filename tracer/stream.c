@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "cli.h"
+#include "clock.h"
 #include "event.h"
 #include "journal.h"
 #include "log.h"
@@ -14,14 +15,6 @@
 #include "sink.h"
 #include "stream.h"
 #include "summary.h"
-
-static __u64 clock_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 /* A journal gone ends tracing, as a file that cannot be written does.
  * Another refusal is of that one entry (what libsystemd makes of it, say):
