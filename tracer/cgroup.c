@@ -15,7 +15,7 @@
 
 /* The cgroup v2 mount: /sys/fs/cgroup, or its unified part on systems
  * that still mount v1 there. */
-static const char *cgroup_root(void)
+const char *cgroup_root(void)
 {
 	static const char *const roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
 	struct statfs fs;
@@ -193,7 +193,7 @@ int cgroup_open(const char *path)
 	int fd;
 
 	if (!root)
-		return -ENOENT;
+		return -ENODEV;
 	/* a directory as given, or a path as /proc/PID/cgroup shows it */
 	fd = path[0] == '/' ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (fd < 0 || strncmp(path, "/sys/", 5)) {

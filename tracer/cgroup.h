@@ -24,9 +24,14 @@ struct container_match {
 };
 int cgroup_find_container(const char *prefix, struct container_match *m);
 
+/* The cgroup v2 mount: /sys/fs/cgroup, or /sys/fs/cgroup/unified beside
+ * v1; NULL when there is none. */
+const char *cgroup_root(void);
+
 /* Opens a cgroup v2 directory, given as a path under the cgroup mount
  * ("/system.slice") or as a directory of it ("/sys/fs/cgroup/system.slice").
- * Returns an fd, or a negative errno (-ENOTDIR when it is not a cgroup). */
+ * Returns an fd, or a negative errno (-ENOTDIR when it is not a cgroup,
+ * -ENODEV when no cgroup v2 is mounted). */
 int cgroup_open(const char *path);
 
 #endif

@@ -403,6 +403,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   options.cgroup, arg);
 		options.cgroup = arg;
 		options.cgroup_fd = cgroup_open(arg);
+		if (options.cgroup_fd == -ENOENT)
+			argp_error(state, "invalid cgroup '%s': no such cgroup in %s (the cgroup v2 "
+				   "mount); give the path that /proc/PID/cgroup shows after 0::, or a "
+				   "directory of that mount", arg, cgroup_root());
+		if (options.cgroup_fd == -ENODEV)
+			argp_error(state, "invalid cgroup '%s': no cgroup v2 is mounted (at "
+				   "/sys/fs/cgroup or /sys/fs/cgroup/unified)", arg);
 		if (options.cgroup_fd < 0)
 			argp_error(state, "invalid cgroup '%s': %s", arg, options.cgroup_fd == -ENOTDIR ?
 				   "not a cgroup v2 directory" : strerror(-options.cgroup_fd));
