@@ -33,23 +33,10 @@ start_tracer "$OUT" -x --json -b 1024 || { fail "execmon -x --json starts"; exit
 [ -n "$have_deny" ] && "$DENY" execve /usr/bin/true fails-seccomp "two words" 2>"$TMP/deny.err"
 
 # Each failed call as the caller made it; prints what the kernel said.
-python3 - "$D" >"$TMP/truth" <<'EOF'
+PYTHONPATH=$(dirname "$0")/tools python3 - "$D" >"$TMP/truth" <<'EOF'
 import ctypes, mmap, os, sys
+from execcall import libc, SYS_execve, SYS_execveat, AT_EMPTY_PATH, argv, tell
 d = sys.argv[1]
-libc = ctypes.CDLL(None, use_errno=True)
-libc.syscall.restype = ctypes.c_long
-# the machine's own numbers (an arm64 guest's differ)
-SYS_execve, SYS_execveat = {"x86_64": (59, 322), "aarch64": (221, 281)}[os.uname().machine]
-AT_EMPTY_PATH = 0x1000
-
-def argv(*words):
-    bufs = [ctypes.create_string_buffer(w.encode()) for w in words]
-    arr = (ctypes.c_void_p * (len(bufs) + 1))(*[ctypes.addressof(b) for b in bufs], None)
-    arr.bufs = bufs
-    return arr
-
-def tell(name, ret):
-    print(name, ret, os.strerror(ctypes.get_errno()) if ret else 0, flush=True)
 
 # argv a bad pointer: EFAULT, from a file that exists
 tell("efault", libc.syscall(SYS_execve, b"/usr/bin/true", ctypes.c_void_p(8), None))
@@ -163,23 +150,16 @@ check "an empty path: shown empty, not unreadable" \
 
 # --- the same in the table ------------------------------------------------------
 start_tracer "$OUT.table" -x -H -b 1024 -o ret,secure,exe,args || { fail "execmon -x -o ... starts"; exit 0; }
-python3 - "$D" >"$TMP/table.fd" <<'EOF'
+PYTHONPATH=$(dirname "$0")/tools python3 - "$D" >"$TMP/table.fd" <<'EOF'
 import ctypes, os, sys
+from execcall import libc, SYS_execve, SYS_execveat, AT_EMPTY_PATH, argv
 d = sys.argv[1]
-libc = ctypes.CDLL(None, use_errno=True)
-libc.syscall.restype = ctypes.c_long
-SYS_execve, SYS_execveat = {"x86_64": (59, 322), "aarch64": (221, 281)}[os.uname().machine]
-def argv(word):
-    buf = ctypes.create_string_buffer(word)
-    arr = (ctypes.c_void_p * 2)(ctypes.addressof(buf), None)
-    arr.buf = buf
-    return arr
 fd = os.open(d + "/fd-target", os.O_RDONLY)
 print(fd)
-libc.syscall(SYS_execveat, fd, b"", argv(b"fails-table-fd"), None, 0x1000)
+libc.syscall(SYS_execveat, fd, b"", argv("fails-table-fd"), None, AT_EMPTY_PATH)
 os.close(fd)
-libc.syscall(SYS_execveat, fd, b"", argv(b"fails-table-fd"), None, 0x1000)
-libc.syscall(SYS_execve, b"", argv(b"fails-table-empty"), None)
+libc.syscall(SYS_execveat, fd, b"", argv("fails-table-fd"), None, AT_EMPTY_PATH)
+libc.syscall(SYS_execve, b"", argv("fails-table-empty"), None)
 libc.syscall(SYS_execve, b"/usr/bin/true", ctypes.c_void_p(8), None)
 EOF
 [ -n "$have_check" ] && setpriv --reuid=65534 --regid=65534 --clear-groups \

@@ -240,6 +240,45 @@ pj_start() {
 	for _ in $(seq 100); do pj_up && return 0; sleep 0.05; done
 	return 1
 }
+# pj_try: starts it, or sets pj_why to why it can't be (nothing is started
+# in a dry run).
+pj_try() {
+	pj_why=
+	[ -n "$DRY" ] && return
+	if ! [ -x /lib/systemd/systemd-journald ] || ! have journalctl || ! have unshare; then
+		pj_why="no systemd-journald, journalctl or unshare (make deps: systemd util-linux)"
+	elif ! mkdir -p /run/systemd/journal /run/log/journal || ! pj_start; then
+		pj_why="a journald of the suite's own did not start: $(tail -n 2 "$PJ/journald.out" | tr '\n' ' ')"
+	fi
+}
+
+# unit_execmon UNIT INST: $TMP/unit-execmon runs execmon as the unit UNIT,
+# installed under INST, starts it, with the journal of pj_setup's: under
+# its bounding set, without new privileges, with its LimitMEMLOCK= (which
+# 5.10 needs for the perf buffers). Sets words to ExecStart's words,
+# $EXECMON_OPTS (from $TMP/unit.env) split as systemd splits it, the
+# binary the one installed under INST.
+unit_execmon() {
+	local unit=$1 inst=$2 w caps memlock
+	local -a cmd opts
+
+	read -r -a cmd <<<"$(sed -n 's/^ExecStart=//p' "$unit" 2>/dev/null)"
+	. "$TMP/unit.env"
+	words=()
+	for w in "${cmd[@]}"; do
+		if [ "$w" = '$EXECMON_OPTS' ]; then
+			read -r -a opts <<<"$EXECMON_OPTS"
+			words+=("${opts[@]}")
+		else
+			words+=("$w")
+		fi
+	done
+	caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$unit" 2>/dev/null | tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+	memlock=$(sed -n 's/^LimitMEMLOCK=//p' "$unit" 2>/dev/null | sed 's/^infinity$/unlimited/')
+	printf '#!/bin/sh\n%bexec "%s" setpriv --bounding-set=-all,%s --no-new-privs "%s" "$@"\n' \
+		"${memlock:+ulimit -l $memlock\n}" "$PJ/run" "$caps" "$inst${words[0]}" >"$TMP/unit-execmon"
+	chmod 755 "$TMP/unit-execmon"
+}
 
 # test_prog NAME OUT: OUT is the helper tests/progs/NAME.c, as make built it
 # for this architecture (make test-progs, which a guest without a compiler

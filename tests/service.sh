@@ -338,14 +338,7 @@ PJ_CHECKS=("journal-remote: the entry reached the collector"
 	"the installed unit's ExecStart: its entries in the journal"
 	"the installed unit's ExecStart: SIGTERM, status 0, nothing on stdout"
 	"the installed unit's ExecStart: no BPF program or map left")
-pj_why=
-if [ -z "$DRY" ]; then
-	if ! [ -x /lib/systemd/systemd-journald ] || ! have journalctl || ! have unshare; then
-		pj_why="no systemd-journald, journalctl or unshare (make deps: systemd util-linux)"
-	elif ! mkdir -p /run/systemd/journal /run/log/journal || ! pj_start; then
-		pj_why="a journald of the suite's own did not start: $(tail -n 2 "$PJ/journald.out" | tr '\n' ' ')"
-	fi
-fi
+pj_try
 if [ -n "$pj_why" ]; then
 	for c in "${PJ_CHECKS[@]}"; do skip "$c" "$pj_why"; done
 else
@@ -582,25 +575,7 @@ PY
 	unit=$inst/usr/local/lib/systemd/system/execmon.service
 	if [ -n "$DRY" ] || make -s -C "$TOP" install BUILD="$BUILD" DESTDIR="$inst" PREFIX=/usr/local >"$TMP/inst.out" 2>&1; then
 		echo "EXECMON_OPTS=\"--comm=$ucomm\"" >"$TMP/unit.env"
-		# ExecStart's words, $EXECMON_OPTS split into words as systemd
-		# does, the binary the one installed under DESTDIR
-		read -r -a cmd <<<"$(sed -n 's/^ExecStart=//p' "$unit" 2>/dev/null)"
-		. "$TMP/unit.env"
-		words=()
-		for w in "${cmd[@]}"; do
-			if [ "$w" = '$EXECMON_OPTS' ]; then
-				read -r -a opts <<<"$EXECMON_OPTS"
-				words+=("${opts[@]}")
-			else
-				words+=("$w")
-			fi
-		done
-		caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$unit" 2>/dev/null | tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
-		# and the unit's LimitMEMLOCK=, which 5.10 needs for the perf buffers
-		memlock=$(sed -n 's/^LimitMEMLOCK=//p' "$unit" 2>/dev/null | sed 's/^infinity$/unlimited/')
-		printf '#!/bin/sh\n%bexec "%s" setpriv --bounding-set=-all,%s --no-new-privs "%s" "$@"\n' \
-			"${memlock:+ulimit -l $memlock\n}" "$PJ/run" "$caps" "$inst${words[0]}" >"$TMP/unit-execmon"
-		chmod 755 "$TMP/unit-execmon"
+		unit_execmon "$unit" "$inst"
 		[ -n "$DRY" ] || pj_start
 		EXECMON=$TMP/unit-execmon start_tracer "$TMP/unit.out" "${words[@]:1}"
 		ids=$(bpf_ids "$TRACER_PID")

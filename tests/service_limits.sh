@@ -157,14 +157,7 @@ PJ_CHECKS=("journal: 600 arguments, the entry whole and tracing on"
 	"perf_event_paranoid=3 without CAP_SYS_ADMIN: the diagnosis names both, status 1"
 	"the unit's ExecStart under perf_event_paranoid=3: it traces"
 	"the unit's ExecStart under perf_event_paranoid=3: SIGTERM, status 0")
-pj_why=
-if [ -z "$DRY" ]; then
-	if ! [ -x /lib/systemd/systemd-journald ] || ! have journalctl || ! have unshare; then
-		pj_why="no systemd-journald, journalctl or unshare (make deps: systemd util-linux)"
-	elif ! mkdir -p /run/systemd/journal /run/log/journal || ! pj_start; then
-		pj_why="a journald of the suite's own did not start: $(tail -n 2 "$PJ/journald.out" | tr '\n' ' ')"
-	fi
-fi
+pj_try
 if [ -n "$pj_why" ]; then
 	for c in "${PJ_CHECKS[@]}"; do skip "$c" "$pj_why"; done
 else
@@ -332,23 +325,7 @@ sys.exit(3 if fd < 0 and ctypes.get_errno() == errno.EACCES else 0)'
 		}
 		check "${PJ_CHECKS[5]}" diag_level3
 		echo "EXECMON_OPTS=\"--comm=$ucomm\"" >"$TMP/unit.env"
-		read -r -a cmd <<<"$(sed -n 's/^ExecStart=//p' "$unit" 2>/dev/null)"
-		. "$TMP/unit.env"
-		words=()
-		for w in "${cmd[@]}"; do
-			if [ "$w" = '$EXECMON_OPTS' ]; then
-				read -r -a opts <<<"$EXECMON_OPTS"
-				words+=("${opts[@]}")
-			else
-				words+=("$w")
-			fi
-		done
-		caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$unit" 2>/dev/null | tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
-		# and the unit's LimitMEMLOCK=, which 5.10 needs for the perf buffers
-		memlock=$(sed -n 's/^LimitMEMLOCK=//p' "$unit" 2>/dev/null | sed 's/^infinity$/unlimited/')
-		printf '#!/bin/sh\n%bexec "%s" setpriv --bounding-set=-all,%s --no-new-privs "%s" "$@"\n' \
-			"${memlock:+ulimit -l $memlock\n}" "$PJ/run" "$caps" "$inst${words[0]}" >"$TMP/unit-execmon"
-		chmod 755 "$TMP/unit-execmon"
+		unit_execmon "$unit" "$inst"
 		if EXECMON=$TMP/unit-execmon start_tracer "$TMP/unit.out" "${words[@]:1}"; then
 			"$TMP/$ucomm" unit-level-3
 			check "${PJ_CHECKS[6]}" pj_wait "$ucomm" unit-level-3

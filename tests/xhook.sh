@@ -12,6 +12,7 @@ jqe() { jq -e "$@" >/dev/null; }
 # (Debian's, without the detour of a version manager's shims in PATH)
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+TOOLS=$(cd "$(dirname "$0")/tools" && pwd)
 D=$TMP/d
 mkdir -p "$D"
 DENY=$TMP/seccomp_deny
@@ -21,19 +22,8 @@ test_prog seccomp_deny "$DENY" && have_deny=1
 # A few failed execs, each as the caller made it; prints what the kernel said.
 cat >"$TMP/calls.py" <<'EOF'
 import ctypes, os, sys
+from execcall import libc, SYS_execve, SYS_execveat, AT_EMPTY_PATH, argv, tell
 d, tag = sys.argv[1], sys.argv[2]
-libc = ctypes.CDLL(None, use_errno=True)
-libc.syscall.restype = ctypes.c_long
-SYS_execve, SYS_execveat = {"x86_64": (59, 322), "aarch64": (221, 281)}[os.uname().machine]
-
-def argv(*words):
-    bufs = [ctypes.create_string_buffer(w.encode()) for w in words]
-    arr = (ctypes.c_void_p * (len(bufs) + 1))(*[ctypes.addressof(b) for b in bufs], None)
-    arr.bufs = bufs
-    return arr
-
-def tell(name, ret):
-    print(name, ret, os.strerror(ctypes.get_errno()) if ret else 0, flush=True)
 
 tell("enoent", libc.syscall(SYS_execve, (d + "/no-such").encode(),
                             argv("xhook-enoent-" + tag, "two words", ""), None))
@@ -42,7 +32,7 @@ tell("eacces", libc.syscall(SYS_execve, (d + "/not-exec").encode(),
 tell("efault", libc.syscall(SYS_execve, b"/usr/bin/true", ctypes.c_void_p(8), None))
 fd = os.open(d + "/not-exec", os.O_RDONLY)
 os.close(fd)
-tell("ebadf", libc.syscall(SYS_execveat, fd, b"", argv("xhook-ebadf-" + tag), None, 0x1000))
+tell("ebadf", libc.syscall(SYS_execveat, fd, b"", argv("xhook-ebadf-" + tag), None, AT_EMPTY_PATH))
 tell("enotdir", libc.syscall(SYS_execveat, os.open(d + "/not-exec", os.O_RDONLY), b"x",
                              argv("xhook-enotdir-" + tag), None, 0))
 
@@ -87,7 +77,7 @@ run_failed() {
 		sleep 0.05
 	done
 	[ -n "$started" ] || { wait "$TRACER_PID" 2>/dev/null; TRACER_PID=; return 1; }
-	$PY "$TMP/calls.py" "$D" "$tag" >"$out.truth"
+	PYTHONPATH=$TOOLS $PY "$TMP/calls.py" "$D" "$tag" >"$out.truth"
 	[ -n "$have_deny" ] && "$DENY" execve /usr/bin/true "xhook-seccomp-$tag" 2>/dev/null
 	/usr/bin/true "xhook-done-$tag"
 	wait_for "$out.raw" "\"xhook-done-$tag\""
