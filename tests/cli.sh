@@ -73,6 +73,12 @@ out=$("$EXECMON" --help)
 check "--help lists the options" grep -q -- '--pid=PID' <<<"$out"
 "$EXECMON" --help >/dev/null
 check "--help exits 0" test $? -eq 0
+# argp wraps a line too long for the terminal's 80 columns at column 0:
+# each example stays one indented line (or two, with the second indented)
+check "--help: no example wrapped" \
+	awk '/^EXAMPLES:/ { on = 1; next } on && /^$/ { exit } on { n++ } on && /^[^ ]/ { bad = 1 }
+	     END { exit bad || !n }' \
+	<<<"$out"
 out=$("$EXECMON" --version)
 check "--version names execmon and libbpf" grep -qE '^execmon [0-9.]+ .*libbpf [0-9]+\.[0-9]+' <<<"$out"
 out=$("$EXECMON" --usage)
