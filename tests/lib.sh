@@ -252,10 +252,10 @@ pj_try() {
 	fi
 }
 
-# unit_execmon UNIT INST: $TMP/unit-execmon runs execmon as the unit UNIT,
-# installed under INST, starts it, with the journal of pj_setup's: under
-# its bounding set, without new privileges, with its LimitMEMLOCK= (which
-# 5.10 needs for the perf buffers). Sets words to ExecStart's words,
+# unit_execmon UNIT INST: $TMP/unit-execmon runs execmon as the unit UNIT
+# (installed under INST) would, with the journal of pj_setup's: under the
+# unit's bounding set, without new privileges, with its LimitMEMLOCK=
+# (which 5.10 needs for the perf buffers). Sets words to ExecStart's words,
 # $EXECMON_OPTS (from $TMP/unit.env) split as systemd splits it, the
 # binary the one installed under INST.
 unit_execmon() {
