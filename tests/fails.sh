@@ -33,7 +33,7 @@ start_tracer "$OUT" -x --json -b 1024 || { fail "execmon -x --json starts"; exit
 [ -n "$have_deny" ] && "$DENY" execve /usr/bin/true fails-seccomp "two words" 2>"$TMP/deny.err"
 
 # Each failed call as the caller made it; prints what the kernel said.
-PYTHONPATH=$(dirname "$0")/tools python3 - "$D" >"$TMP/truth" <<'EOF'
+PYTHONPATH=$TOOLS python3 - "$D" >"$TMP/truth" <<'EOF'
 import ctypes, mmap, os, sys
 from execcall import libc, SYS_execve, SYS_execveat, AT_EMPTY_PATH, argv, tell
 d = sys.argv[1]
@@ -150,7 +150,7 @@ check "an empty path: shown empty, not unreadable" \
 
 # --- the same in the table ------------------------------------------------------
 start_tracer "$OUT.table" -x -H -b 1024 -o ret,secure,exe,args || { fail "execmon -x -o ... starts"; exit 0; }
-PYTHONPATH=$(dirname "$0")/tools python3 - "$D" >"$TMP/table.fd" <<'EOF'
+PYTHONPATH=$TOOLS python3 - "$D" >"$TMP/table.fd" <<'EOF'
 import ctypes, os, sys
 from execcall import libc, SYS_execve, SYS_execveat, AT_EMPTY_PATH, argv
 d = sys.argv[1]

@@ -161,18 +161,22 @@ check "--cgroup: a missing cgroup is an error that names the cgroup v2 mount" \
 	grep -qE "^execmon: invalid cgroup '/no-such-cgroup-here': no such cgroup in /sys/fs/cgroup(/unified)? \(the cgroup v2 mount\)" <<<"$bad"
 # a tmpfs over /sys/fs/cgroup, in a mount namespace of its own, hides
 # every cgroup v2 mount that execmon looks for
-t="--cgroup without a cgroup v2 mount: an error that says so"
-nomount=$(unshare -m sh -c 'mount -t tmpfs none /sys/fs/cgroup && exec "$0" --cgroup /x' \
-	"$EXECMON" 2>&1)
-rc=$?
-if [ $rc = 64 ] && grep -q "^execmon: invalid cgroup '/x': no cgroup v2 is mounted" <<<"$nomount"; then
-	pass "$t"
-elif [ $rc = 64 ] || grep -q "^execmon:" <<<"$nomount"; then
-	fail "$t"
-	echo "$nomount" >&2
-else
-	skip "$t" "can't hide /sys/fs/cgroup: ${nomount:0:80}"
-fi
+for opt in --cgroup=/x --container=0123456789ab; do
+	name=${opt%%=*}
+	t="$name without a cgroup v2 mount: an error that says so"
+	nomount=$(unshare -m sh -c 'mount -t tmpfs none /sys/fs/cgroup && exec "$0" "$1"' \
+		"$EXECMON" "$opt" 2>&1)
+	rc=$?
+	if [ $rc = 64 ] &&
+		grep -qF "execmon: invalid ${name#--} '${opt#*=}': no cgroup v2 is mounted" <<<"$nomount"; then
+		pass "$t"
+	elif [ $rc = 64 ] || grep -q "^execmon:" <<<"$nomount"; then
+		fail "$t"
+		echo "$nomount" >&2
+	else
+		skip "$t" "can't hide /sys/fs/cgroup: ${nomount:0:80}"
+	fi
+done
 
 # mntns and cwd: a new mount namespace, and a working directory.
 host_ns=$(stat -L -c %i /proc/self/ns/mnt)

@@ -34,7 +34,7 @@ EOF
 # more file than memory): the kernel has already replaced the caller's
 # memory and kills the process. Its path and argv are still shown. The
 # truth: the file, the argv given, and the death by SIGSEGV.
-python3 "$(dirname "$0")/tools/late_elf.py" "$TMP/late-elf"
+python3 "$TOOLS/late_elf.py" "$TMP/late-elf"
 python3 - "$TMP" >"$TMP/late" <<'EOF'
 import os, signal, sys, threading, time
 path = sys.argv[1] + "/late-elf"

@@ -280,6 +280,9 @@ unit_execmon() {
 	chmod 755 "$TMP/unit-execmon"
 }
 
+# The suites' Python helpers (late_elf.py, execcall.py for PYTHONPATH).
+TOOLS=$(cd "$(dirname "$0")/tools" && pwd)
+
 # test_prog NAME OUT: OUT is the helper tests/progs/NAME.c, as make built it
 # for this architecture (make test-progs, which a guest without a compiler
 # needs), or compiled here when that one is missing or older than its

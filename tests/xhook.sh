@@ -12,7 +12,6 @@ jqe() { jq -e "$@" >/dev/null; }
 # (Debian's, without the detour of a version manager's shims in PATH)
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
-TOOLS=$(cd "$(dirname "$0")/tools" && pwd)
 D=$TMP/d
 mkdir -p "$D"
 DENY=$TMP/seccomp_deny
@@ -58,7 +57,7 @@ late("lscript", script, ["lscript", "one", "last"])
 EOF
 printf 'not a program\n' >"$D/not-exec"
 chmod 644 "$D/not-exec"
-python3 "$(dirname "$0")/tools/late_elf.py" "$D/late-elf"
+python3 "$TOOLS/late_elf.py" "$D/late-elf"
 
 # run_failed TAG OUT [ENV...]: execmon -x --json under ENV, the calls
 # above, a refusal by seccomp, then OUT holds the records whose first

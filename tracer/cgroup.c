@@ -177,7 +177,7 @@ int cgroup_find_container(const char *prefix, struct container_match *m)
 
 	memset(m, 0, sizeof(*m));
 	if (!root)
-		return -ENOENT;
+		return -ENODEV;
 	root_len = strlen(root);
 	want = prefix;
 	found = m;

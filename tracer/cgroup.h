@@ -16,7 +16,8 @@ const struct container *cgroup_container(__u64 id);
 
 /* The container whose id starts with prefix (lower-case hex), for
  * --container: 0 and its id and outermost cgroup in m when there is one,
- * -ENOENT when none, -EEXIST when two (m's id and other). */
+ * -ENOENT when none, -EEXIST when two (m's id and other), -ENODEV when no
+ * cgroup v2 is mounted. */
 struct container_match {
 	int n;
 	char id[CONTAINER_ID_LEN + 1], other[CONTAINER_ID_LEN + 1];

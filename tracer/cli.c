@@ -24,6 +24,10 @@ struct options options = {
 };
 
 
+/* Why --cgroup and --container cannot be given here (cgroup_open() and
+ * cgroup_find_container() say -ENODEV). */
+#define NO_CGROUP_V2	"no cgroup v2 is mounted (at /sys/fs/cgroup or /sys/fs/cgroup/unified)"
+
 static const char doc[] =
 "Trace every program that starts: the binary that really ran and its exact arguments.\n"
 "\n"
@@ -165,6 +169,8 @@ static void set_container(struct argp_state *state, const char *arg)
 		argp_error(state, "invalid container '%s': it begins two containers' ids, %.*s and %.*s: "
 			   "give more digits", arg, CONTAINER_SHORT_LEN + 4, m.id, CONTAINER_SHORT_LEN + 4,
 			   m.other);
+	if (err == -ENODEV)
+		argp_error(state, "invalid container '%s': %s", arg, NO_CGROUP_V2);
 	if (err)
 		argp_error(state, "invalid container '%s': no container's cgroup has an id that begins so "
 			   "(is it running?)", arg);
@@ -409,8 +415,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   "mount); give the path that /proc/PID/cgroup shows after 0::, or a "
 				   "directory of that mount", arg, cgroup_root());
 		if (options.cgroup_fd == -ENODEV)
-			argp_error(state, "invalid cgroup '%s': no cgroup v2 is mounted (at "
-				   "/sys/fs/cgroup or /sys/fs/cgroup/unified)", arg);
+			argp_error(state, "invalid cgroup '%s': %s", arg, NO_CGROUP_V2);
 		if (options.cgroup_fd < 0)
 			argp_error(state, "invalid cgroup '%s': %s", arg, options.cgroup_fd == -ENOTDIR ?
 				   "not a cgroup v2 directory" : strerror(-options.cgroup_fd));

@@ -546,13 +546,11 @@ static void load_child(int sock, const struct options *o, bool want_cwd, bool wa
 		fds[msg.nfds++] = bpf_link__fd(link);
 	}
 	if (!msg.err && o->fails && o->verbose)
-		p_err("failed execs hooked by %s: %s%s", hook_names[hook],
+		p_err("failed execs hooked by %s: %s%s%s", hook_names[hook],
 		      hook == HOOK_FEXIT ? "fexit on the exec calls and " FN_LATE :
-		      hook == HOOK_KPROBE ?
-		      (bpf_program__fd(skel->progs.execmon_kprobe_late) >= 0 ?
-		       "kprobes and kretprobes on the exec calls, and a kprobe on " FN_NEW_EXEC :
-		       "kprobes and kretprobes on the exec calls") :
+		      hook == HOOK_KPROBE ? "kprobes and kretprobes on the exec calls" :
 		      "the raw tracepoints sys_enter and sys_exit, at every system call",
+		      skel->rodata->late_kprobe ? ", and a kprobe on " FN_NEW_EXEC : "",
 		      getenv("EXECMON_FAILS_HOOK") && *getenv("EXECMON_FAILS_HOOK") ?
 		      " (EXECMON_FAILS_HOOK)" : "");
 	if (msg.err)
