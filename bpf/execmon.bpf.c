@@ -299,16 +299,20 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 
 	struct vfsmount *exe_mnt = bprm->file->f_path.mnt;
 	struct dentry *exe_dentry = bprm->file->f_path.dentry;
-	__u32 full = 0;
-	__u64 pos = resolve_path(buf, exe_mnt, exe_mnt->mnt_root, exe_dentry, &full, &flags);
+	__u64 exe_len = put_path_typed(ev, 0, 0, exe_mnt, exe_mnt->mnt_root, exe_dentry, &flags);
+	__u32 full = exe_len;
 
+	if (!exe_len) {
+		__u64 pos = resolve_path(buf, exe_mnt, exe_mnt->mnt_root, exe_dentry, &full,
+					 &flags);
+
+		exe_len = put_path(ev, buf, pos, 0, 0);
+		if (!exe_len)
+			flags |= EV_EXE_FAULT;
+	}
 	if (unlinked(exe_dentry->d_hash.pprev, exe_dentry->d_parent, exe_dentry))
 		flags |= EV_EXE_DELETED;
 	flags |= exe_kind(exe_dentry);
-	__u64 exe_len = put_path(ev, buf, pos, 0, 0);
-
-	if (!exe_len)
-		flags |= EV_EXE_FAULT;
 	ev->exe_len = exe_len;
 	ev->exe_full_len = full;
 	STAGE(ST_EXE);
@@ -354,7 +358,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		struct vfsmount *mnt = task->fs->pwd.mnt;
 		struct dentry *dentry = task->fs->pwd.dentry;
 
-		flags |= put_cwd(ev, buf, mnt, mnt->mnt_root, dentry, off);
+		flags |= put_cwd(ev, buf, mnt, mnt->mnt_root, dentry, off, true);
 		if (unlinked(dentry->d_hash.pprev, dentry->d_parent, dentry))
 			flags |= EV_CWD_DELETED;
 	}
@@ -741,7 +745,7 @@ static __always_inline int on_call_exit(void *ctx, struct pt_regs *regs, long re
 
 		BPF_CORE_READ_INTO(&pwd, task, fs, pwd);
 		mnt_root = BPF_CORE_READ(pwd.mnt, mnt_root);
-		flags |= put_cwd(ev, buf, pwd.mnt, mnt_root, pwd.dentry, off);
+		flags |= put_cwd(ev, buf, pwd.mnt, mnt_root, pwd.dentry, off, false);
 		off += ev->cwd_len;
 		if (unlinked(BPF_CORE_READ(pwd.dentry, d_hash.pprev), BPF_CORE_READ(pwd.dentry, d_parent),
 			     pwd.dentry))

@@ -96,6 +96,28 @@ start_case pw-ns 'mount -t tmpfs none "$1/nsroot" && mkdir -p "$1/nsroot/old" "$
 	cp "$2" "$1/nsroot/pw-ns/sleep" && cd "$1/nsroot" && pivot_root . old &&
 	exec /pw-ns/sleep 30' "$D" "$BUSYBOX"
 finish_case pw-ns
+# Four components below the root's mount, the most the walk takes in one
+# go, and five, where it takes the rest step by step.
+mkdir -p "$D/d4" "$D/d5/e" && cp /usr/bin/sleep "$D/d4/pw-d4" && cp /usr/bin/sleep "$D/d5/e/pw-d5"
+start_case pw-d4 'exec "$1/d4/pw-d4" 30' "$D"
+finish_case pw-d4
+start_case pw-d5 'exec "$1/d5/e/pw-d5" 30' "$D"
+finish_case pw-d5
+# A detached copy of a tree of mounts (open_tree): its root is a
+# namespace's root of its own, and a mount below it on a subdirectory
+# keeps that subdirectory in the path.
+mkdir -p "$D/tree/sub"
+start_case pw-tree 'mount -t tmpfs none "$1/tree/sub" && cp /usr/bin/sleep "$1/tree/sub/pw-tree" &&
+	exec env PYTHONPATH="$2" python3 -c "
+import os, sys, ctypes
+from execcall import libc
+OPEN_TREE_CLONE, AT_RECURSIVE, AT_FDCWD = 1, 0x8000, -100
+tree = libc.syscall(428, AT_FDCWD, sys.argv[1].encode(), OPEN_TREE_CLONE | AT_RECURSIVE)
+if tree < 0:
+    sys.exit(\"open_tree: \" + os.strerror(ctypes.get_errno()))
+os.execve(os.open(\"sub/pw-tree\", os.O_RDONLY, dir_fd=tree), [\"pw-tree\", \"30\"], {})" "$1/tree"' \
+	"$D" "$TOOLS"
+finish_case pw-tree
 # A path longer than the 4096 bytes kept, reached by a relative exec from
 # deep inside it (step by step: the whole path is too long for a system
 # call): its end, and the count of what was cut.
@@ -126,6 +148,9 @@ check_case pw-file "a bind mount of a file"
 check_case pw-stack "mounts stacked on one mount point"
 check_case pw-del "deleted after it was opened through a bind mount"
 check_case pw-ovl "overlayfs: the overlay's path"
+check_case pw-d4 "$(tr -cd / <<<"${truth[pw-d4]}" | wc -c) components"
+check_case pw-d5 "$(tr -cd / <<<"${truth[pw-d5]}" | wc -c) components"
+check_case pw-tree "a mount on a subdirectory of a detached tree: the subdirectory kept"
 check_case pw-chroot "a chroot: the whole path"
 check_case pw-ns "a mount namespace of its own root: the path from that root"
 check "a chroot: not the path inside it" test "$(said pw-chroot)" != /pw-chroot/sleep

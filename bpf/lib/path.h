@@ -200,6 +200,111 @@ static __always_inline __u64 resolve_path(struct path_buf *buf, struct vfsmount 
 	return w->pos;
 }
 
+/* How many components put_path_typed() takes at most: enough for most
+ * executables and working directories, and few enough that they always
+ * fit in the part they are written to. */
+#define PATH_TYPED_STEPS	4
+_Static_assert(PATH_TYPED_STEPS * (NAME_MAX_LEN + 1) <= CWD_MAX && CWD_MAX <= EXE_MAX,
+	       "put_path_typed() can run out of room");
+
+/*
+ * The walk's fast way, where its start is typed (the exec tracepoint's
+ * arguments) and lies at most PATH_TYPED_STEPS components below the root
+ * of the mount namespace's root mount, as most executables and working
+ * directories do: the dentries are read with plain loads, and their names
+ * copied straight to the event, root first, at ev->data + off (off at
+ * most max_off). No scratch slot, no copy from it and no subprogram:
+ * cache lines that are cold at an exec and helper calls are most of what
+ * the walk costs. Returns the path's length, or 0 where it needs more
+ * (another mount, a detached dentry, a longer path): resolve_path() then.
+ */
+static __always_inline __u64 put_path_typed(struct event *ev, __u64 off, __u64 max_off,
+					    struct vfsmount *vfsmnt, struct dentry *mnt_root,
+					    struct dentry *dentry, __u32 *flags)
+{
+	/* (zeroed: older verifiers cannot tell which ones the walk set) */
+	const unsigned char *names[PATH_TYPED_STEPS] = {};
+	__u64 lens[PATH_TYPED_STEPS] = {};
+	__u64 total = 0;
+	bool done = false;
+	int n = 0, i;
+
+	/* (no early exit: clang unrolls only a loop without one) */
+#pragma unroll
+	for (i = 0; i < PATH_TYPED_STEPS; i++) {
+		if (done || dentry == mnt_root) {
+			done = true;
+			continue;
+		}
+
+		struct dentry *parent = dentry->d_parent;
+		__u64 len = dentry->d_name.len;
+
+		if (parent == dentry || len > NAME_MAX_LEN) {
+			done = true;
+			continue;
+		}
+		names[i] = dentry->d_name.name;
+		lens[i] = len;
+		total += len + 1;
+		n = i + 1;
+		dentry = parent;
+	}
+	if (dentry != mnt_root || !n)
+		return 0;
+
+	/* The mount must be the namespace's root, which is its own parent, or
+	 * be mounted on that root's root directory, as a system's / is on
+	 * the initramfs's after switch_root: the walk's hop up adds nothing
+	 * to the path then. (container_of(), as in resolve_path().) */
+	struct mount *mnt = (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
+	struct {
+		struct mount *parent;
+		struct dentry *mountpoint;
+	} up;
+	struct {
+		struct mount *parent;
+		struct dentry *mountpoint;
+		struct dentry *root;
+	} top;
+
+	if (read_pair(&up, mnt, struct mount, mnt_parent, mnt_mountpoint))
+		return 0;
+	if (up.parent != mnt) {
+		struct mount *parent = up.parent;
+		__u32 first = bpf_core_field_offset(struct mount, mnt_parent);
+		long err;
+
+		/* the three side by side, as in every kernel with BTF: one read */
+		if (bpf_core_field_offset(struct mount, mnt.mnt_root) == first + 2 * sizeof(void *) &&
+		    bpf_core_field_offset(struct mount, mnt_mountpoint) == first + sizeof(void *))
+			err = bpf_probe_read_kernel(&top, sizeof(top), (void *)parent + first);
+		else
+			err = bpf_core_read(&top.parent, sizeof(top.parent), &parent->mnt_parent) ||
+			      bpf_core_read(&top.root, sizeof(top.root), &parent->mnt.mnt_root);
+		if (err || top.parent != parent || up.mountpoint != top.root)
+			return 0;
+	}
+
+	int k;
+
+#pragma unroll
+	for (k = PATH_TYPED_STEPS - 1; k >= 0; k--) {
+		if (k >= n)
+			continue;
+
+		__u64 len = lens[k];
+
+		clamp(off, max_off + (PATH_TYPED_STEPS - 1) * (NAME_MAX_LEN + 1));
+		clamp(len, NAME_MAX_LEN);
+		ev->data[off] = '/';
+		if (bpf_probe_read_kernel(ev->data + off + 1, len, names[k]))
+			*flags |= EV_EXE_FAULT;
+		off += len + 1;
+	}
+	return total;
+}
+
 /* Copies the path that resolve_path left in the scratch slot to the event,
  * at offset off (at most max_off); returns its length. */
 static __always_inline __u64 put_path(struct event *ev, struct path_buf *buf, __u64 pos,
@@ -220,12 +325,20 @@ static __always_inline __u64 put_path(struct event *ev, struct path_buf *buf, __
  * the flags to add. */
 static __always_inline __u32 put_cwd(struct event *ev, struct path_buf *buf,
 				     struct vfsmount *mnt, struct dentry *mnt_root,
-				     struct dentry *dentry, __u64 off)
+				     struct dentry *dentry, __u64 off, bool typed)
 {
 	__u32 full, flags = 0;
-	__u64 pos = resolve_path(buf, mnt, mnt_root, dentry, &full, &flags);
+	__u64 len = typed ? put_path_typed(ev, off, EV_START_MAX(cwd), mnt, mnt_root, dentry,
+					   &flags) : 0;
 
-	ev->cwd_len = put_path(ev, buf, pos, off, EV_START_MAX(cwd));
+	if (len) {
+		full = len;
+	} else {
+		__u64 pos = resolve_path(buf, mnt, mnt_root, dentry, &full, &flags);
+
+		len = put_path(ev, buf, pos, off, EV_START_MAX(cwd));
+	}
+	ev->cwd_len = len;
 	ev->cwd_full_len = full;
 	return (flags & EV_EXE_TRUNCATED ? EV_CWD_TRUNCATED : 0) |
 	       (flags & EV_EXE_DELETED ? EV_CWD_DELETED : 0);
