@@ -288,9 +288,8 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	__builtin_memcpy(comm, task->comm, COMM_LEN);
 
 	struct event *ev = event_slot();
-	struct path_buf *buf = path_scratch();
 
-	if (!ev || !buf)
+	if (!ev)
 		return 0;
 	fill_header(ev, kind, pid, ppid, uid_gid,
 		    want_cgroup_mntns ? task->nsproxy->mnt_ns->ns.inum : 0, comm);
@@ -303,10 +302,15 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 	__u32 full = exe_len;
 
 	if (!exe_len) {
-		__u64 pos = resolve_path(buf, exe_mnt, exe_mnt->mnt_root, exe_dentry, &full,
-					 &flags);
+		/* (looked up only here: its map is one more cold cache line) */
+		struct path_buf *buf = path_scratch();
 
-		exe_len = put_path(ev, buf, pos, 0, 0);
+		if (buf) {
+			__u64 pos = resolve_path(buf, exe_mnt, exe_mnt->mnt_root, exe_dentry,
+						 &full, &flags);
+
+			exe_len = put_path(ev, buf, pos, 0, 0);
+		}
 		if (!exe_len)
 			flags |= EV_EXE_FAULT;
 	}
@@ -358,7 +362,7 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		struct vfsmount *mnt = task->fs->pwd.mnt;
 		struct dentry *dentry = task->fs->pwd.dentry;
 
-		flags |= put_cwd(ev, buf, mnt, mnt->mnt_root, dentry, off, true);
+		flags |= put_cwd(ev, NULL, mnt, mnt->mnt_root, dentry, off, true);
 		if (unlinked(dentry->d_hash.pprev, dentry->d_parent, dentry))
 			flags |= EV_CWD_DELETED;
 	}

@@ -322,7 +322,8 @@ static __always_inline __u64 put_path(struct event *ev, struct path_buf *buf, __
 }
 
 /* The working directory pwd, at offset off of the event's data; returns
- * the flags to add. */
+ * the flags to add. buf: the scratch slot, or NULL to look it up only if
+ * the walk needs it. */
 static __always_inline __u32 put_cwd(struct event *ev, struct path_buf *buf,
 				     struct vfsmount *mnt, struct dentry *mnt_root,
 				     struct dentry *dentry, __u64 off, bool typed)
@@ -334,6 +335,11 @@ static __always_inline __u32 put_cwd(struct event *ev, struct path_buf *buf,
 	if (len) {
 		full = len;
 	} else {
+		if (!buf)
+			buf = path_scratch();
+		if (!buf)
+			return 0;
+
 		__u64 pos = resolve_path(buf, mnt, mnt_root, dentry, &full, &flags);
 
 		len = put_path(ev, buf, pos, off, EV_START_MAX(cwd));
