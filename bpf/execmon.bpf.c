@@ -298,27 +298,21 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 
 	struct vfsmount *exe_mnt = bprm->file->f_path.mnt;
 	struct dentry *exe_dentry = bprm->file->f_path.dentry;
-	__u64 exe_len = put_path_typed(ev, 0, 0, exe_mnt, exe_mnt->mnt_root, exe_dentry, &flags);
-	__u32 full = exe_len;
+	__u32 full = 0;
+	__u64 exe_len = put_path_at(ev, NULL, 0, 0, exe_mnt, exe_mnt->mnt_root, exe_dentry, &full,
+				    &flags, true);
 
-	if (!exe_len) {
-		/* (looked up only here: its map is one more cold cache line) */
-		struct path_buf *buf = path_scratch();
-
-		if (buf) {
-			__u64 pos = resolve_path(buf, exe_mnt, exe_mnt->mnt_root, exe_dentry,
-						 &full, &flags);
-
-			exe_len = put_path(ev, buf, pos, 0, 0);
-		}
-		if (!exe_len)
-			flags |= EV_EXE_FAULT;
-	}
+	if (!exe_len)
+		flags |= EV_EXE_FAULT;
 	if (unlinked(exe_dentry->d_hash.pprev, exe_dentry->d_parent, exe_dentry))
 		flags |= EV_EXE_DELETED;
 	flags |= exe_kind(exe_dentry);
 	ev->exe_len = exe_len;
 	ev->exe_full_len = full;
+	/* Read back from the record, where the verifier knows no bounds: the
+	 * walk's ends (one for each length of path taken in one go) then go
+	 * on as one state, not each through the rest of the program. */
+	exe_len = *(volatile __u32 *)&ev->exe_len;
 	STAGE(ST_EXE);
 	if (want_file_id)
 		flags |= put_file_id(ev, bprm->file->f_inode);
@@ -367,17 +361,17 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 			flags |= EV_CWD_DELETED;
 	}
 	STAGE(ST_CWD);
-	__u64 env_len = want_env ? put_env(ev, task->mm, off + ev->cwd_len, &flags) : 0;
+	/* (read back as exe_len is; 0 without want_cwd) */
+	off += *(volatile __u32 *)&ev->cwd_len;
+	__u64 env_len = want_env ? put_env(ev, task->mm, off, &flags) : 0;
 
 	STAGE(ST_ENV);
-	__u64 ctx_len = want_ctx ? put_exec_ctx_typed(ev, off + ev->cwd_len + env_len,
+	__u64 ctx_len = want_ctx ? put_exec_ctx_typed(ev, off + env_len,
 						      tp_arg(ctx, 0), tp_arg(ctx, 2), &flags) : 0;
 
 	STAGE(ST_CTX);
 	ev->flags = flags;
-	/* (cwd_len is 0 without want_cwd: added here rather than above, it
-	 * takes the 6.12 verifier fewer steps) */
-	emit_to(ctx, cnt, ev, off + ev->cwd_len + env_len + ctx_len, xchg, true, rb);
+	emit_to(ctx, cnt, ev, off + env_len + ctx_len, xchg, true, rb);
 	STAGE(ST_OUTPUT);
 	return 0;
 }
@@ -684,10 +678,8 @@ static __always_inline int on_call_exit(void *ctx, struct pt_regs *regs, long re
 		__u32 full = 0;
 
 		BPF_CORE_READ_INTO(&exe, mm, exe_file, f_path);
-		__u64 pos = resolve_path(buf, exe.mnt, BPF_CORE_READ(exe.mnt, mnt_root), exe.dentry,
-					 &full, &flags);
-
-		exe_len = put_path(ev, buf, pos, 0, 0);
+		exe_len = put_path_at(ev, buf, 0, 0, exe.mnt, BPF_CORE_READ(exe.mnt, mnt_root),
+				      exe.dentry, &full, &flags, false);
 		if (!exe_len)
 			flags |= EV_EXE_FAULT;
 		ev->exe_full_len = full;

@@ -64,6 +64,10 @@ static __always_inline struct path_buf *path_scratch(void)
 	return bpf_map_lookup_elem(&execmon_scratch, &key);
 }
 
+/* Whether field second starts where pointer field first ends. */
+#define fields_follow(type, first, second)					\
+	(bpf_core_field_offset(type, second) == bpf_core_field_offset(type, first) + sizeof(void *))
+
 /*
  * Reads two fields of *ptr into the two members of *dst. Helper calls are
  * most of the cost of the walk, and the pairs read here (d_parent and
@@ -72,11 +76,11 @@ static __always_inline struct path_buf *path_scratch(void)
  * member of dst is a pointer. Evaluates to non-zero on a fault.
  */
 #define read_pair(dst, ptr, type, first, second) ({				\
-	__u32 off_ = bpf_core_field_offset(type, first);			\
 	long err_ = 0;								\
 										\
-	if (bpf_core_field_offset(type, second) == off_ + sizeof(void *))	\
-		err_ = bpf_probe_read_kernel(dst, sizeof(*(dst)), (void *)(ptr) + off_); \
+	if (fields_follow(type, first, second))					\
+		err_ = bpf_probe_read_kernel(dst, sizeof(*(dst)),		\
+					     (void *)(ptr) + bpf_core_field_offset(type, first)); \
 	else									\
 		err_ = bpf_core_read(dst, sizeof(void *), &(ptr)->first) ||	\
 		       bpf_core_read((void *)(dst) + sizeof(void *),		\
@@ -227,7 +231,7 @@ static __always_inline __u64 put_path_typed(struct event *ev, __u64 off, __u64 m
 	__u64 lens[PATH_TYPED_STEPS] = {};
 	__u64 total = 0;
 	bool done = false;
-	int n = 0, i;
+	int i;
 
 	/* (no early exit: clang unrolls only a loop without one) */
 #pragma unroll
@@ -247,10 +251,9 @@ static __always_inline __u64 put_path_typed(struct event *ev, __u64 off, __u64 m
 		names[i] = dentry->d_name.name;
 		lens[i] = len;
 		total += len + 1;
-		n = i + 1;
 		dentry = parent;
 	}
-	if (dentry != mnt_root || !n)
+	if (dentry != mnt_root || !total)
 		return 0;
 
 	/* The mount must be the namespace's root, which is its own parent, or
@@ -272,13 +275,13 @@ static __always_inline __u64 put_path_typed(struct event *ev, __u64 off, __u64 m
 		return 0;
 	if (up.parent != mnt) {
 		struct mount *parent = up.parent;
-		__u32 first = bpf_core_field_offset(struct mount, mnt_parent);
 		long err;
 
 		/* the three side by side, as in every kernel with BTF: one read */
-		if (bpf_core_field_offset(struct mount, mnt.mnt_root) == first + 2 * sizeof(void *) &&
-		    bpf_core_field_offset(struct mount, mnt_mountpoint) == first + sizeof(void *))
-			err = bpf_probe_read_kernel(&top, sizeof(top), (void *)parent + first);
+		if (fields_follow(struct mount, mnt_parent, mnt_mountpoint) &&
+		    fields_follow(struct mount, mnt_mountpoint, mnt.mnt_root))
+			err = bpf_probe_read_kernel(&top, sizeof(top), (void *)parent +
+						    bpf_core_field_offset(struct mount, mnt_parent));
 		else
 			err = bpf_core_read(&top.parent, sizeof(top.parent), &parent->mnt_parent) ||
 			      bpf_core_read(&top.root, sizeof(top.root), &parent->mnt.mnt_root);
@@ -290,10 +293,11 @@ static __always_inline __u64 put_path_typed(struct event *ev, __u64 off, __u64 m
 
 #pragma unroll
 	for (k = PATH_TYPED_STEPS - 1; k >= 0; k--) {
-		if (k >= n)
-			continue;
-
 		__u64 len = lens[k];
+
+		/* (no name is empty: 0 is a step the walk did not take) */
+		if (!len)
+			continue;
 
 		clamp(off, max_off + (PATH_TYPED_STEPS - 1) * (NAME_MAX_LEN + 1));
 		clamp(len, NAME_MAX_LEN);
@@ -321,29 +325,48 @@ static __always_inline __u64 put_path(struct event *ev, struct path_buf *buf, __
 	return len;
 }
 
+/*
+ * The path of dentry on vfsmnt at ev->data + off (off at most max_off):
+ * in one go where its start is typed and the path short, step by step in
+ * the scratch slot otherwise. Returns its length, 0 on a fault; *full
+ * gets its full length and *flags the walk's EV_EXE_* flags. buf: the
+ * scratch slot, or NULL to look it up only where the walk needs it (its
+ * map is one more cold cache line at an exec).
+ */
+static __always_inline __u64 put_path_at(struct event *ev, struct path_buf *buf, __u64 off,
+					 __u64 max_off, struct vfsmount *vfsmnt,
+					 struct dentry *mnt_root, struct dentry *dentry,
+					 __u32 *full, __u32 *flags, bool typed)
+{
+	__u64 len = typed ? put_path_typed(ev, off, max_off, vfsmnt, mnt_root, dentry, flags) : 0;
+
+	if (len) {
+		*full = len;
+		return len;
+	}
+	if (!buf)
+		buf = path_scratch();
+	if (!buf)
+		return 0;
+
+	__u64 pos = resolve_path(buf, vfsmnt, mnt_root, dentry, full, flags);
+
+	return put_path(ev, buf, pos, off, max_off);
+}
+
 /* The working directory pwd, at offset off of the event's data; returns
- * the flags to add. buf: the scratch slot, or NULL to look it up only if
- * the walk needs it. */
+ * the flags to add. buf and typed: as for put_path_at(). */
 static __always_inline __u32 put_cwd(struct event *ev, struct path_buf *buf,
 				     struct vfsmount *mnt, struct dentry *mnt_root,
 				     struct dentry *dentry, __u64 off, bool typed)
 {
-	__u32 full, flags = 0;
-	__u64 len = typed ? put_path_typed(ev, off, EV_START_MAX(cwd), mnt, mnt_root, dentry,
-					   &flags) : 0;
+	__u32 full = 0, flags = 0;
+	__u64 len = put_path_at(ev, buf, off, EV_START_MAX(cwd), mnt, mnt_root, dentry, &full,
+				&flags, typed);
 
-	if (len) {
-		full = len;
-	} else {
-		if (!buf)
-			buf = path_scratch();
-		if (!buf)
-			return 0;
-
-		__u64 pos = resolve_path(buf, mnt, mnt_root, dentry, &full, &flags);
-
-		len = put_path(ev, buf, pos, off, EV_START_MAX(cwd));
-	}
+	/* (the header has both at 0) */
+	if (!len)
+		return 0;
 	ev->cwd_len = len;
 	ev->cwd_full_len = full;
 	return (flags & EV_EXE_TRUNCATED ? EV_CWD_TRUNCATED : 0) |
