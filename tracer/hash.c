@@ -273,7 +273,7 @@ static void *worker(void *arg)
 		if (e && e->state == E_PENDING) {
 			e->state = E_DONE;
 			e->error = why;
-			e->retry_ns = kernel_now_ns() + HASH_RETRY_MS * 1000000ULL;
+			e->retry_ns = why ? kernel_now_ns() + HASH_RETRY_MS * 1000000ULL : 0;
 			memcpy(e->hex, hex, sizeof(hex));
 		}
 		pthread_cond_broadcast(&done_cv);
