@@ -2,6 +2,7 @@
 #include <argp.h>
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,26 @@ struct options options = {
 /* Why --cgroup and --container cannot be given here (cgroup_open() and
  * cgroup_find_container() say -ENODEV). */
 #define NO_CGROUP_V2	"no cgroup v2 is mounted (at /sys/fs/cgroup or /sys/fs/cgroup/unified)"
+
+/* Why cgroup_open() failed with err, said for a person. */
+static const char *cgroup_open_error(int err)
+{
+	static char msg[PATH_MAX + 160];
+
+	switch (err) {
+	case -ENOENT:
+		snprintf(msg, sizeof(msg), "no such cgroup in %s (the cgroup v2 mount); give the "
+			 "path that /proc/PID/cgroup shows after 0::, or a directory of that mount",
+			 cgroup_root());
+		return msg;
+	case -ENODEV:
+		return NO_CGROUP_V2;
+	case -ENOTDIR:
+		return "not a cgroup v2 directory";
+	default:
+		return strerror(-err);
+	}
+}
 
 static const char doc[] =
 "Trace every program that starts: the binary that really ran and its exact arguments.\n"
@@ -179,7 +200,7 @@ static void set_container(struct argp_state *state, const char *arg)
 	options.cgroup_fd = cgroup_open(m.path);
 	if (options.cgroup_fd < 0)
 		argp_error(state, "invalid container '%s': can't open its cgroup '%s': %s", arg, m.path,
-			   strerror(-options.cgroup_fd));
+			   cgroup_open_error(options.cgroup_fd));
 }
 
 static void add_id(struct argp_state *state, __u32 *set, int *n, const char *opt, __u32 id)
@@ -410,15 +431,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   options.cgroup, arg);
 		options.cgroup = arg;
 		options.cgroup_fd = cgroup_open(arg);
-		if (options.cgroup_fd == -ENOENT)
-			argp_error(state, "invalid cgroup '%s': no such cgroup in %s (the cgroup v2 "
-				   "mount); give the path that /proc/PID/cgroup shows after 0::, or a "
-				   "directory of that mount", arg, cgroup_root());
-		if (options.cgroup_fd == -ENODEV)
-			argp_error(state, "invalid cgroup '%s': %s", arg, NO_CGROUP_V2);
 		if (options.cgroup_fd < 0)
-			argp_error(state, "invalid cgroup '%s': %s", arg, options.cgroup_fd == -ENOTDIR ?
-				   "not a cgroup v2 directory" : strerror(-options.cgroup_fd));
+			argp_error(state, "invalid cgroup '%s': %s", arg,
+				   cgroup_open_error(options.cgroup_fd));
 		break;
 	case OPT_CONTAINER:
 		set_container(state, arg);
