@@ -74,12 +74,26 @@ start_tracer() {
 	[ -n "$DRY" ] && return 0
 	"$EXECMON" "$@" >"$out" 2>"$out.err" &
 	TRACER_PID=$!
+	tracer_loaded "$out"
+}
+
+# tracer_loaded OUT [children]: waits up to 30 s until TRACER_PID holds
+# execmon's BPF links, or with "children" one of its children does (the
+# execmon that a wrapper such as unshare runs); sets TRACER_LOADED to that
+# process. On failure, says what execmon printed to OUT.err.
+tracer_loaded() {
+	local pid
 	for _ in $(seq 600); do
-		ls -l /proc/"$TRACER_PID"/fd 2>/dev/null | grep -q 'anon_inode:bpf_link' && return 0
+		for pid in $TRACER_PID ${2:+$(pgrep -P "$TRACER_PID")}; do
+			if ls -l /proc/"$pid"/fd 2>/dev/null | grep -q 'anon_inode:bpf_link'; then
+				TRACER_LOADED=$pid
+				return 0
+			fi
+		done
 		kill -0 "$TRACER_PID" 2>/dev/null || break
 		sleep 0.05
 	done
-	echo "execmon did not start: $(cat "$out.err")" >&2
+	echo "execmon did not start: $(cat "$1.err")" >&2
 	return 1
 }
 

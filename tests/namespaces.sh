@@ -85,25 +85,14 @@ fi
 # pid, for stop_in.
 NS_TRACER=
 start_in() {
-	local out=$1 wrap=() pid
+	local out=$1 wrap=()
 	shift
 	while [ "$1" != -- ]; do wrap+=("$1"); shift; done
 	shift
 	[ -n "$DRY" ] && return 0
 	"${wrap[@]}" "$EXECMON" "$@" >"$out" 2>"$out.err" &
 	TRACER_PID=$!
-	for _ in $(seq 200); do
-		for pid in $TRACER_PID $(pgrep -P "$TRACER_PID"); do
-			if ls -l /proc/"$pid"/fd 2>/dev/null | grep -q 'anon_inode:bpf_link'; then
-				NS_TRACER=$pid
-				return 0
-			fi
-		done
-		kill -0 "$TRACER_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "execmon did not start: $(cat "$out.err")" >&2
-	return 1
+	tracer_loaded "$out" children && NS_TRACER=$TRACER_LOADED
 }
 stop_in() {
 	[ -n "$TRACER_PID" ] || return 0
