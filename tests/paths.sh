@@ -96,13 +96,15 @@ start_case pw-ns 'mount -t tmpfs none "$1/nsroot" && mkdir -p "$1/nsroot/old" "$
 	cp "$2" "$1/nsroot/pw-ns/sleep" && cd "$1/nsroot" && pivot_root . old &&
 	exec /pw-ns/sleep 30' "$D" "$BUSYBOX"
 finish_case pw-ns
-# Four components below the root's mount, the most the walk takes in one
-# go, and five, where it takes the rest step by step.
-mkdir -p "$D/d4" "$D/d5/e" && cp /usr/bin/sleep "$D/d4/pw-d4" && cp /usr/bin/sleep "$D/d5/e/pw-d5"
-start_case pw-d4 'exec "$1/d4/pw-d4" 30' "$D"
-finish_case pw-d4
-start_case pw-d5 'exec "$1/d5/e/pw-d5" 30' "$D"
-finish_case pw-d5
+# Six components below the root's mount (with $D two below it, as /tmp
+# is here), the most the walk takes in one go, and seven, where it takes
+# the rest step by step.
+mkdir -p "$D/d6/a/b" "$D/d7/a/b/c" && cp /usr/bin/sleep "$D/d6/a/b/pw-d6" &&
+	cp /usr/bin/sleep "$D/d7/a/b/c/pw-d7"
+start_case pw-d6 'exec "$1/d6/a/b/pw-d6" 30' "$D"
+finish_case pw-d6
+start_case pw-d7 'exec "$1/d7/a/b/c/pw-d7" 30' "$D"
+finish_case pw-d7
 # A detached copy of a tree of mounts (open_tree): its root is a
 # namespace's root of its own, and a mount below it on a subdirectory
 # keeps that subdirectory in the path.
@@ -148,8 +150,8 @@ check_case pw-file "a bind mount of a file"
 check_case pw-stack "mounts stacked on one mount point"
 check_case pw-del "deleted after it was opened through a bind mount"
 check_case pw-ovl "overlayfs: the overlay's path"
-check_case pw-d4 "$(tr -cd / <<<"${truth[pw-d4]}" | wc -c) components"
-check_case pw-d5 "$(tr -cd / <<<"${truth[pw-d5]}" | wc -c) components"
+check_case pw-d6 "$(tr -cd / <<<"${truth[pw-d6]}" | wc -c) components"
+check_case pw-d7 "$(tr -cd / <<<"${truth[pw-d7]}" | wc -c) components"
 check_case pw-tree "a mount on a subdirectory of a detached tree: the subdirectory kept"
 check_case pw-chroot "a chroot: the whole path"
 check_case pw-ns "a mount namespace of its own root: the path from that root"

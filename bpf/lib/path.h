@@ -205,9 +205,11 @@ static __always_inline __u64 resolve_path(struct path_buf *buf, struct vfsmount 
 }
 
 /* How many components put_path_typed() takes at most: enough for most
- * executables and working directories, and few enough that they always
- * fit in the part they are written to. */
-#define PATH_TYPED_STEPS	4
+ * executables and working directories (a JVM's java, a virtual
+ * environment's python), few enough that they always fit in the part they
+ * are written to; each one more costs every exec program's verification
+ * some 4k steps. */
+#define PATH_TYPED_STEPS	6
 _Static_assert(PATH_TYPED_STEPS * (NAME_MAX_LEN + 1) <= CWD_MAX && CWD_MAX <= EXE_MAX,
 	       "put_path_typed() can run out of room");
 
