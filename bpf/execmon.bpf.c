@@ -298,9 +298,8 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 
 	struct vfsmount *exe_mnt = bprm->file->f_path.mnt;
 	struct dentry *exe_dentry = bprm->file->f_path.dentry;
-	__u32 full = 0;
-	__u64 exe_len = put_path_at(ev, NULL, 0, 0, exe_mnt, exe_mnt->mnt_root, exe_dentry, &full,
-				    &flags, true);
+	__u64 exe_len = put_path_at(ev, NULL, 0, 0, exe_mnt, exe_mnt->mnt_root, exe_dentry,
+				    &ev->exe_full_len, &flags, true);
 
 	if (!exe_len)
 		flags |= EV_EXE_FAULT;
@@ -308,7 +307,6 @@ static __always_inline int on_exec(void *ctx, struct task_struct *task, pid_t ol
 		flags |= EV_EXE_DELETED;
 	flags |= exe_kind(exe_dentry);
 	ev->exe_len = exe_len;
-	ev->exe_full_len = full;
 	/* Read back from the record, where the verifier knows no bounds: the
 	 * walk's ends (one for each length of path taken in one go) then go
 	 * on as one state, not each through the rest of the program. */

@@ -14,7 +14,7 @@ BUSYBOX=/bin/busybox	# static: it runs in a root of its own
 # busybox, as sleep) that waits, in a mount namespace of its own so that
 # its mounts go with it; the copy's path ends in /NAME (/NAME/sleep for
 # busybox, which takes its applet from its name).
-declare -A pids truth
+declare -A pids truth cwd
 start_case() {
 	local name=$1
 	shift
@@ -32,6 +32,7 @@ finish_case() {
 		sleep 0.05
 	done
 	truth[$1]=$exe
+	cwd[$1]=$(readlink /proc/"$pid"/cwd 2>/dev/null)
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 }
@@ -40,6 +41,18 @@ finish_case() {
 said() {
 	jq -r --argjson pid "${pids[$1]}" 'select(.pid == $pid) |
 		.exe + (if .exe_deleted then " (deleted)" else "" end)' "$OUT" | tail -n 1
+}
+# check_cwd NAME WHAT: the case's working directory is what the kernel said.
+check_cwd() {
+	local got want=${cwd[$1]}
+	got=$(jq -r --argjson pid "${pids[$1]}" 'select(.pid == $pid) | .cwd' "$OUT" | tail -n 1)
+	if [ -z "$want" ]; then
+		skip "$2" "not set up: $(head -c 200 "$TMP/$1.log")"
+	elif [ "$got" = "$want" ]; then
+		pass "$2"
+	else
+		fail "$2" "execmon [$got], the kernel [$want]"
+	fi
 }
 check_case() {
 	local got want=${truth[$1]}
@@ -59,7 +72,7 @@ start_tracer "$OUT" --json || { fail "execmon --json starts"; exit 0; }
 # A bind mount of a directory below a file system's root: the walk meets
 # the mount's root (not the file system's) and goes on at its mount point.
 mkdir -p "$D/src/sub" "$D/bind" && cp /usr/bin/sleep "$D/src/sub/pw-bind"
-start_case pw-bind 'mount --bind "$1/src/sub" "$1/bind" && exec "$1/bind/pw-bind" 30' "$D"
+start_case pw-bind 'mount --bind "$1/src/sub" "$1/bind" && cd "$1/bind" && exec "$1/bind/pw-bind" 30' "$D"
 finish_case pw-bind
 # A bind mount of one file onto another.
 mkdir -p "$D/file" && : >"$D/file/pw-file"
@@ -99,11 +112,13 @@ finish_case pw-ns
 # Six components below the root's mount (with $D two below it, as /tmp
 # is here), the most the walk takes in one go, and seven, where it takes
 # the rest step by step.
-mkdir -p "$D/d6/a/b" "$D/d7/a/b/c" && cp /usr/bin/sleep "$D/d6/a/b/pw-d6" &&
+mkdir -p "$D/d6/a/b" "$D/d7/a/b/c/d" && cp /usr/bin/sleep "$D/d6/a/b/pw-d6" &&
 	cp /usr/bin/sleep "$D/d7/a/b/c/pw-d7"
-start_case pw-d6 'exec "$1/d6/a/b/pw-d6" 30' "$D"
+# The working directories walked the same way: seven components for the
+# first, six for the second.
+start_case pw-d6 'cd "$1/d7/a/b/c/d" && exec "$1/d6/a/b/pw-d6" 30' "$D"
 finish_case pw-d6
-start_case pw-d7 'exec "$1/d7/a/b/c/pw-d7" 30' "$D"
+start_case pw-d7 'cd "$1/d7/a/b/c" && exec "$1/d7/a/b/c/pw-d7" 30' "$D"
 finish_case pw-d7
 # A detached copy of a tree of mounts (open_tree): its root is a
 # namespace's root of its own, and a mount below it on a subdirectory
@@ -152,6 +167,9 @@ check_case pw-del "deleted after it was opened through a bind mount"
 check_case pw-ovl "overlayfs: the overlay's path"
 check_case pw-d6 "$(tr -cd / <<<"${truth[pw-d6]}" | wc -c) components"
 check_case pw-d7 "$(tr -cd / <<<"${truth[pw-d7]}" | wc -c) components"
+check_cwd pw-d6 "working directory: $(tr -cd / <<<"${cwd[pw-d6]}" | wc -c) components"
+check_cwd pw-d7 "working directory: $(tr -cd / <<<"${cwd[pw-d7]}" | wc -c) components"
+check_cwd pw-bind "working directory: a bind mount of a subdirectory"
 check_case pw-tree "a mount on a subdirectory of a detached tree: the subdirectory kept"
 check_case pw-chroot "a chroot: the whole path"
 check_case pw-ns "a mount namespace of its own root: the path from that root"

@@ -207,8 +207,8 @@ static __always_inline __u64 resolve_path(struct path_buf *buf, struct vfsmount 
 /* How many components put_path_typed() takes at most: enough for most
  * executables and working directories (a JVM's java, a virtual
  * environment's python), few enough that they always fit in the part they
- * are written to; each one more costs every exec program's verification
- * some 4k steps. */
+ * are written to; each one more costs the verification of every exec
+ * program some 3k steps (6.18). */
 #define PATH_TYPED_STEPS	6
 _Static_assert(PATH_TYPED_STEPS * (NAME_MAX_LEN + 1) <= CWD_MAX && CWD_MAX <= EXE_MAX,
 	       "put_path_typed() can run out of room");
@@ -223,10 +223,12 @@ _Static_assert(PATH_TYPED_STEPS * (NAME_MAX_LEN + 1) <= CWD_MAX && CWD_MAX <= EX
  * cache lines that are cold at an exec and helper calls are most of what
  * the walk costs. Returns the path's length, or 0 where it needs more
  * (another mount, a detached dentry, a longer path): resolve_path() then.
+ * full: the record's field for the full length, which is also where the
+ * write loop keeps its place (see there).
  */
 static __always_inline __u64 put_path_typed(struct event *ev, __u64 off, __u64 max_off,
 					    struct vfsmount *vfsmnt, struct dentry *mnt_root,
-					    struct dentry *dentry, __u32 *flags)
+					    struct dentry *dentry, __u32 *full, __u32 *flags)
 {
 	/* (zeroed: older verifiers cannot tell which ones the walk set) */
 	const unsigned char *names[PATH_TYPED_STEPS] = {};
@@ -292,7 +294,12 @@ static __always_inline __u64 put_path_typed(struct event *ev, __u64 off, __u64 m
 	}
 
 	int k;
+	long fault = 0;
 
+	/* Where each name goes is read back from the record, where the
+	 * verifier knows no bounds: the paths of each length then meet at
+	 * each step, rather than each going through all of them. */
+	*(volatile __u32 *)full = off;
 #pragma unroll
 	for (k = PATH_TYPED_STEPS - 1; k >= 0; k--) {
 		__u64 len = lens[k];
@@ -301,13 +308,17 @@ static __always_inline __u64 put_path_typed(struct event *ev, __u64 off, __u64 m
 		if (!len)
 			continue;
 
-		clamp(off, max_off + (PATH_TYPED_STEPS - 1) * (NAME_MAX_LEN + 1));
+		__u64 at = *(volatile __u32 *)full;
+
+		clamp(at, max_off + (PATH_TYPED_STEPS - 1) * (NAME_MAX_LEN + 1));
 		clamp(len, NAME_MAX_LEN);
-		ev->data[off] = '/';
-		if (bpf_probe_read_kernel(ev->data + off + 1, len, names[k]))
-			*flags |= EV_EXE_FAULT;
-		off += len + 1;
+		ev->data[at] = '/';
+		fault |= bpf_probe_read_kernel(ev->data + at + 1, len, names[k]);
+		*(volatile __u32 *)full = at + len + 1;
 	}
+	if (fault)
+		*flags |= EV_EXE_FAULT;
+	*full = total;
 	return total;
 }
 
@@ -330,8 +341,9 @@ static __always_inline __u64 put_path(struct event *ev, struct path_buf *buf, __
 /*
  * The path of dentry on vfsmnt at ev->data + off (off at most max_off):
  * in one go where its start is typed and the path short, step by step in
- * the scratch slot otherwise. Returns its length, 0 on a fault; *full
- * gets its full length and *flags the walk's EV_EXE_* flags. buf: the
+ * the scratch slot otherwise. Returns its length, 0 on a fault; *full,
+ * the record's field for the full length, gets it (and holds anything
+ * meanwhile), *flags the walk's EV_EXE_* flags. buf: the
  * scratch slot, or NULL to look it up only where the walk needs it (its
  * map is one more cold cache line at an exec).
  */
@@ -340,16 +352,17 @@ static __always_inline __u64 put_path_at(struct event *ev, struct path_buf *buf,
 					 struct dentry *mnt_root, struct dentry *dentry,
 					 __u32 *full, __u32 *flags, bool typed)
 {
-	__u64 len = typed ? put_path_typed(ev, off, max_off, vfsmnt, mnt_root, dentry, flags) : 0;
+	__u64 len = typed ? put_path_typed(ev, off, max_off, vfsmnt, mnt_root, dentry, full,
+					   flags) : 0;
 
-	if (len) {
-		*full = len;
+	if (len)
 		return len;
-	}
 	if (!buf)
 		buf = path_scratch();
-	if (!buf)
+	if (!buf) {
+		*full = 0;
 		return 0;
+	}
 
 	__u64 pos = resolve_path(buf, vfsmnt, mnt_root, dentry, full, flags);
 
@@ -362,15 +375,16 @@ static __always_inline __u32 put_cwd(struct event *ev, struct path_buf *buf,
 				     struct vfsmount *mnt, struct dentry *mnt_root,
 				     struct dentry *dentry, __u64 off, bool typed)
 {
-	__u32 full = 0, flags = 0;
-	__u64 len = put_path_at(ev, buf, off, EV_START_MAX(cwd), mnt, mnt_root, dentry, &full,
-				&flags, typed);
+	__u32 flags = 0;
+	__u64 len = put_path_at(ev, buf, off, EV_START_MAX(cwd), mnt, mnt_root, dentry,
+				&ev->cwd_full_len, &flags, typed);
 
-	/* (the header has both at 0) */
-	if (!len)
+	/* (the header has cwd_len at 0) */
+	if (!len) {
+		ev->cwd_full_len = 0;
 		return 0;
+	}
 	ev->cwd_len = len;
-	ev->cwd_full_len = full;
 	return (flags & EV_EXE_TRUNCATED ? EV_CWD_TRUNCATED : 0) |
 	       (flags & EV_EXE_DELETED ? EV_CWD_DELETED : 0);
 }
