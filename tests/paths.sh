@@ -109,9 +109,9 @@ start_case pw-ns 'mount -t tmpfs none "$1/nsroot" && mkdir -p "$1/nsroot/old" "$
 	cp "$2" "$1/nsroot/pw-ns/sleep" && cd "$1/nsroot" && pivot_root . old &&
 	exec /pw-ns/sleep 30' "$D" "$BUSYBOX"
 finish_case pw-ns
-# Six components below the root's mount (with $D two below it, as /tmp
-# is here), the most the walk takes in one go, and seven, where it takes
-# the rest step by step.
+# Six components below the root's mount (with $D, /tmp/execmon-test.*,
+# two below it where /tmp is on /), the most the walk takes in one go,
+# and seven, where it takes the rest step by step.
 mkdir -p "$D/d6/a/b" "$D/d7/a/b/c/d" && cp /usr/bin/sleep "$D/d6/a/b/pw-d6" &&
 	cp /usr/bin/sleep "$D/d7/a/b/c/pw-d7"
 # The working directories walked the same way: seven components for the

@@ -341,11 +341,11 @@ static __always_inline __u64 put_path(struct event *ev, struct path_buf *buf, __
 /*
  * The path of dentry on vfsmnt at ev->data + off (off at most max_off):
  * in one go where its start is typed and the path short, step by step in
- * the scratch slot otherwise. Returns its length, 0 on a fault; *full,
- * the record's field for the full length, gets it (and holds anything
- * meanwhile), *flags the walk's EV_EXE_* flags. buf: the
- * scratch slot, or NULL to look it up only where the walk needs it (its
- * map is one more cold cache line at an exec).
+ * the scratch slot otherwise. Returns its length, 0 on a fault; *full
+ * (the record's field for the full length, which holds anything
+ * meanwhile) gets the full length, *flags the walk's EV_EXE_* flags.
+ * buf: the scratch slot, or NULL to look it up only where the walk needs
+ * it (its map is one more cold cache line at an exec).
  */
 static __always_inline __u64 put_path_at(struct event *ev, struct path_buf *buf, __u64 off,
 					 __u64 max_off, struct vfsmount *vfsmnt,
