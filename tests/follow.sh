@@ -159,6 +159,9 @@ fi
 bad=$("$EXECMON" --cgroup /no-such-cgroup-here 2>&1)
 check "--cgroup: a missing cgroup is an error that names the cgroup v2 mount" \
 	grep -qE "^execmon: invalid cgroup '/no-such-cgroup-here': no such cgroup in /sys/fs/cgroup(/unified)? \(the cgroup v2 mount\)" <<<"$bad"
+bad=$("$EXECMON" --cgroup /cgroup.procs 2>&1)
+check "--cgroup: a file of the cgroup v2 mount is an error that says it is not a cgroup" \
+	grep -qx "execmon: invalid cgroup '/cgroup.procs': not a cgroup v2 directory" <<<"$bad"
 # a tmpfs over /sys/fs/cgroup, in a mount namespace of its own, hides
 # every cgroup v2 mount that execmon looks for
 for opt in --cgroup=/x --container=0123456789ab; do
