@@ -979,28 +979,19 @@ static inline __attribute__((always_inline)) bool json_value(struct sbuf *b, con
 		sbuf_add(b, v->p, v->n);
 		sbuf_putc(b, '"');
 		break;
-	case FV_PUT: {
-		size_t start;
-
+	case FV_PUT:
 		sbuf_putc(b, '"');
-		start = b->len;
-		v->put(b, a);
-		if (b->len == start) {
+		if (fval_put(b, v, a)) {
+			sbuf_putc(b, '"');
+		} else {
 			b->len--;
 			sbuf_puts(b, "null");
-		} else {
-			sbuf_putc(b, '"');
 		}
 		break;
-	}
-	case FV_PUT_JSON: {
-		size_t start = b->len;
-
-		v->put(b, a);
-		if (b->len == start)
+	case FV_PUT_JSON:
+		if (!fval_put(b, v, a))
 			sbuf_puts(b, "null");
 		break;
-	}
 	case FV_LIST:
 		return json_list(b, v, false);
 	}
@@ -1154,14 +1145,10 @@ static inline __attribute__((always_inline)) void cell_value(struct sbuf *b, con
 	case FV_TEXT:
 		sbuf_add(b, v->p, v->n);
 		break;
-	case FV_PUT: {
-		size_t start = b->len;
-
-		v->put(b, a);
-		if (b->len == start)
+	case FV_PUT:
+		if (!fval_put(b, v, a))
 			sbuf_putc(b, '-');
 		break;
-	}
 	/* a list or JSON column has a cell of its own */
 	case FV_NULL:
 	case FV_PUT_JSON:

@@ -126,6 +126,16 @@ struct field_arg {
 	bool journal;			/* for the journal, which leaves out a few more */
 };
 
+/* FV_PUT, FV_PUT_JSON: appends v's value to b; false when put wrote
+ * nothing, which each format then shows as its own empty value. */
+static inline bool fval_put(struct sbuf *b, const struct fval *v, const struct field_arg *a)
+{
+	size_t start = b->len;
+
+	v->put(b, a);
+	return b->len != start;
+}
+
 enum field_flags {
 	F_CTX	= 1 << 0,	/* needs the ctx part, read only when a column asks */
 	F_B64	= 1 << 1,	/* JSON adds KEY_b64, the exact bytes, when a string

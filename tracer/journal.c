@@ -263,8 +263,6 @@ int journal_check(void)
 static void put_value(struct fields *f, const char *key, const struct fval *v,
 		      const struct field_arg *a)
 {
-	size_t start;
-
 	switch (v->type) {
 	case FV_NULL:
 	case FV_LIST:
@@ -292,12 +290,10 @@ static void put_value(struct fields *f, const char *key, const struct fval *v,
 		field_begin(f);
 		sbuf_puts(&f->b, key);
 		sbuf_putc(&f->b, '=');
-		start = f->b.len;
-		v->put(&f->b, a);
-		if (f->b.len == start)
-			f->b.len = f->part[f->n].off;
-		else
+		if (fval_put(&f->b, v, a))
 			field_end(f);
+		else
+			f->b.len = f->part[f->n].off;
 		break;
 	}
 }
