@@ -265,6 +265,33 @@ pj_try() {
 		pj_why="a journald of the suite's own did not start: $(tail -n 2 "$PJ/journald.out" | tr '\n' ' ')"
 	fi
 }
+# pj_begin CHECK...: pj_try, then either skips each CHECK and fails, or
+# points $EXECMON at that journal until pj_end.
+pj_begin() {
+	local c
+
+	pj_try
+	if [ -n "$pj_why" ]; then
+		for c in "$@"; do skip "$c" "$pj_why"; done
+		return 1
+	fi
+	HOST_EXECMON=$EXECMON
+	EXECMON=$PJ/execmon
+}
+pj_end() {
+	pj_stop
+	EXECMON=$HOST_EXECMON
+}
+
+# true_copy VAR PREFIX: sets VAR to PREFIX and this shell's pid, cut to the
+# 15 bytes of a comm, and copies /usr/bin/true to $TMP/$VAR: an exec that
+# its name tells apart in the journal.
+true_copy() {
+	local name=$2$$
+
+	printf -v "$1" '%s' "${name:0:15}"
+	cp /usr/bin/true "$TMP/${name:0:15}"
+}
 
 # unit_execmon UNIT INST: $TMP/unit-execmon runs execmon as the unit UNIT
 # (installed under INST) would, with the journal of pj_setup's: under the

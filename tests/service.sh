@@ -229,9 +229,7 @@ fi
 # journal_entries COMM: the entries of execmon for COMM, as JSON lines
 journal_entries() { journalctl -q -t execmon EXECMON_COMM="$1" -o json --no-pager 2>/dev/null; }
 if have journalctl && { [ -n "$DRY" ] || journald_up; }; then
-	jcomm=jprobe$$
-	jcomm=${jcomm:0:15}
-	cp /usr/bin/true "$TMP/$jcomm"
+	true_copy jcomm jprobe
 	start_tracer "$TMP/journal.out" --journal -c "$jcomm"
 	"$TMP/$jcomm" "" $'a\xffb' "two words" $'new\nline' -x
 	for _ in $(seq 100); do journal_entries "$jcomm" | grep -q . && break; sleep 0.05; done
@@ -338,17 +336,10 @@ PJ_CHECKS=("journal-remote: the entry reached the collector"
 	"the installed unit's ExecStart: its entries in the journal"
 	"the installed unit's ExecStart: SIGTERM, status 0, nothing on stdout"
 	"the installed unit's ExecStart: no BPF program or map left")
-pj_try
-if [ -n "$pj_why" ]; then
-	for c in "${PJ_CHECKS[@]}"; do skip "$c" "$pj_why"; done
-else
-	HOST_EXECMON=$EXECMON
-	EXECMON=$PJ/execmon
+if pj_begin "${PJ_CHECKS[@]}"; then
 	# journal-remote: an exec sent to the suite's journald, uploaded from
 	# its files over HTTP on loopback, read back from the collector's
-	pcomm=pjprobe$$
-	pcomm=${pcomm:0:15}
-	cp /usr/bin/true "$TMP/$pcomm"
+	true_copy pcomm pjprobe
 	remote=$TMP/remote
 	mkdir -p "$remote"
 	if [ -n "$DRY" ] || [ -x /lib/systemd/systemd-journal-remote ] && [ -x /lib/systemd/systemd-journal-upload ]; then
@@ -568,9 +559,7 @@ PY
 	# The installed unit's command line, run as systemd would run it
 	# (without systemd as PID 1): its options from an EnvironmentFile, the
 	# unit's bounding set and no new privileges; SIGTERM is how it stops.
-	ucomm=pjunit$$
-	ucomm=${ucomm:0:15}
-	cp /usr/bin/true "$TMP/$ucomm"
+	true_copy ucomm pjunit
 	inst=$TMP/inst
 	unit=$inst/usr/local/lib/systemd/system/execmon.service
 	if [ -n "$DRY" ] || make -s -C "$TOP" install BUILD="$BUILD" DESTDIR="$inst" PREFIX=/usr/local >"$TMP/inst.out" 2>&1; then
@@ -591,6 +580,5 @@ PY
 	else
 		for c in "${PJ_CHECKS[@]: -3}"; do fail "$c" "make install: $(tail -n 3 "$TMP/inst.out" | tr '\n' ' ')"; done
 	fi
-	pj_stop
-	EXECMON=$HOST_EXECMON
+	pj_end
 fi

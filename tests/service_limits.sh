@@ -157,15 +157,8 @@ PJ_CHECKS=("journal: 600 arguments, the entry whole and tracing on"
 	"perf_event_paranoid=3 without CAP_SYS_ADMIN: the diagnosis names both, status 1"
 	"the unit's ExecStart under perf_event_paranoid=3: it traces"
 	"the unit's ExecStart under perf_event_paranoid=3: SIGTERM, status 0")
-pj_try
-if [ -n "$pj_why" ]; then
-	for c in "${PJ_CHECKS[@]}"; do skip "$c" "$pj_why"; done
-else
-	HOST_EXECMON=$EXECMON
-	EXECMON=$PJ/execmon
-	lcomm=pjlim$$
-	lcomm=${lcomm:0:15}
-	cp /usr/bin/true "$TMP/$lcomm"
+if pj_begin "${PJ_CHECKS[@]}"; then
+	true_copy lcomm pjlim
 
 	# many NAME KIND N [OPTIONS]: an exec with N arguments (KIND args) or N
 	# variables (KIND env) under execmon --journal, then one with a few
@@ -294,9 +287,7 @@ buf = ctypes.create_string_buffer(bytes(attr), 128)
 fd = libc.syscall({"x86_64": 298, "aarch64": 241}[os.uname().machine], buf, -1, 0, -1, 0)   # perf_event_open
 sys.exit(3 if fd < 0 and ctypes.get_errno() == errno.EACCES else 0)'
 	}
-	ucomm=pjcap$$
-	ucomm=${ucomm:0:15}
-	cp /usr/bin/true "$TMP/$ucomm"
+	true_copy ucomm pjcap
 	inst=$TMP/inst
 	unit=$inst/usr/local/lib/systemd/system/execmon.service
 	why3=
@@ -340,6 +331,5 @@ sys.exit(3 if fd < 0 and ctypes.get_errno() == errno.EACCES else 0)'
 		fi
 		restore_paranoid
 	fi
-	pj_stop
-	EXECMON=$HOST_EXECMON
+	pj_end
 fi
