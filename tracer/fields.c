@@ -403,15 +403,7 @@ static void v_exe_deleted(struct fval *v, const struct field_arg *a)
 
 static void v_exe_kind(struct fval *v, const struct field_arg *a)
 {
-	const char *kind = exe_kind(a->rec);
-
-	if (kind) {
-		v->type = FV_TEXT;
-		v->p = kind;
-		v->n = strlen(kind);
-	} else {
-		none(v);
-	}
+	text(v, exe_kind(a->rec));
 }
 
 static void v_exe_fd(struct fval *v, const struct field_arg *a)
@@ -467,15 +459,7 @@ static void c_ret(struct sbuf *b, const struct field_arg *a)
 
 static void v_error(struct fval *v, const struct field_arg *a)
 {
-	const char *name = HDR(a)->ret ? errno_name(-HDR(a)->ret) : NULL;
-
-	if (name) {
-		v->type = FV_TEXT;
-		v->p = name;
-		v->n = strlen(name);
-	} else {
-		none(v);
-	}
+	text(v, HDR(a)->ret ? errno_name(-HDR(a)->ret) : NULL);
 }
 
 static void v_check(struct fval *v, const struct field_arg *a)
