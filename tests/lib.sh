@@ -265,8 +265,8 @@ pj_try() {
 		pj_why="a journald of the suite's own did not start: $(tail -n 2 "$PJ/journald.out" | tr '\n' ' ')"
 	fi
 }
-# pj_begin CHECK...: pj_try, then either skips each CHECK and fails, or
-# points $EXECMON at that journal until pj_end.
+# pj_begin CHECK...: pj_try, then either skips each CHECK and returns 1,
+# or points $EXECMON at that journal until pj_end.
 pj_begin() {
 	local c
 
@@ -284,8 +284,8 @@ pj_end() {
 }
 
 # true_copy VAR PREFIX: sets VAR to PREFIX and this shell's pid, cut to the
-# 15 bytes of a comm, and copies /usr/bin/true to $TMP/$VAR: an exec that
-# its name tells apart in the journal.
+# 15 bytes of a comm, and copies /usr/bin/true to $TMP/$VAR: an exec whose
+# entries the journal tells apart by that name.
 true_copy() {
 	local name=$2$$
 
