@@ -36,36 +36,28 @@ finish_case() {
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 }
-# said NAME: EXEC of the case's last exec, as the kernel marks a deleted
-# file; check_case NAME WHAT: that is what the kernel said.
+# said NAME [FILTER]: the case's last record through jq FILTER (default:
+# EXEC, as the kernel marks a deleted file).
 said() {
-	jq -r --argjson pid "${pids[$1]}" 'select(.pid == $pid) |
-		.exe + (if .exe_deleted then " (deleted)" else "" end)' "$OUT" | tail -n 1
+	jq -r --argjson pid "${pids[$1]}" "select(.pid == \$pid) |
+		${2:-.exe + (if .exe_deleted then \" (deleted)\" else \"\" end)}" "$OUT" | tail -n 1
 }
-# check_cwd NAME WHAT: the case's working directory is what the kernel said.
-check_cwd() {
-	local got want=${cwd[$1]}
-	got=$(jq -r --argjson pid "${pids[$1]}" 'select(.pid == $pid) | .cwd' "$OUT" | tail -n 1)
-	if [ -z "$want" ]; then
-		skip "$2" "not set up: $(head -c 200 "$TMP/$1.log")"
-	elif [ "$got" = "$want" ]; then
-		pass "$2"
-	else
-		fail "$2" "execmon [$got], the kernel [$want]"
-	fi
-}
-check_case() {
-	local got want=${truth[$1]}
-	got=$(said "$1")
-	if [ -z "$want" ]; then
+# agrees NAME WHAT GOT WANT: execmon said GOT of the case where the kernel
+# says WANT (none: the case was not set up).
+agrees() {
+	if [ -z "$4" ]; then
 		# a mount or a copy that failed: the machine's, not execmon's
 		skip "$2" "not set up: $(head -c 200 "$TMP/$1.log")"
-	elif [ "$got" = "$want" ]; then
+	elif [ "$3" = "$4" ]; then
 		pass "$2"
 	else
-		fail "$2" "execmon [$got], the kernel [$want] $(head -c 300 "$TMP/$1.log")"
+		fail "$2" "execmon [$3], the kernel [$4] $(head -c 300 "$TMP/$1.log")"
 	fi
 }
+# check_case NAME WHAT: EXEC is the kernel's /proc/PID/exe; check_cwd NAME
+# WHAT: the working directory is its /proc/PID/cwd.
+check_case() { agrees "$1" "$2" "$(said "$1")" "${truth[$1]}"; }
+check_cwd() { agrees "$1" "$2" "$(said "$1" .cwd)" "${cwd[$1]}"; }
 
 start_tracer "$OUT" --json || { fail "execmon --json starts"; exit 0; }
 
