@@ -107,7 +107,7 @@ endif
 
 all: $(BUILD)/execmon
 
-$(BUILD) $(BUILD)/tests $(BUILD)/test-progs:
+$(BUILD) $(BUILD)/tests $(BUILD)/san $(BUILD)/test-progs:
 	$(Q)mkdir -p $@
 
 # What this folder's objects are built for. Another ARCH or CC in the same
@@ -141,12 +141,19 @@ $(BUILD)/execmon: $(TRACER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-# Unit tests: no root needed; built with the sanitizers.
+# Unit tests: no root needed; built with the sanitizers, as are the
+# tracer's modules they link with, each compiled once for all of them.
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_SRCS) $(wildcard tracer/*.h) tests/unit/unit.h \
+SAN_OBJS  := $(LIB_SRCS:tracer/%.c=$(BUILD)/san/%.o)
+
+$(SAN_OBJS): $(BUILD)/san/%.o: tracer/%.c $(TARGET) | $(BUILD)/execmon.skel.h $(BUILD)/san
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) -O1 -g $(WARNINGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(SAN_OBJS) $(wildcard tracer/*.h) tests/unit/unit.h \
 		$(BUILD)/execmon.skel.h $(TARGET) | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) -Itests/unit -O1 -g $(WARNINGS) $(SAN_FLAGS) $< $(LIB_SRCS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit -O1 -g $(WARNINGS) $(SAN_FLAGS) $< $(SAN_OBJS) $(LDLIBS) -o $@
 
 unit-tests: $(UNIT_BINS)
 
@@ -389,4 +396,4 @@ test-package: deps
 	$(Q)$(MAKE) --no-print-directory deb
 	$(Q)BUILD=$(BUILD) DEB_DIR=$(DEB_DIR) KERNELS_CACHE=$(KERNELS_CACHE) tests/package/run
 
--include $(TRACER_OBJS:.o=.d) $(BUILD)/execmon.bpf.d
+-include $(TRACER_OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(BUILD)/execmon.bpf.d

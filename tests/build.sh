@@ -30,20 +30,31 @@ else
 fi
 
 # make_commands [VAR=VALUE...]: what make would run for one tracer object,
-# one unit test and the BPF object, into a build directory that stays empty.
+# one unit test (with the tracer's objects built for it) and the BPF
+# object, into a build directory that stays empty.
 make_commands() {
 	make -n -B -C "$TOP" BUILD="$TMP/dry" "$@" "$TMP/dry/output.o" \
 		"$TMP/dry/tests/test_output" "$TMP/dry/execmon.bpf.o" 2>&1
 }
+# made_by CMDS REGEX OUTPUT...: each OUTPUT (under the build directory) is
+# made by a line of CMDS that matches REGEX.
+made_by() {
+	local cmds=$1 re=$2 o
+	shift 2
+	for o; do
+		grep -E -- "$re" <<<"$cmds" | grep -q -- " -o [^ ]*/dry/$o\$" || return 1
+	done
+}
+C_OUTPUTS=(output.o san/output.o tests/test_output)
 # The compiler named on the command line or in the environment is the one
 # used: make's own default (cc) is the only one replaced.
 check "CC from the command line compiles the tracer and unit tests" \
-	test "$(make_commands CC=execmon-probe-cc | grep -c '^execmon-probe-cc ')" -eq 2
+	made_by "$(make_commands CC=execmon-probe-cc)" '^execmon-probe-cc ' "${C_OUTPUTS[@]}"
 check "CC from the environment compiles the tracer and unit tests" \
-	test "$(CC=execmon-probe-cc make_commands | grep -c '^execmon-probe-cc ')" -eq 2
+	made_by "$(CC=execmon-probe-cc make_commands)" '^execmon-probe-cc ' "${C_OUTPUTS[@]}"
 check "a plain make never uses -Werror" bash -c '! grep -q -- -Werror <<<"$1"' _ "$(make_commands)"
 check "WERROR=1 adds -Werror to the tracer, unit test and BPF compiles" \
-	test "$(make_commands WERROR=1 | grep -c -- '-Werror')" -eq 3
+	made_by "$(make_commands WERROR=1)" ' -Werror ' "${C_OUTPUTS[@]}" execmon.bpf.o.tmp
 
 # gcc and clang for the tracer and the unit tests, a warning failing the
 # build.
